@@ -1,0 +1,133 @@
+"""The rule registry: every rule is a clause of the notice with a public code (like a linter's).
+
+A rule function takes the canonical table and a :class:`Context` and returns the offending
+rows as a DataFrame indexed like the table, with columns ``message`` and ``evidence`` (and
+optionally ``severity`` when a weak signal should read 存疑 instead of the rule's default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from zyfw_checks.clauses import Clause, get_clause
+from zyfw_checks.params import load_params
+
+SEVERITIES = ("违规", "存疑", "提示")
+TABLES = ("records", "orgs", "certificates", "stations")
+CODE_RE = re.compile(r"^(ORG|REC|ACT|CRT|SYS|STN|DAT)\d{3}$")
+
+RuleFn = Callable[[pd.DataFrame, "object"], pd.DataFrame]
+
+
+class RegistryError(ValueError):
+    """A rule was registered without the metadata every rule must carry."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str
+    clause_id: str
+    severity: str
+    needs: tuple[str, ...]
+    explanation: str
+    compliant: str
+    noncompliant: str
+    fn: RuleFn
+    table: str = "records"
+    optional: tuple[str, ...] = ()
+    laws: tuple[str, ...] = ()
+    not_modelled: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def clause(self) -> Clause:
+        return get_clause(self.clause_id)
+
+    def missing_fields(self, columns) -> list[str]:
+        cols = set(columns)
+        return [f for f in self.needs if not any(alt in cols for alt in f.split("|"))]
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _validate(r: Rule) -> None:
+    problems = []
+    if not CODE_RE.match(r.code):
+        problems.append(f"代码 {r.code!r} 不符合 ORG/REC/ACT/CRT/SYS/STN/DAT + 三位数字")
+    if r.code in REGISTRY and REGISTRY[r.code].fn is not r.fn:
+        problems.append(f"代码 {r.code} 已被占用")
+    for name in ("title", "explanation", "compliant", "noncompliant"):
+        if not str(getattr(r, name) or "").strip():
+            problems.append(f"缺少 {name}")
+    if r.severity not in SEVERITIES:
+        problems.append(f"严重程度 {r.severity!r} 不在 {SEVERITIES} 中")
+    if r.table not in TABLES:
+        problems.append(f"表 {r.table!r} 不在 {TABLES} 中")
+    try:
+        get_clause(r.clause_id)
+    except KeyError as exc:
+        problems.append(str(exc))
+    if r.laws:
+        known = load_params("laws")["articles"]
+        problems += [f"未知法规条文 {law}（params/laws.yaml）" for law in r.laws if law not in known]
+    if problems:
+        raise RegistryError(f"规则 {r.code} 登记失败：" + "；".join(problems))
+
+
+def rule(
+    *,
+    code: str,
+    title: str,
+    clause: str,
+    severity: str,
+    needs: tuple[str, ...] | list[str],
+    explanation: str,
+    compliant: str,
+    noncompliant: str,
+    table: str = "records",
+    optional: tuple[str, ...] | list[str] = (),
+    laws: tuple[str, ...] | list[str] = (),
+    not_modelled: str = "",
+) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule. ``needs`` lists canonical fields; ``"A|B"`` means either field will do."""
+
+    def deco(fn: RuleFn) -> RuleFn:
+        r = Rule(
+            code=code, title=title, clause_id=clause, severity=severity, needs=tuple(needs),
+            explanation=explanation, compliant=compliant, noncompliant=noncompliant, fn=fn,
+            table=table, optional=tuple(optional), laws=tuple(laws), not_modelled=not_modelled,
+        )
+        _validate(r)
+        REGISTRY[code] = r
+        fn.rule = r  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+def rules_for(table: str) -> list[Rule]:
+    import zyfw_checks.rules  # noqa: F401  (registers every rule module)
+
+    return [r for code, r in sorted(REGISTRY.items()) if r.table == table]
+
+
+def all_rules() -> list[Rule]:
+    import zyfw_checks.rules  # noqa: F401
+
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def hits(index, message, evidence, severity=None) -> pd.DataFrame:
+    """Build a rule's return value; ``message``/``evidence`` are Series (or scalars) over ``index``."""
+    out = pd.DataFrame(index=index)
+    out["message"] = message
+    out["evidence"] = evidence
+    if severity is not None:
+        out["severity"] = severity
+    return out

@@ -1,0 +1,18 @@
+"""Views of a CheckResult: terminal table, JSON, Excel workbook, printable HTML.
+
+Every writer takes a :class:`zyfw_checks.engine.CheckResult`; none re-implements a rule.
+"""
+
+FORMATS = {
+    "table": "zyfw_checks.report.text",
+    "json": "zyfw_checks.report.jsonout",
+    "xlsx": "zyfw_checks.report.excel",
+    "html": "zyfw_checks.report.html",
+}
+
+
+def writer(fmt: str):
+    """The module for a format; each has ``render(result, **opts) -> str | bytes``."""
+    import importlib
+
+    return importlib.import_module(FORMATS[fmt])

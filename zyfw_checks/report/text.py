@@ -1,0 +1,55 @@
+"""Terminal view: a readable Chinese report (counts per rule, then every finding)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from zyfw_checks.registry import SEVERITIES
+
+
+def render(result, limit: int | None = 200, **_) -> str:
+    s = result.summary()
+    t = result.table
+    out = [
+        "志愿服务记录自查报告（湘民发〔2023〕29号）",
+        f"文件：{t.source}" + (f"　工作表：{t.sheet}" if t.sheet else "") + (f"　表头在第 {t.header_row} 行" if t.header_row else ""),
+        f"检查记录：{s['records']} 条　发现问题：{s['findings']} 个（涉及 {s['records_with_findings']} 条记录）　"
+        + "　".join(f"{k} {v}" for k, v in s["by_severity"].items()),
+        f"识别的字段：{'、'.join(t.mapping)}",
+    ]
+    if t.unknown_headers:
+        out.append(f"未识别的列（未参与检查）：{'、'.join(t.unknown_headers)}")
+    for note in result.notes:
+        out.append(f"说明：{note}")
+    out.append("")
+    out.append("各规则结果：")
+    counts = {r["rule"]: r for r in s["by_rule"]}
+    na = {n["rule"]: n for n in result.not_assessed}
+    for r in result.rules:
+        if r.code in na:
+            out.append(f"  {r.code} {r.title}：未评估（{na[r.code]['reason']}）")
+        else:
+            n = sum(x["count"] for x in s["by_rule"] if x["rule"] == r.code) if r.code in counts else 0
+            out.append(f"  {r.code} {r.title}：{'通过' if n == 0 else f'{n} 处'}")
+    f = result.findings
+    if len(f):
+        out.append("")
+        out.append("问题明细（行号即您文件中 Excel 显示的行号）：")
+        order = {sev: i for i, sev in enumerate(SEVERITIES)}
+        shown = f.sort_values(["row", "rule"], key=lambda c: c.map(order) if c.name == "severity" else c)
+        if limit is not None and len(shown) > limit:
+            shown = shown.head(limit)
+        for item in shown.itertuples():
+            out.append(f"第{item.row}行　{item.rule}〔{item.severity}〕{item.title}：{item.message}")
+            out.append(textwrap.indent(f"依据：{item.evidence}", "      "))
+        if limit is not None and len(f) > limit:
+            out.append(f"……另有 {len(f) - limit} 个问题未在屏幕上列出；请用 --format xlsx 或 json 并 -o 保存完整结果。")
+        out.append("")
+        out.append("条款原文：")
+        for r in result.rules:
+            if r.code in set(f["rule"]):
+                out.append(f"  {r.code}：{r.clause.cite()}")
+    else:
+        out.append("")
+        out.append("已评估的规则均未发现问题。" + ("但有规则未评估，见上。" if result.not_assessed else ""))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,121 @@
+"""数据质量：证件号码、重复记录、无法识别的单元格（DAT001–DAT003）。"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zyfw_checks.registry import hits, rule
+from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, volunteer_key
+
+_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+_CHECK = np.array(list("10X98765432"))
+
+
+def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series:
+    """Why each resident ID (GB 11643) is invalid, '' when valid. Vectorised over the column.
+
+    Same checks as ``stdnum.cn.ric.validate`` (length, digits, birth date, check digit);
+    the tests compare the two on generated IDs.
+    """
+    s = ids.astype("string").str.strip().str.upper()
+    out = pd.Series("", index=ids.index, dtype="string")
+    shape = s.str.fullmatch(r"\d{17}[\dX]").fillna(False)
+    out[~shape & s.notna()] = "应为18位，前17位是数字，最后一位是数字或X"
+    good = s[shape]
+    if len(good):
+        birth = pd.to_datetime(good.str[6:14], format="%Y%m%d", errors="coerce")
+        today = today or pd.Timestamp.today().normalize()
+        bad_birth = birth.isna() | (birth > today) | (birth < pd.Timestamp("1900-01-01"))
+        digits = np.frombuffer("".join(good.str[:17].tolist()).encode("ascii"), dtype=np.uint8)
+        digits = (digits - ord("0")).reshape(-1, 17).astype(np.int64)
+        expected = _CHECK[(digits @ _WEIGHTS) % 11]
+        bad_check = pd.Series(expected != good.str[17].to_numpy(dtype=str), index=good.index)
+        out[good.index[bad_birth.to_numpy()]] = "出生日期" + good[bad_birth].str[6:14] + "不是有效日期"
+        only_check = bad_check & ~bad_birth
+        exp = pd.Series(expected, index=good.index)
+        out[only_check[only_check].index] = "校验位应为" + exp[only_check].astype("string") + "，实际为" + good[
+            only_check
+        ].str[17]
+    return out
+
+
+@rule(
+    code="DAT001",
+    title="证件号码无效",
+    clause="二（二）①-完整准确",
+    severity="违规",
+    needs=("证件号码",),
+    optional=("证件类型",),
+    explanation=(
+        "居民身份证号码按 GB 11643 校验：18位、出生日期真实存在、最后一位校验码正确。"
+        "证件类型写明是护照、港澳台证件等其他证件的，不按身份证校验。号码在报告中打码显示。"
+    ),
+    compliant="证件类型“居民身份证”，号码 11010519491231002X（校验位正确）。",
+    noncompliant="号码 110105194912310021：校验位应为 X；或 4301021990023012 只有16位。",
+)
+def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    ids = df["证件号码"]
+    if "证件类型" in df.columns:
+        kind = df["证件类型"].astype("string")
+        resident = kind.isna() | kind.str.contains("身份证", regex=False).fillna(False)
+    else:
+        resident = pd.Series(True, index=df.index)
+    problem = ric_problems(ids.where(resident))
+    bad = problem.str.len() > 0
+    shown = ctx.show_id(ids[bad])
+    return hits(df.index[bad], "证件号码" + shown + "无效：" + problem[bad], "证件号码：" + shown)
+
+
+@rule(
+    code="DAT002",
+    title="重复记录",
+    clause="二（二）①-完整准确",
+    severity="违规",
+    needs=(VOLUNTEER, "开始时间"),
+    optional=("活动编号", "活动名称", "结束时间"),
+    explanation=(
+        "同一志愿者、同一活动、同一开始和结束时间出现两次，会让服务时长被重复计算。"
+        "第一次出现的那一行不报，之后每一次重复都报，并指出与哪一行重复。"
+    ),
+    compliant="同一志愿者在同一活动上午、下午各签到一次，两段时间不同。",
+    noncompliant="第5行和第9行：同一志愿者、同一活动、开始结束时间完全相同。",
+)
+def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "k": volunteer_key(df), "a": activity_key(df), "s": df["开始时间"],
+        "e": df["结束时间"] if "结束时间" in df.columns else df["开始时间"], "row": df["_row"],
+    })
+    keys = ["k", "a", "s", "e"]
+    complete = frame[["k", "s"]].notna().all(axis=1)
+    dup = frame.duplicated(keys, keep="first") & complete
+    first = frame.groupby(keys, dropna=False)["row"].transform("first")
+    idx = df.index[dup]
+    msg = "与第" + first[dup].astype("int64").astype("string") + "行是同一志愿者、同一活动、同一时间的重复记录"
+    evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + frame.loc[dup, "a"].fillna("（空）")
+    return hits(idx, msg, evidence)
+
+
+@rule(
+    code="DAT003",
+    title="单元格无法识别",
+    clause="二（二）①-完整准确",
+    severity="存疑",
+    needs=(),
+    explanation=(
+        "日期、时长、金额等单元格填了内容但无法识别（如“两小时”“明天上午”），这些格子不参与其他检查。"
+        "请改成标准写法：日期 2024-03-05 09:00，时长写数字 2 或 2.5，金额写数字。"
+    ),
+    compliant="服务时长：2.5；开始时间：2024年3月5日9时30分。",
+    noncompliant="服务时长：两小时；开始时间：上周六上午。",
+)
+def dat003(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    bad = ctx.table.bad_cells
+    if bad.empty:
+        return hits(df.index[:0], [], [])
+    row_to_idx = pd.Series(df.index, index=df["_row"].to_numpy())
+    piece = "“" + bad["header"].astype("string") + "”一栏的“" + bad["value"].astype("string").str.slice(0, 40) + "”"
+    per_row = piece.groupby(bad["row"].to_numpy()).agg("、".join)
+    idx = row_to_idx.reindex(per_row.index).dropna().astype("int64")
+    per_row = per_row.loc[idx.index]
+    return hits(idx.to_numpy(), ("无法识别：" + per_row).to_numpy(), ("列：" + per_row).to_numpy())

@@ -1,0 +1,52 @@
+"""二（三） 规范志愿服务信息系统使用（SYS001）。"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zyfw_checks.params import load_params
+from zyfw_checks.parsing import normalize_header
+from zyfw_checks.registry import hits, rule
+
+
+def designated_platform(platform: pd.Series) -> pd.Series:
+    """Canonical name of a designated platform for each cell, NA when it is none of them."""
+    spec = load_params("platforms")["platforms"]
+    norm = platform.astype("string").map(normalize_header, na_action="ignore").astype("string")
+    out = pd.Series(pd.NA, index=platform.index, dtype="string")
+    for name, entry in spec.items():
+        keys = [normalize_header(a) for a in [name, *entry.get("aliases", [])]]
+        exact = norm.isin(keys)
+        # "湖南志愿服务网（hn-vs.cn）" and the like: the full name inside a longer cell
+        inside = norm.str.contains(normalize_header(name), regex=False).fillna(False)
+        out = out.where(~(exact | inside) | out.notna(), name)
+    return out
+
+
+@rule(
+    code="SYS001",
+    title="未使用指定信息平台",
+    clause="二（三）-统一平台",
+    severity="违规",
+    needs=("记录平台",),
+    laws=("条例第十九条",),
+    explanation=(
+        "志愿服务记录应录入中国志愿服务网、湖南志愿服务网或志愿汇平台（三者已互联互通；名单见 params/platforms.yaml）。"
+        "记录平台写的是其他系统的，报“违规”；一栏空白的，报“提示”，请补填以便核对。"
+    ),
+    compliant="记录平台：湖南志愿服务网（或“志愿汇”“中国志愿服务网”）。",
+    noncompliant="记录平台：某区自建志愿者管理系统 / 微信群接龙 / Excel 台账。",
+)
+def sys001(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    platform = df["记录平台"].astype("string")
+    known = designated_platform(platform)
+    other = platform.notna() & known.isna()
+    blank = platform.isna()
+    bad = other | blank
+    idx = df.index[bad]
+    msg = ("记录平台为“" + platform[bad].fillna("") + "”，不是指定的中国志愿服务网、湖南志愿服务网或志愿汇").where(
+        other[bad], "未填写记录平台，无法确认是否录入了指定信息平台"
+    )
+    evidence = "记录平台：" + platform[bad].fillna("（空）")
+    severity = pd.Series("违规", index=idx).where(other[bad], "提示")
+    return hits(idx, msg, evidence, severity)
