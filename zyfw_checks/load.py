@@ -185,8 +185,11 @@ def _first_nonblank_row(cells: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------- building the table
 
 
-def _frame_from_sheet(cells: pd.DataFrame, kind: str, name: str, sheet: str | None) -> Table | None:
+def _frame_from_sheet(
+    cells: pd.DataFrame, kind: str, name: str, sheet: str | None, overrides: dict[str, str] | None = None
+) -> Table | None:
     index = alias_index(kind)
+    overrides = overrides or {}
     if sheet == "__parquet__":
         header_pos, data, rows = -1, cells, pd.RangeIndex(2, len(cells) + 2)  # as if the header were row 1
         headers = [str(c) for c in cells.columns]
@@ -205,7 +208,8 @@ def _frame_from_sheet(cells: pd.DataFrame, kind: str, name: str, sheet: str | No
     unknown: list[str] = []
     notes: list[str] = []
     for pos, header in enumerate(headers):
-        canon = match_header(header, index)
+        # the user's own mapping (app dropdowns) wins; "" means "do not use this column"
+        canon = overrides[header] or None if header in overrides else match_header(header, index)
         if canon is None:
             if header.strip():
                 unknown.append(header)
@@ -224,8 +228,8 @@ def _frame_from_sheet(cells: pd.DataFrame, kind: str, name: str, sheet: str | No
 
 def _drop_blank_rows(t: Table) -> None:
     fields = [c for c in t.df.columns if c != ROW]
-    filled = t.df[fields].notna() & t.df[fields].astype("string").apply(lambda s: s.str.strip().ne("")).fillna(False)
-    blank = ~filled.any(axis=1)
+    text = t.df[fields].astype("string").apply(lambda s: s.str.strip())
+    blank = ~(text.notna() & text.ne("")).fillna(False).any(axis=1)
     first = t.df[fields[0]].astype("string").str.strip() if fields else None
     total = first.isin(["合计", "总计", "小计"]).fillna(False) if first is not None else blank & False
     if total.any():
@@ -325,13 +329,19 @@ def _join(tables: list[Table]) -> Table:
     return main
 
 
-def load_table(source, kind: str = "records", sheet: str | None = None, name: str | None = None) -> Table:
-    """Read a file (path or bytes) into a canonical :class:`Table`; raises :class:`LoadError`."""
+def load_table(
+    source, kind: str = "records", sheet: str | None = None, name: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Table:
+    """Read a file (path or bytes) into a canonical :class:`Table`; raises :class:`LoadError`.
+
+    ``overrides`` maps a header as written to a canonical field chosen by the user ("" = ignore it).
+    """
     sheets = read_cells(source, name=name, sheet=sheet)
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "上传的文件")
     tables, skipped = [], []
     for sheet_name, cells in sheets.items():
-        t = _frame_from_sheet(cells, kind, label, sheet_name)
+        t = _frame_from_sheet(cells, kind, label, sheet_name, overrides)
         if t is None:
             skipped.append((sheet_name, cells))
             continue
@@ -340,11 +350,11 @@ def load_table(source, kind: str = "records", sheet: str | None = None, name: st
         tables.append(t)
     if not tables:
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
-        needed = "、".join(list(field_specs(kind))[:12])
+        needed = "、".join(field_specs(kind))
         raise LoadError(
             f"在“{label}”里找不到表头行。"
             + (f"找到的第一行内容是：{'、'.join(found[:10])}。" if found else "文件里没有内容。")
-            + f"需要的列名如：{needed} 等。请确认表头在前 {threshold('max_header_scan_rows')} 行内，"
+            + f"可识别的列名有：{needed}（及其常见写法）。请确认表头在前 {threshold('max_header_scan_rows')} 行内，"
             "或使用 data/samples/template.xlsx 模板。"
         )
     table = tables[0] if len(tables) == 1 or kind != "records" else _join(tables)
@@ -358,3 +368,15 @@ def load_table(source, kind: str = "records", sheet: str | None = None, name: st
     if table.sheet:
         table.df[SHEET] = table.sheet
     return table
+
+
+def load_frame(frame: pd.DataFrame, kind: str = "records", name: str = "表格") -> Table:
+    """A DataFrame already in memory (headers as columns, as if row 1 of a sheet) → :class:`Table`."""
+    cells = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(frame.to_numpy(dtype=object))],
+                      ignore_index=True)
+    t = _frame_from_sheet(cells, kind, name, None)
+    if t is None:
+        raise LoadError(f"“{name}”的列名里找不到可识别的字段。")
+    _drop_blank_rows(t)
+    _parse(t)
+    return t

@@ -37,6 +37,9 @@ ACTIVITIES = [
 ]
 PLATFORMS = ["中国志愿服务网", "湖南志愿服务网", "志愿汇"]
 EVALS = ["优秀", "良好", "合格"]
+# per-volunteer columns (the 志愿者 sheet of the three-sheet sample) and per-activity ones
+VOLUNTEER_COLS = ["志愿者编号", "姓名", "性别", "证件类型", "证件号码", "联系电话", "参与者身份", "培训情况", "表彰奖励"]
+ACTIVITY_COLS = ["活动编号", "活动名称", "组织单位", "活动负责人", "服务地点", "参与费用"]
 _W = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 
 
@@ -88,15 +91,15 @@ def synthetic_records(n: int, seed: int = SEED, volunteers: int | None = None) -
         "活动名称": acts[act, 0],
         "服务内容": acts[act, 1],
         "组织单位": "长沙市星城志愿者协会",
-        "活动负责人": pool_names[rng.integers(0, len(pool_names), n)],
+        "活动负责人": pool_names[(act * 7 + slot) % len(pool_names)],  # one leader per activity
         "开始时间": start,
         "结束时间": end,
         "服务时长(小时)": hours,
         "服务地点": acts[act, 2],
         "服务评价": rng.choice(EVALS, n),
         "评价日期": recorded.normalize(),
-        "培训情况": rng.choice(["志愿者通识培训", "应急救护培训", "无"], n),
-        "表彰奖励": rng.choice(["无", "无", "无", "优秀志愿者"], n),
+        "培训情况": rng.choice(["志愿者通识培训", "应急救护培训", "无"], nv)[vol],
+        "表彰奖励": rng.choice(["无", "无", "无", "优秀志愿者"], nv)[vol],
         "记录时间": recorded,
         "记录方式": "系统",
         "录入系统时间": recorded,
@@ -133,7 +136,7 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     at(15, "REC004", "结束早于开始", 结束时间=s - pd.Timedelta(hours=2))
     # rows 18 and 19: the same volunteer in two overlapping activities
     df.at[19, "志愿者编号"] = df.at[18, "志愿者编号"]
-    for k in ("姓名", "性别", "证件号码", "联系电话", "参与者身份"):
+    for k in VOLUNTEER_COLS:
         df.at[19, k] = df.at[18, k]
     s18 = df.at[18, "开始时间"]
     df.at[18, "结束时间"] = s18 + pd.Timedelta(hours=2)
@@ -144,7 +147,7 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     planted += [(df.at[18, "记录编号"], "REC004", "与下一条时间重叠"), (df.at[19, "记录编号"], "REC004", "与上一条时间重叠")]
     # row 20: the same volunteer again, starting exactly when row 19 ends — touching, not overlapping
     df.at[20, "志愿者编号"] = df.at[18, "志愿者编号"]
-    for k in ("姓名", "性别", "证件号码", "联系电话", "参与者身份"):
+    for k in VOLUNTEER_COLS:
         df.at[20, k] = df.at[18, k]
     df.at[20, "开始时间"], df.at[20, "结束时间"] = s18 + pd.Timedelta(hours=3), s18 + pd.Timedelta(hours=4)
     df.at[20, "服务时长(小时)"] = 1.0
@@ -212,8 +215,7 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
     clean.to_excel(files["clean"], index=False, sheet_name="服务记录")
     xlsx_header = _title_rows_xlsx(problems, files["problems"], "长沙市星城志愿者协会2023年志愿服务记录")
     csv_header = _gbk_csv(problems, files["problems_csv"], ["长沙市星城志愿者协会志愿服务记录导出", "导出时间：2024年1月5日,,,"])
-    vol_cols = ["志愿者编号", "姓名", "性别", "证件类型", "证件号码", "联系电话", "参与者身份", "培训情况", "表彰奖励"]
-    act_cols = ["活动编号", "活动名称", "组织单位", "活动负责人", "服务地点", "参与费用"]
+    vol_cols, act_cols = VOLUNTEER_COLS, ACTIVITY_COLS
     rec_cols = [c for c in problems.columns if c not in vol_cols[1:] and c not in act_cols[1:]]
     with pd.ExcelWriter(files["multi"], engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm") as xw:
         problems[rec_cols].to_excel(xw, index=False, sheet_name="服务记录")

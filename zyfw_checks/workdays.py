@@ -37,7 +37,7 @@ class WorkdayCalendar:
         end = dt.date(self.last_covered.year + 3, 12, 31)
         days = pd.date_range(_FIRST, end, freq="D")
         covered = days <= pd.Timestamp(self.last_covered)
-        weekday = days.dayofweek < 5
+        weekday = days.day_of_week < 5
         official = np.array(
             [chinese_calendar.is_workday(d) for d in days[covered].date], dtype=bool
         )  # one pass over ~8k calendar days, not over records

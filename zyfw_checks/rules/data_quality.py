@@ -53,6 +53,10 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
     ),
     compliant="证件类型“居民身份证”，号码 11010519491231002X（校验位正确）。",
     noncompliant="号码 110105194912310021：校验位应为 X；或 4301021990023012 只有16位。",
+    not_modelled=(
+        "不核对前6位地址码：号码按发证时的行政区划编制，python-stdnum 按出生年份核对地址码，"
+        "会把1984年以后发证、出生早于该区划设立的真实号码判为无效。"
+    ),
 )
 def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ids = df["证件号码"]

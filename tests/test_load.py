@@ -1,0 +1,191 @@
+"""The loader on messy real files: title rows, encodings, aliases, date formats, sheets, bad input."""
+
+import datetime as dt
+import hashlib
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from tests.conftest import records
+from zyfw_checks.load import LoadError, load_table
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_xlsx_with_merged_title_and_blank_row_keeps_excel_row_numbers(tmp_path):
+    path = tmp_path / "带标题.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "服务记录"
+    ws["A1"] = "长沙市XX志愿者协会2024年服务记录"
+    ws.merge_cells("A1:F1")
+    # row 2 blank, row 3 headers, rows 4–5 data
+    df = records({}, {"姓名": "王五"})
+    ws.append([])
+    ws.append([])  # openpyxl appends after the last row: the header lands in row 3
+    ws.cell(row=3, column=1)
+    for j, col in enumerate(df.columns, start=1):
+        ws.cell(row=3, column=j, value=col)
+        for i, v in enumerate(df[col].tolist(), start=4):
+            ws.cell(row=i, column=j, value=v)
+    wb.save(path)
+    before = _digest(path)
+    t = load_table(path)
+    assert t.header_row == 3
+    assert t.df["_row"].tolist() == [4, 5]
+    assert t.df["姓名"].tolist() == ["张三", "王五"]
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings_detected(tmp_path, encoding):
+    path = tmp_path / "records.csv"
+    text = "某协会服务记录\n\n" + records({}, {"姓名": "欧阳娜娜"}).to_csv(index=False)
+    path.write_bytes(text.encode(encoding))
+    t = load_table(path)
+    assert t.header_row == 3
+    assert t.df["_row"].tolist() == [4, 5]
+    assert t.df["姓名"].tolist() == ["张三", "欧阳娜娜"]
+
+
+def test_header_aliases_fullwidth_spaces_units_english(tmp_path):
+    df = records({})
+    renamed = df.rename(columns={
+        "服务时长(小时)": "服务时长（小时）", "开始时间": " 服务开始时间 ", "结束时间": "end_time",
+        "证件号码": "身份证号", "服务评价": "*评价", "记录平台": "信息平台",
+    })
+    path = tmp_path / "a.csv"
+    renamed.to_csv(path, index=False)
+    t = load_table(path)
+    for canon in ("服务时长(小时)", "开始时间", "结束时间", "证件号码", "服务评价", "记录平台"):
+        assert canon in t.df.columns
+    assert t.mapping["开始时间"] == " 服务开始时间 "
+
+
+@pytest.mark.parametrize("alias", ["时长", "志愿服务时长", "服务时数", "服务时长(h)", "时长（小时）"])
+def test_hours_aliases(tmp_path, alias):
+    path = tmp_path / "h.csv"
+    records({}).rename(columns={"服务时长(小时)": alias}).to_csv(path, index=False)
+    assert load_table(path).df["服务时长(小时)"].tolist() == [2.0]
+
+
+def test_date_formats_as_people_type_them(tmp_path):
+    values = ["2023-09-07 14:00", "2023/9/7 14:00", "2023年9月7日14时30分", "2023.9.7", "2023-09-07T14:00:05"]
+    path = tmp_path / "d.csv"
+    records(*({"开始时间": v} for v in values)).to_csv(path, index=False)
+    got = load_table(path).df["开始时间"].tolist()
+    assert got == [pd.Timestamp(x) for x in ["2023-09-07 14:00", "2023-09-07 14:00", "2023-09-07 14:30",
+                                               "2023-09-07", "2023-09-07 14:00:05"]]
+
+
+def test_excel_serial_numbers_and_real_datetimes(tmp_path):
+    path = tmp_path / "s.xlsx"
+    df = records({}, {})
+    df["开始时间"] = pd.Series([45176.583333333336, dt.datetime(2023, 9, 7, 8, 0)], dtype=object)
+    df.to_excel(path, index=False)
+    got = load_table(path).df["开始时间"].tolist()
+    assert got == [pd.Timestamp("2023-09-07 14:00"), pd.Timestamp("2023-09-07 08:00")]
+
+
+def test_date_column_plus_time_columns(tmp_path):
+    df = records({"开始时间": "9:00", "结束时间": "11:30", "服务时长(小时)": 2.5})
+    df.insert(0, "服务日期", "2024-03-09")
+    path = tmp_path / "t.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df.loc[0, "开始时间"] == pd.Timestamp("2024-03-09 09:00")
+    assert t.df.loc[0, "结束时间"] == pd.Timestamp("2024-03-09 11:30")
+    assert t.bad_cells.empty
+
+
+def test_unparseable_cells_reported_with_row_and_column_rest_still_loaded(tmp_path):
+    path = tmp_path / "bad.csv"
+    records({}, {"服务时长(小时)": "两小时", "开始时间": "上周六"}, {}).to_csv(path, index=False)
+    t = load_table(path)
+    assert len(t.df) == 3
+    assert set(zip(t.bad_cells["row"], t.bad_cells["field"])) == {(3, "服务时长(小时)"), (3, "开始时间")}
+    assert t.df["服务时长(小时)"].tolist()[0] == 2.0
+
+
+def test_hours_written_with_units(tmp_path):
+    path = tmp_path / "u.csv"
+    records({"服务时长(小时)": "2小时"}, {"服务时长(小时)": "1小时30分"}, {"服务时长(小时)": "2.5"}).to_csv(path, index=False)
+    assert load_table(path).df["服务时长(小时)"].tolist() == [2.0, 1.5, 2.5]
+
+
+def test_xls_and_parquet(tmp_path, samples):
+    xlwt = pytest.importorskip("xlwt")
+    df = records({}, {"姓名": "赵六"})
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("服务记录")
+    sheet.write(0, 0, "某协会记录")
+    for j, col in enumerate(df.columns):
+        sheet.write(1, j, col)
+        for i, v in enumerate(df[col].tolist()):
+            sheet.write(i + 2, j, None if v is None else v)
+    book.save(str(tmp_path / "old.xls"))
+    t = load_table(tmp_path / "old.xls")
+    assert t.df["_row"].tolist() == [3, 4] and t.df["姓名"].tolist()[1] == "赵六"
+
+    df.to_parquet(tmp_path / "big.parquet")
+    p = load_table(tmp_path / "big.parquet")
+    assert p.df["_row"].tolist() == [2, 3]
+    assert p.df["开始时间"].iloc[0] == pd.Timestamp("2024-03-09 09:00")
+
+
+def test_three_sheet_workbook_joins_like_flat(samples):
+    flat = load_table(samples / "problems.xlsx").df
+    multi = load_table(samples / "problems_multisheet.xlsx")
+    assert any("合并" in n for n in multi.notes)
+    cols = [c for c in flat.columns if c not in ("_row", "_sheet")]
+    assert set(cols) <= set(multi.df.columns)
+    pd.testing.assert_frame_equal(
+        flat[cols].reset_index(drop=True), multi.df[cols].reset_index(drop=True), check_dtype=False
+    )
+
+
+def test_sheet_option_and_unknown_sheet(samples):
+    t = load_table(samples / "problems_multisheet.xlsx", sheet="服务记录")
+    assert "姓名" not in t.df.columns
+    with pytest.raises(LoadError, match="没有名为"):
+        load_table(samples / "problems_multisheet.xlsx", sheet="不存在")
+
+
+def test_total_row_skipped_and_said(tmp_path):
+    df = records({}, {})
+    df.loc[len(df)] = ["合计"] + [None] * (df.shape[1] - 1)
+    path = tmp_path / "sum.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert len(t.df) == 2
+    assert any("合计" in n for n in t.notes)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expect"),
+    [
+        (b"", "empty.csv", "空的"),
+        ("随便写的一些字\n没有表头\n".encode(), "nohead.csv", "找不到表头"),
+        ("姓名,开始时间,结束时间\n".encode(), "headonly.csv", "没有任何数据行"),
+        (b"PK\x03\x04 not really a zip", "broken.xlsx", "无法读取 Excel"),
+        (b"\x00\x01", "x.docx", "不支持的文件类型"),
+        (b"\xff\xfe\xfd\x80\x81\xfe" * 50, "bin.csv", "找不到表头"),
+    ],
+)
+def test_bad_input_gets_one_chinese_message(tmp_path, content, name, expect):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LoadError, match=expect):
+        load_table(path)
+    assert path.read_bytes() == content
+
+
+def test_no_header_message_lists_found_and_needed(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("甲,乙,丙\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(LoadError) as err:
+        load_table(path)
+    assert "甲" in str(err.value) and "开始时间" in str(err.value)

@@ -1,0 +1,187 @@
+"""REC001, REC003, REC004, SYS001, DAT001–DAT003 on both sides of their boundaries."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from stdnum.cn import ric
+
+from tests.conftest import BASE, findings, records
+from zyfw_checks.engine import check_table
+from zyfw_checks.load import load_frame
+from zyfw_checks.rules.data_quality import ric_problems
+
+
+def test_compliant_record_has_no_findings():
+    assert findings({}).empty
+
+
+# ---------------------------------------------------------------- REC001
+def test_rec001_blank_evaluation_flagged_and_named():
+    f = findings({"服务评价": None}, {}, rule="REC001")
+    assert f["row"].tolist() == [2]
+    assert "服务评价" in f.iloc[0]["message"]
+
+
+def test_rec001_content_or_activity_name_suffices():
+    assert findings({"服务内容": None}, rule="REC001").empty
+    assert len(findings({"服务内容": None, "活动名称": None}, rule="REC001")) == 1
+
+
+def test_rec001_absent_column_reported_on_each_record():
+    f = findings({}, {}, rule="REC001", drop=("服务评价",))
+    assert len(f) == 2
+    assert "表中没有该列" in f.iloc[0]["message"]
+
+
+def test_rec001_unreadable_cell_is_not_called_blank():
+    f = findings({"服务时长(小时)": "两小时"})
+    assert "REC001" not in set(f["rule"])
+    assert "DAT003" in set(f["rule"])
+
+
+# ---------------------------------------------------------------- REC003
+def test_rec003_paper_not_entered():
+    f = findings({"记录方式": "纸质", "录入系统时间": None}, rule="REC003")
+    assert len(f) == 1 and f.iloc[0]["severity"] == "违规"
+
+
+def test_rec003_paper_entered_in_time_vs_late():
+    assert findings({"记录方式": "纸质", "录入系统时间": "2024-03-22 09:00"}, rule="REC003").empty  # 10th day
+    f = findings({"记录方式": "纸质", "录入系统时间": "2024-03-25 09:00"}, rule="REC003")  # 11th day
+    assert len(f) == 1 and f.iloc[0]["severity"] == "存疑"
+
+
+def test_rec003_system_record_needs_no_entry_time():
+    assert findings({"记录方式": "系统", "录入系统时间": None}, rule="REC003").empty
+
+
+# ---------------------------------------------------------------- REC004
+def test_rec004_hours_equal_to_span_pass_longer_fail():
+    assert findings({"服务时长(小时)": 2}, rule="REC004").empty
+    f = findings({"服务时长(小时)": 2.5}, rule="REC004")
+    assert len(f) == 1 and "2.5小时" in f.iloc[0]["message"]
+
+
+def test_rec004_end_before_start():
+    f = findings({"结束时间": "2024-03-09 08:00"}, rule="REC004")
+    assert len(f) == 1 and "早于开始时间" in f.iloc[0]["message"]
+
+
+def test_rec004_overlap_vs_touching():
+    touching = findings(
+        {"活动编号": "A", "开始时间": "2024-03-09 09:00", "结束时间": "2024-03-09 11:00"},
+        {"活动编号": "B", "开始时间": "2024-03-09 11:00", "结束时间": "2024-03-09 13:00"},
+        rule="REC004",
+    )
+    assert touching.empty
+    overlap = findings(
+        {"活动编号": "A", "开始时间": "2024-03-09 09:00", "结束时间": "2024-03-09 11:00"},
+        {"活动编号": "B", "开始时间": "2024-03-09 10:59", "结束时间": "2024-03-09 12:59"},
+        rule="REC004",
+    )
+    assert sorted(overlap["row"]) == [2, 3]
+    assert "第3行" in overlap.set_index("row").loc[2, "message"]
+    assert "第2行" in overlap.set_index("row").loc[3, "message"]
+
+
+def test_rec004_overlap_only_for_the_same_volunteer():
+    f = findings(
+        {"活动编号": "A"},
+        {"活动编号": "B", "志愿者编号": "ZY2", "证件号码": "110105194912310021"[:-1] + "X", "开始时间": "2024-03-09 10:00",
+         "结束时间": "2024-03-09 12:00"},
+        rule="REC004",
+    )
+    assert f.empty
+
+
+def test_rec004_long_running_record_overlaps_a_later_non_adjacent_one():
+    f = findings(
+        {"活动编号": "A", "开始时间": "2024-03-09 08:00", "结束时间": "2024-03-09 18:00", "服务时长(小时)": 10},
+        {"活动编号": "B", "开始时间": "2024-03-09 09:00", "结束时间": "2024-03-09 10:00", "服务时长(小时)": 1},
+        {"活动编号": "C", "开始时间": "2024-03-09 12:00", "结束时间": "2024-03-09 13:00", "服务时长(小时)": 1},
+        rule="REC004",
+    )
+    assert sorted(f["row"]) == [2, 3, 4]
+
+
+def test_rec004_more_than_24_hours_in_a_day():
+    day = {"开始时间": "2024-03-09 00:00", "结束时间": "2024-03-10 00:00"}
+    assert findings(dict(day, **{"服务时长(小时)": 24}), rule="REC004").empty
+    f = findings(dict(day, **{"服务时长(小时)": 24}),
+                 {"活动编号": "B", "开始时间": "2024-03-09 10:00", "结束时间": "2024-03-09 12:00",
+                  "志愿者编号": "ZY1"}, rule="REC004")
+    assert any("累计" in m for m in f["message"])
+
+
+# ---------------------------------------------------------------- SYS001
+@pytest.mark.parametrize("platform", ["中国志愿服务网", "湖南志愿服务网", "志愿汇", "志愿汇APP", "hn-vs.cn", "湖南志愿服务网（手机端）"])
+def test_sys001_designated_platforms_pass(platform):
+    assert findings({"记录平台": platform}, rule="SYS001").empty
+
+
+def test_sys001_other_platform_and_blank():
+    f = findings({"记录平台": "某区志愿者管理系统"}, {"记录平台": None}, rule="SYS001")
+    assert f.set_index("row")["severity"].to_dict() == {2: "违规", 3: "提示"}
+
+
+# ---------------------------------------------------------------- DAT001
+def _random_ids(n: int, seed: int = 1) -> list[str]:
+    rng = np.random.default_rng(seed)
+    ids = []
+    for _ in range(n):
+        body = f"{rng.integers(110000, 659999)}{rng.integers(1930, 2020)}{rng.integers(1, 13):02d}{rng.integers(1, 32):02d}{rng.integers(0, 1000):03d}"
+        ids.append(body + rng.choice(list("0123456789X")))
+    return ids
+
+
+def _stdnum_valid(number: str) -> bool:
+    """GB 11643 as python-stdnum checks it: check digit and birth date (not the birth-place table)."""
+    try:
+        ric.get_birth_date(number)
+    except Exception:
+        return False
+    return ric.calc_check_digit(number) == number[-1]
+
+
+def test_dat001_agrees_with_python_stdnum():
+    ids = _random_ids(3000)
+    ours = ric_problems(pd.Series(ids)).eq("").tolist()
+    theirs = [_stdnum_valid(i) for i in ids]
+    assert 100 < sum(theirs) < len(ids)  # both sides of the check are exercised
+    assert ours == theirs
+
+
+def test_dat001_flags_and_masks():
+    f = findings({"证件号码": "110105194912310021"}, rule="DAT001")
+    assert len(f) == 1
+    assert "110105194912310021" not in f.iloc[0]["message"]
+    assert "110***********0021" in f.iloc[0]["message"]
+
+
+def test_dat001_skips_passports():
+    assert findings({"证件类型": "护照", "证件号码": "E12345678"}, rule="DAT001").empty
+
+
+# ---------------------------------------------------------------- DAT002
+def test_dat002_exact_duplicate_vs_other_time():
+    f = findings({}, {}, rule="DAT002")
+    assert f["row"].tolist() == [3] and "第2行" in f.iloc[0]["message"]
+    assert findings({}, {"开始时间": "2024-03-10 09:00", "结束时间": "2024-03-10 11:00"}, rule="DAT002").empty
+
+
+def test_duplicate_is_not_also_reported_as_overlap():
+    assert findings({}, {}, rule="REC004").empty
+
+
+# ---------------------------------------------------------------- not assessed
+def test_missing_fields_make_rules_not_assessed():
+    t = load_frame(records({}, drop=("记录时间", "记录平台")))
+    res = check_table(t)
+    na = {n["rule"]: n for n in res.not_assessed}
+    assert "REC002" in na and "记录时间" in na["REC002"]["reason"]
+    assert "SYS001" in na
+    assert "REC002" not in set(res.findings["rule"])
+
+
+def test_base_record_is_really_valid():
+    assert ric.is_valid(BASE["证件号码"])
