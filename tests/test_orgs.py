@@ -1,0 +1,214 @@
+"""二（一） 志愿服务组织标识：结论、统一社会信用代码、6月30日公告期限、每百万人口20个（两侧边界）。"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from stdnum.cn import uscc
+
+from zyfw_checks import orgs
+from zyfw_checks.engine import check_table
+from zyfw_checks.load import load_frame, load_table
+from zyfw_checks.samples_staff import uscc_codes
+
+VOL = "弘扬志愿精神，组织志愿者开展敬老助残等志愿服务活动"
+OTHER = "促进会员之间的文化交流与合作"
+
+
+def code(div: str = "430102", seed: int = 1) -> str:
+    return uscc_codes(np.random.default_rng(seed), [div])[0]
+
+
+def org(**kw) -> dict:
+    base = {"名称": "长沙市芙蓉区志愿者协会", "统一社会信用代码": code(), "章程宗旨": VOL, "是否主动申请标识": "否",
+            "是否已标识": "是", "标识日期": "2024-03-15", "公告日期": "2024-06-18", "章程修改情况": "无"}
+    base.update(kw)
+    return base
+
+
+def table(*rows: dict):
+    return load_frame(pd.DataFrame(list(rows)), kind="orgs")
+
+
+def decisions(*rows: dict) -> list[str]:
+    return orgs.decide(table(*rows).df)["结论"].tolist()
+
+
+def findings(*rows: dict, rule: str | None = None) -> pd.DataFrame:
+    f = check_table(table(*rows)).findings
+    return f[f["rule"] == rule] if rule else f
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def test_name_with_word_and_volunteer_charter_is_direct():
+    assert decisions(org()) == [orgs.DIRECT]
+
+
+def test_name_with_yigong_but_non_volunteer_charter_is_not_direct():
+    d = orgs.decide(table(org(名称="岳麓区义工文化交流协会", 章程宗旨=OTHER, 是否已标识="否")).df)
+    assert d["结论"].tolist() == [orgs.NO]
+    assert "不能直接标识" in d["理由"].iloc[0] and "义工" in d["理由"].iloc[0]
+    assert d["clause"].iloc[0] == "二（一）-直接标识"
+
+
+def test_no_word_volunteer_charter_applied_is_review_not_applied_is_no():
+    rows = [org(名称="邻里互助促进会", 是否主动申请标识="是", 是否已标识="否"),
+            org(名称="邻里互助促进会二", 是否主动申请标识="否", 是否已标识="否")]
+    d = orgs.decide(table(*rows).df)
+    assert d["结论"].tolist() == [orgs.REVIEW, orgs.NO]
+    assert (d["clause"] == "二（一）-核准标识").all()
+
+
+def test_amended_charter_no_longer_volunteer_is_cancel_unamended_is_not():
+    d = decisions(org(章程宗旨=OTHER, 章程修改情况="2024年5月修改宗旨"), org(章程宗旨=OTHER, 章程修改情况="无"))
+    assert d == [orgs.CANCEL, orgs.NO]
+
+
+def test_staff_verdict_overrides_keywords():
+    d = orgs.decide(table(org(章程宗旨=OTHER, 章程以志愿服务为宗旨="是")).df)
+    assert d["结论"].iloc[0] == orgs.DIRECT and not d["按关键词判断"].iloc[0]
+
+
+def test_negated_charter_is_not_volunteer():
+    assert decisions(org(章程宗旨="本会不以开展志愿服务为宗旨，从事行业服务", 是否已标识="否")) == [orgs.NO]
+
+
+def test_blank_charter_cannot_be_decided_and_team_is_not_applicable():
+    assert decisions(org(章程宗旨=None, 是否已标识="否"), org(组织类型="社区志愿服务团体", 是否已标识="否")) == [
+        orgs.UNKNOWN, orgs.NA]
+
+
+# ---------------------------------------------------------------- ORG001 统一社会信用代码
+
+
+def test_uscc_matches_stdnum_on_generated_and_mutated_codes():
+    rng = np.random.default_rng(5)
+    good = uscc_codes(rng, ["430102"] * 200)
+    mutated = [c[:-1] + ("0" if c[-1] != "0" else "1") for c in good[:100]]
+    odd = ["91110000600037341L", "A1110000600037341L", "12345", "9111000060003734IL", "91110000600037341l"]
+    s = pd.Series(good + mutated + odd)
+    mine = orgs.uscc_problems(s).eq("")
+    theirs = s.map(uscc.is_valid)
+    assert (mine == theirs).all()
+
+
+def test_org001_flags_bad_check_and_blank_not_good():
+    f = findings(org(), org(统一社会信用代码=code()[:-1] + "?"), org(统一社会信用代码=None), rule="ORG001")
+    assert f["row"].tolist() == [3, 4]
+
+
+def test_jurisdiction_from_division_digits():
+    j = orgs.jurisdiction(pd.Series([code("430121"), code("430100"), code("430000"), code("440300"), "x"]))
+    assert j["市州"].tolist()[:2] == ["长沙市", "长沙市"]
+    assert j["县区"].iloc[0] == "长沙县"
+    assert j["登记层级"].tolist() == ["县级", "市本级", "省本级", "省外", "未知"]
+
+
+# ---------------------------------------------------------------- ORG002 6月30日
+
+
+@pytest.mark.parametrize(("marked", "announced", "late"), [
+    ("2024-03-15", "2024-06-30", False),
+    ("2024-03-15", "2024-07-01", True),
+    ("2024-06-30", "2024-06-30", False),
+    ("2024-06-30", "2024-07-01", True),
+    ("2024-07-01", "2025-06-30", False),
+    ("2024-07-01", "2025-07-01", True),
+])
+def test_org002_june_30_boundary(marked, announced, late):
+    f = findings(org(标识日期=marked, 公告日期=announced), rule="ORG002")
+    assert (len(f) == 1) is late
+    if late:
+        assert f.iloc[0]["severity"] == "违规" and "6月30日" in f.iloc[0]["clause"]
+
+
+def test_org002_identified_without_announcement_and_unidentified_not_checked():
+    f = findings(org(公告日期=None), org(是否已标识="否", 公告日期=None), rule="ORG002")
+    assert f["row"].tolist() == [2]
+    assert "没有公告日期" in f.iloc[0]["message"]
+
+
+def test_org002_no_identification_date_is_doubt():
+    f = findings(org(标识日期=None, 公告日期="2024-07-01"), org(标识日期=None, 公告日期="2024-06-30"), rule="ORG002")
+    assert f["row"].tolist() == [2] and f.iloc[0]["severity"] == "存疑"
+
+
+# ---------------------------------------------------------------- ORG003 20 per million
+
+
+def _pops(population: int) -> dict:
+    p = orgs.populations()
+    return {**p, "prefectures": {"4301": {"name": "长沙市", "population": population}}}
+
+
+@pytest.mark.parametrize(("identified", "ok"), [(20, True), (19, False), (21, True)])
+def test_density_exactly_twenty_per_million(identified, ok):
+    rows = [org(统一社会信用代码=code("430102", i)) for i in range(identified)]
+    d = orgs.density(table(*rows).df, pops=_pops(1_000_000))
+    city = d[d["地区"] == "长沙市"].iloc[0]
+    assert bool(city["达标"]) is ok
+    assert city["需达到"] == 20
+
+
+def test_density_uses_census_parameter_and_integer_boundary():
+    # 长沙市 10,047,914 → 20 per million needs 200.96 → 201; 201 passes, 200 does not
+    rows = [org(统一社会信用代码=code("430102", i)) for i in range(201)]
+    d = orgs.density(table(*rows).df)
+    assert d.iloc[0]["需达到"] == 201 and bool(d.iloc[0]["达标"])
+    d = orgs.density(table(*rows[:200]).df)
+    assert not bool(d.iloc[0]["达标"]) and d.iloc[0]["缺口"] == 1
+
+
+def test_populations_sum_to_province_total():
+    p = orgs.populations()
+    assert sum(v["population"] for v in p["prefectures"].values()) == p["province"]["population"] == 66444864
+    assert len(p["prefectures"]) == 14
+
+
+def test_org003_reported_once_per_prefecture():
+    f = findings(org(), org(统一社会信用代码=code("430104", 2)), org(统一社会信用代码=code("430202", 3)), rule="ORG003")
+    assert f["row"].tolist() == [2, 4]  # first 长沙 row, first 株洲 row
+    assert "长沙市" in f.iloc[0]["message"] and "株洲市" in f.iloc[1]["message"]
+
+
+# ---------------------------------------------------------------- ORG004–ORG006 and the samples
+
+
+def test_org004_to_006_sides():
+    f = findings(
+        org(是否已标识="否", 章程以志愿服务为宗旨="是"),  # ORG004 违规
+        org(名称="邻里互助促进会", 是否主动申请标识="是", 是否已标识="否"),  # ORG004 存疑
+        org(章程宗旨=OTHER, 章程修改情况="2024年修改"),  # ORG005
+        org(章程宗旨=OTHER),  # ORG006
+        org(),  # compliant
+    )
+    got = f[f["rule"].isin(["ORG004", "ORG005", "ORG006"])][["row", "rule", "severity"]].values.tolist()
+    assert got == [[2, "ORG004", "违规"], [3, "ORG004", "存疑"], [4, "ORG005", "存疑"], [5, "ORG006", "存疑"]]
+
+
+def test_problem_sample_finds_every_planted_problem(samples):
+    t = load_table(samples / "orgs_problems.xlsx", kind="orgs")
+    f = check_table(t).findings
+    exp = pd.read_csv(samples / "orgs_problems_expected.csv", keep_default_na=False)
+    names = t.df.set_index("_row")["名称"]
+    got = {(names[r], rule) for r, rule in zip(f["row"], f["rule"], strict=True)}
+    want = {(n, r) for n, r in zip(exp["名称"], exp["rule"], strict=True) if r}
+    assert got == want
+
+
+def test_clean_sample_has_no_findings_and_messy_csv_loads(samples):
+    assert check_table(load_table(samples / "orgs.xlsx", kind="orgs")).findings.empty
+    t = load_table(samples / "orgs_messy_gbk.csv", kind="orgs")
+    assert t.header_row == 3 and len(t.df) == 24
+    assert orgs.uscc_problems(t.df["统一社会信用代码"]).eq("").all()  # full-width digits normalised
+    vals, bad = orgs.to_count(t.df["注册志愿者数"])
+    assert not bad.any() and vals.notna().all()
+
+
+def test_to_count_reads_units_and_reports_unreadable():
+    vals, bad = orgs.to_count(pd.Series(["1,200人", "35次", 12, None, "很多"]))
+    assert vals.tolist()[:3] == [1200.0, 35.0, 12.0]
+    assert bad.tolist() == [False, False, False, False, True]

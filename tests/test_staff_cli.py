@@ -1,0 +1,106 @@
+"""zyfw orgs / certs / stations / plan / form: exit codes, JSON shape, files written, inputs untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from zyfw_checks.cli import main
+from zyfw_checks.forms import DECLARATION, NOTE, docx_text
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_orgs_exit_codes_and_json_shape(capsys, samples):
+    code, out, _ = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--format", "json")
+    assert code == 1
+    d = json.loads(out)
+    assert {"organisations", "density", "findings"} <= set(d)
+    assert {"row", "名称", "结论", "理由", "clause"} <= set(d["organisations"][0])
+    assert all(o["clause"].startswith("湘民发〔2023〕29号") for o in d["organisations"])
+    assert d["density"][0]["地区"] == "长沙市" and d["density"][0]["达标"] is False
+    code, out, _ = run(capsys, "orgs", samples / "orgs.xlsx")
+    assert code == 0 and "张家界市" in out
+
+
+def test_orgs_messy_csv_and_bad_input(capsys, samples, tmp_path):
+    code, out, _ = run(capsys, "orgs", samples / "orgs_messy_gbk.csv")
+    assert code in (0, 1) and "表头在第 3 行" in out
+    code, _, err = run(capsys, "orgs", tmp_path / "nope.xlsx")
+    assert code == 2 and "找不到文件" in err and "Traceback" not in err
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, _, err = run(capsys, "orgs", empty)
+    assert code == 2 and "空" in err
+
+
+def test_orgs_xlsx_written_and_input_untouched(capsys, samples, tmp_path):
+    src = tmp_path / "orgs.xlsx"
+    shutil.copy(samples / "orgs_problems.xlsx", src)
+    before = digest(src)
+    out = tmp_path / "out.xlsx"
+    code, _, _ = run(capsys, "orgs", src, "--format", "xlsx", "-o", out)
+    assert code == 1 and out.exists() and digest(src) == before
+    code, _, err = run(capsys, "orgs", src, "--format", "xlsx", "-o", src)
+    assert code == 2 and "输入文件" in err and digest(src) == before
+
+
+def test_certs_and_stations(capsys, samples):
+    code, out, _ = run(capsys, "certs", samples / "certificates.xlsx", "--records", samples / "problems.xlsx",
+                       "--format", "json")
+    d = json.loads(out)
+    assert code == 1 and {f["rule"] for f in d["findings"]} == {"CRT001", "CRT002", "CRT003", "CRT004", "CRT005"}
+    assert "条例第三十八条" in json.dumps(d["penalties"], ensure_ascii=False)
+    assert "430***********" in out and "11010519" not in out
+    code, out, _ = run(capsys, "certs", samples / "certificates.xlsx", "--records", samples / "problems.xlsx")
+    assert "处罚参考" in out and "不构成法律意见" in out
+    code, out, _ = run(capsys, "stations", samples / "stations.xlsx")
+    assert code == 1 and "STN005" in out
+
+
+def test_plan_prints_seed_and_writes_files(capsys, samples, tmp_path):
+    x, h = tmp_path / "p.xlsx", tmp_path / "p.html"
+    code, out, err = run(capsys, "plan", samples / "orgs.xlsx", "--year", 2025, "--seed", 42, "--staff", samples / "staff.xlsx",
+                         "-o", x, "--html", h)
+    assert code == 0 and "随机种子：42" in err and "随机种子：42" in out
+    assert x.exists() and "<table>" in h.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "plan", samples / "orgs.xlsx", "--year", 1999, "--seed", 1, "-o", x)
+    assert code == 2 and "年份" in err
+
+
+def test_form_docx_filled_and_masked(capsys, samples, tmp_path):
+    out = tmp_path / "form.docx"
+    code, _, err = run(capsys, "form", samples / "orgs.xlsx", "--row", 4, "-o", out)
+    assert code == 0
+    text = docx_text(out.read_bytes())
+    for word in ("志愿服务组织信息采集表", "社会组织名称", "业务主管单位", "联系人", "联系电话", "章程宗旨", DECLARATION,
+                 "法定代表人签字", "社会组织盖章", "年    月    日", NOTE):
+        assert word in text
+    import pandas as pd
+
+    row = pd.read_excel(samples / "orgs.xlsx", engine="calamine").iloc[2]  # Excel row 4
+    assert row["名称"] in text and row["业务主管单位"] in text and row["联系人"] in text
+    phone = str(row["联系电话"])
+    assert phone not in text and phone[:3] + "****" + phone[-4:] in text and "打码" in err
+    code, _, _ = run(capsys, "form", samples / "orgs.xlsx", "--row", 4, "-o", out, "--no-mask")
+    assert phone in docx_text(out.read_bytes())
+    code, _, err = run(capsys, "form", samples / "orgs.xlsx", "--row", 999, "-o", out)
+    assert code == 2 and "第 999 行" in err
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("libreoffice 不在 PATH 上：跳过转 PDF")
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], check=True,
+                   timeout=120)
+    assert (tmp_path / "form.pdf").stat().st_size > 1000

@@ -1,0 +1,313 @@
+"""二（一） 志愿服务组织标识：每个组织的结论（直接标识 / 审核章程后标识 / 不标识 / 取消标识）与理由，
+统一社会信用代码的校验与登记地，每百万人口标识数（按市州）。
+
+Everything here is vectorised over the organisation table; the ORG rules in ``rules/orgs.py`` and
+the ``zyfw orgs`` command both read the same :func:`decide` and :func:`density`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from zyfw_checks.clauses import get_clause
+from zyfw_checks.params import load_params
+
+# ---------------------------------------------------------------- small parsers
+
+_COUNT_RE = r"^\s*([-+]?\d[\d,，]*(?:\.\d+)?)\s*(?:人次|人|次|个|家|场|分|篇|项|平方米|㎡|m2)?\s*$"
+
+
+def to_count(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """'1,200人' / '35次' / 12 → float; returns (values, unreadable-but-filled mask)."""
+    if s is None:
+        return pd.Series(dtype="float64"), pd.Series(dtype=bool)
+    text = s.astype("string").str.normalize("NFKC").str.strip()
+    blank = text.isna() | text.isin(["", "nan", "None", "-", "/", "—"])
+    num = text.str.extract(_COUNT_RE)[0].str.replace(r"[,，]", "", regex=True)
+    val = pd.to_numeric(num, errors="coerce").astype("float64")
+    return val.where(~blank), (~blank & val.isna()).fillna(False)
+
+
+def _words(key: str) -> list[str]:
+    return [str(w).lower() for w in load_params("orgs")[key]]
+
+
+def yes_no(s: pd.Series) -> pd.Series:
+    """是/否 cells → True / False / NA (blank or unrecognised)."""
+    t = s.astype("string").str.normalize("NFKC").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    no = t.isin(_words("no_words")) | t.str.startswith(("否", "未", "没有", "不")).fillna(False)
+    yes = (t.isin(_words("yes_words")) | t.str.startswith(("是", "已")).fillna(False)) & ~no
+    out[yes.fillna(False)] = True
+    out[no.fillna(False)] = False
+    return out
+
+
+def contains_any(s: pd.Series, words) -> pd.Series:
+    pattern = "|".join(re.escape(str(w)) for w in words)
+    return s.astype("string").str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+
+def matched_words(s: pd.Series, words) -> pd.Series:
+    """The listed words found in each cell, joined by '、' ('' when none)."""
+    out = pd.Series("", index=s.index, dtype="string")
+    text = s.astype("string").fillna("")
+    for w in words:
+        hit = text.str.contains(w, regex=False).to_numpy(dtype=bool)
+        out = out.where(~hit, out + np.where(out.str.len().gt(0), "、", "") + w)
+    return out
+
+
+# ---------------------------------------------------------------- 统一社会信用代码 (GB 32100)
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+_LOOKUP = np.full(256, -1, dtype=np.int64)
+for _i, _c in enumerate(_ALPHABET):
+    _LOOKUP[ord(_c)] = _i
+
+
+def clean_uscc(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.normalize("NFKC").str.replace(r"[\s-]", "", regex=True).str.upper()
+
+
+def uscc_problems(codes: pd.Series) -> pd.Series:
+    """Why each 统一社会信用代码 is invalid ('' when valid; NA cells give '').
+
+    The same checks as ``stdnum.cn.uscc.validate`` (18 characters, digits 1–8 numeric, the rest from
+    the 31-character alphabet without I O Z S V, check character by GB 32100), done with numpy over
+    the whole column instead of calling stdnum once per value; the tests compare both.
+    """
+    s = clean_uscc(codes)
+    out = pd.Series("", index=codes.index, dtype="string")
+    filled = s.notna()
+    length = s.str.len()
+    out[filled & (length != 18)] = "应为18位，实际" + length[filled & (length != 18)].astype("string") + "位"
+    shaped = filled & (length == 18)
+    head_ok = s.str[:8].str.fullmatch(r"\d{8}").fillna(False)
+    tail_ok = s.str[8:].str.fullmatch(f"[{_ALPHABET}]{{10}}").fillna(False)
+    out[shaped & ~head_ok] = "前8位应全是数字"
+    out[shaped & head_ok & ~tail_ok] = "第9–18位含有不允许的字符（不用 I、O、Z、S、V）"
+    good = shaped & head_ok & tail_ok
+    if good.any():
+        g = s[good]
+        raw = np.frombuffer("".join(g.tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        vals = _LOOKUP[raw]
+        expected = np.array(list(_ALPHABET))[(31 - (vals[:, :17] @ _WEIGHTS) % 31) % 31]
+        actual = g.str[17].to_numpy(dtype=str)
+        wrong = expected != actual
+        idx = g.index[wrong]
+        out[idx] = "校验码应为" + pd.Series(expected[wrong], index=idx, dtype="string") + "，实际为" + g[idx].str[17]
+    return out
+
+
+# ---------------------------------------------------------------- jurisdiction
+
+
+def populations() -> dict:
+    return load_params("populations")
+
+
+def jurisdiction(codes: pd.Series) -> pd.DataFrame:
+    """Division code (digits 3–8 of a valid-shaped code) → 市州 code/name, 县 code/name, level.
+
+    level: 省本级 (430000) · 市本级 (xxxx00) · 县级 · 省外 (not 43) · 未知 (no usable code).
+    """
+    p = populations()
+    pref = {str(k): v["name"] for k, v in p["prefectures"].items()}
+    counties = {str(k): v for k, v in p.get("counties", {}).items()}
+    s = clean_uscc(codes)
+    div = s.str[2:8].where(s.str[2:8].str.fullmatch(r"\d{6}").fillna(False))
+    pcode = div.str[:4]
+    province = p["province"]["code"]
+    in_prov = div.str[:2] == province
+    level = pd.Series("县级", index=codes.index, dtype="string")
+    level = level.mask(div.str[4:] == "00", "市本级").mask(div.str[2:] == "0000", "省本级")
+    level = level.mask(~in_prov.fillna(False), "省外").mask(div.isna(), "未知")
+    pname = pcode.map(pref).astype("string")
+    pname = pname.mask(level == "省本级", p["province"]["name"] + "本级")
+    pname = pname.mask((level == "省外") & div.notna(), "省外（" + div.str[:2].fillna("") + "）")
+    cname = div.map(counties).astype("string").fillna("代码 " + div.fillna(""))
+    cname = cname.mask(level != "县级", pd.NA)
+    return pd.DataFrame({
+        "区划代码": div, "市州代码": pcode.where(level.isin(["市本级", "县级"])), "市州": pname,
+        "县区代码": div.where(level == "县级"), "县区": cname, "登记层级": level,
+    }, index=codes.index)
+
+
+def jurisdiction_of(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`jurisdiction` of the 统一社会信用代码, falling back to a 行政区划代码 column (teams without a code)."""
+    j = jurisdiction(_col(df, "统一社会信用代码"))
+    if "行政区划代码" in df.columns:
+        div = df["行政区划代码"].astype("string").str.normalize("NFKC").str.strip().str.ljust(6, "0")
+        pseudo = "00" + div.where(div.str.fullmatch(r"\d{6}").fillna(False)) + "0000000000"
+        j = j.where(j["区划代码"].notna().to_numpy()[:, None], jurisdiction(pseudo))
+    return j
+
+
+# ---------------------------------------------------------------- decisions
+
+DIRECT, REVIEW, NO, CANCEL, UNKNOWN, NA = "直接标识", "审核章程后标识", "不标识", "取消标识", "无法判断", "不适用"
+DECISIONS = (DIRECT, REVIEW, NO, CANCEL, UNKNOWN, NA)
+
+
+def _col(df: pd.DataFrame, name: str) -> pd.Series:
+    return df[name] if name in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+
+
+def charter_is_volunteer(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(is volunteer purpose: boolean with NA, basis text, judged by keywords only)."""
+    cfg = load_params("orgs")["charter_keywords"]
+    charter = _col(df, "章程宗旨").astype("string")
+    found = matched_words(charter, cfg["words"])
+    negated = contains_any(charter, cfg.get("negations", []))
+    by_words = (found.str.len() > 0) & ~negated
+    verdict = pd.Series(by_words, index=df.index, dtype="boolean").mask(charter.isna())
+    basis = pd.Series("章程宗旨中没有“开展志愿服务”一类表述（按关键词判断）", index=df.index, dtype="string")
+    basis = basis.where(~by_words, "章程宗旨含“" + found + "”（按关键词判断，需核实章程）")
+    basis = basis.where(~negated, "章程宗旨写明不以开展志愿服务为宗旨（按关键词判断）")
+    basis = basis.mask(charter.isna(), "章程宗旨空白")
+    keywords_only = pd.Series(True, index=df.index)
+    if "章程以志愿服务为宗旨" in df.columns:
+        staff = yes_no(df["章程以志愿服务为宗旨"])
+        given = staff.notna()
+        verdict = verdict.where(~given, staff)
+        basis = basis.where(~given, pd.Series("经核实章程：", index=df.index, dtype="string") + np.where(
+            staff.fillna(False), "以开展志愿服务为宗旨", "不以开展志愿服务为宗旨"))
+        keywords_only = ~given
+    return verdict, basis, keywords_only
+
+
+def decide(df: pd.DataFrame) -> pd.DataFrame:
+    """One decision per organisation with its reason and clause id; indexed like ``df``."""
+    name = _col(df, "名称").astype("string")
+    words = load_params("orgs")["name_words"]["words"]
+    name_found = matched_words(name, words)
+    name_has = name_found.str.len() > 0
+    vol, basis, keywords_only = charter_is_volunteer(df)
+    vol_true = vol.fillna(False).astype(bool)
+    vol_false = (vol == False).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
+    applied = yes_no(_col(df, "是否主动申请标识")).fillna(False).astype(bool)
+    identified = yes_no(_col(df, "是否已标识")).fillna(False).astype(bool)
+    amend = _col(df, "章程修改情况").astype("string").str.strip()
+    amended = amend.notna() & ~amend.str.lower().isin([str(w).lower() for w in load_params("orgs")["unamended_words"]])
+    amended = amended.fillna(False).astype(bool)
+
+    name_txt = pd.Series("名称含“", index=df.index, dtype="string") + name_found + "”"
+    name_txt = name_txt.where(name_has, "名称不含“志愿服务”“志愿者”“义工”等字样")
+    decision = pd.Series(NO, index=df.index, dtype="string")
+    clause = pd.Series("二（一）-定义", index=df.index, dtype="string")
+    reason = name_txt + "；" + basis + "，不属于以开展志愿服务为宗旨的组织"
+
+    no_apply = ~name_has & vol_true & ~applied
+    reason = reason.mask(no_apply, name_txt + "；" + basis + "；但未主动要求标识，按通知只对主动要求的组织核准后标识")
+    clause = clause.mask(no_apply, "二（一）-核准标识")
+    review = ~name_has & vol_true & applied
+    decision = decision.mask(review, REVIEW)
+    reason = reason.mask(review, name_txt + "；" + basis + "；已主动要求标识：应对其章程进行核准后予以标识并公告")
+    clause = clause.mask(review, "二（一）-核准标识")
+    direct = name_has & vol_true
+    decision = decision.mask(direct, DIRECT)
+    reason = reason.mask(direct, name_txt + "；" + basis + "：应直接进行标识并公告")
+    clause = clause.mask(direct, "二（一）-直接标识")
+    words_only = name_has & vol_false
+    reason = reason.mask(words_only, name_txt + "，但" + basis + "：名称有字样而章程不以开展志愿服务为宗旨的，不能直接标识")
+    clause = clause.mask(words_only, "二（一）-直接标识")
+    cancel = identified & amended & vol_false
+    decision = decision.mask(cancel, CANCEL)
+    reason = reason.mask(cancel, "已标识；章程修改（" + amend.fillna("") + "）后" + basis
+                         + "：在核准章程时同步取消志愿服务组织身份标识并公告")
+    clause = clause.mask(cancel, "二（一）-取消标识")
+    kept_no = identified & ~amended & vol_false
+    reason = reason.mask(kept_no, "目前已标识，但" + basis + "，且未写明章程修改情况：请核实章程；如章程已修改，应取消标识")
+    unknown = vol.isna()
+    decision = decision.mask(unknown, UNKNOWN)
+    reason = reason.mask(unknown, name_txt + "；章程宗旨空白，无法判断是否以开展志愿服务为宗旨：请补充章程宗旨或核实结果")
+    clause = clause.mask(unknown, "二（一）-信息采集")
+    kind = _col(df, "组织类型").astype("string").str.strip()
+    not_org = kind.isin([str(t) for t in load_params("orgs")["not_social_org_types"]["types"]]).fillna(False).astype(bool)
+    decision = decision.mask(not_org, NA)
+    reason = reason.mask(not_org, "组织类型为“" + kind.fillna("") + "”，不是登记的社会组织：志愿服务组织标识只针对社会组织")
+    clause = clause.mask(not_org, "二（一）-登记地")
+
+    status = pd.Series("未标识", index=df.index, dtype="string").where(~identified, "已标识")
+    todo = pd.Series("无需操作", index=df.index, dtype="string")
+    todo = todo.mask(decision.isin([DIRECT, REVIEW]) & ~identified, "应标识，尚未标识")
+    todo = todo.mask(decision.isin([DIRECT, REVIEW]) & identified, "已标识，保持")
+    todo = todo.mask(decision == CANCEL, "应取消标识并公告")
+    todo = todo.mask((decision == NO) & identified, "已标识但不符合条件，请核实")
+    todo = todo.mask(decision == UNKNOWN, "补充章程宗旨后再判断")
+    todo = todo.mask((decision == NA) & identified, "不是社会组织却已标识，请核实")
+    return pd.DataFrame({
+        "结论": decision, "理由": reason, "clause": clause, "现状": status, "待办": todo,
+        "名称含字样": name_has, "章程为志愿服务": vol, "按关键词判断": keywords_only & vol.notna(),
+        "主动申请": applied, "已标识": identified, "章程已修改": amended,
+    }, index=df.index)
+
+
+def cite(clause_ids: pd.Series) -> pd.Series:
+    """Clause id → one-line citation (vectorised over the few distinct ids)."""
+    return clause_ids.map({c: get_clause(c).cite() for c in clause_ids.dropna().unique()}).astype("string")
+
+
+# ---------------------------------------------------------------- announcement deadline
+
+
+def announcement_deadline(identified_on: pd.Series) -> pd.Series:
+    """The first 30 June on or after the identification date (6月30日 itself counts as on time)."""
+    cfg = load_params("orgs")["announcement"]
+    m, d = int(cfg["month"]), int(cfg["day"])
+    day = pd.to_datetime(identified_on).dt.normalize()
+    same_year = pd.to_datetime(pd.DataFrame({"year": day.dt.year, "month": m, "day": d}), errors="coerce")
+    return same_year.where(day <= same_year, same_year + pd.DateOffset(years=1)).astype("datetime64[us]")
+
+
+# ---------------------------------------------------------------- density
+
+
+def density(df: pd.DataFrame, pops: dict | None = None) -> pd.DataFrame:
+    """Identified organisations per million people, per 市州 present in the table, plus the province.
+
+    Organisations registered at 省本级 count for the province only. A 市州 is assessed only if the
+    table has at least one organisation of it (a file may cover one city only); the province line
+    says whether all 14 市州 are in the file. ``pops`` overrides params/populations.yaml (tests).
+    """
+    p = pops or populations()
+    per_million = float(load_params("orgs")["density"]["per_million"])
+    where = jurisdiction_of(df)
+    ident = yes_no(_col(df, "是否已标识")).fillna(False).astype(bool)
+    should = decide(df)["结论"].isin([DIRECT, REVIEW]) if len(df) else pd.Series(False, index=df.index)
+    frame = pd.DataFrame({"code": where["市州代码"], "ident": ident, "should": should})
+    grouped = frame.dropna(subset=["code"]).groupby("code").agg(
+        组织数=("ident", "size"), 已标识数=("ident", "sum"), 按结论应标识数=("should", "sum"))
+    pref = {str(k): v for k, v in p["prefectures"].items()}
+    rows = []
+    for code, g in grouped.iterrows():  # ≤ 14 市州: a loop over jurisdictions, not records
+        info = pref.get(str(code))
+        if info is None:
+            continue
+        rows.append({"地区": info["name"], "区划代码": str(code), "常住人口": int(info["population"]),
+                     **{k: int(v) for k, v in g.items()}})
+    province_pop = int(p["province"]["population"])
+    in_prov = where["登记层级"].isin(["省本级", "市本级", "县级"])
+    covered = sorted(grouped.index.intersection(list(pref)))
+    rows.append({"地区": p["province"]["name"] + "（全省）", "区划代码": p["province"]["code"], "常住人口": province_pop,
+                 "组织数": int(in_prov.sum()), "已标识数": int((ident & in_prov).sum()),
+                 "按结论应标识数": int((should & in_prov).sum())})
+    out = pd.DataFrame(rows, columns=["地区", "区划代码", "常住人口", "组织数", "已标识数", "按结论应标识数"])
+    pop = out["常住人口"].astype("int64")
+    out["每百万人口已标识"] = (out["已标识数"] * 1_000_000 / pop).round(2)
+    # exact integer comparison: count × 1,000,000 ≥ 20 × population (no rounding at the boundary)
+    out["需达到"] = np.ceil(pop * per_million / 1_000_000).astype("int64")
+    out["达标"] = out["已标识数"].astype("int64") * 1_000_000 >= np.int64(round(per_million)) * pop
+    out["缺口"] = (out["需达到"] - out["已标识数"]).clip(lower=0)
+    complete = len(covered) == len(pref)
+    out["说明"] = ""
+    if not complete:
+        out.loc[out.index[-1], "说明"] = (
+            f"文件只含 {len(covered)} 个市州的组织（共 {len(pref)} 个），全省数字只反映本文件，不能据此判断全省是否达标")
+    out["说明"] = out["说明"].where(out["说明"] != "", "")
+    return out

@@ -1,0 +1,413 @@
+"""二（二） 年度志愿服务记录与证明抽查计划（双随机、一公开）：抽查对象、抽查小组、时间安排、查验清单。
+
+Deterministic for a given seed: one ``numpy.random.default_rng(seed)`` drives every draw, units are
+visited in sorted order and each pool is sorted by 统一社会信用代码/名称 first, so the input's row
+order does not change the result. Loops run over units (县区, 市州), never over organisations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from zyfw_checks import masking, orgs
+from zyfw_checks.clauses import get_clause
+from zyfw_checks.load import ROW, Table
+from zyfw_checks.params import load_params
+from zyfw_checks.rules.common import fmt_num
+
+CITY, COUNTY = "市级", "县级"
+
+
+@dataclass
+class Plan:
+    year: int
+    seed: int
+    selection: pd.DataFrame  # one row per organisation drawn
+    units: pd.DataFrame  # one row per 抽查单位 (市级 / 县级): pool size, drawn, shortfall
+    teams: pd.DataFrame  # one row per team member
+    schedule: pd.DataFrame
+    checklist: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def summary(self) -> dict:
+        return {"year": self.year, "seed": self.seed, "单位数": int(len(self.units)),
+                "抽查组织数": int(len(self.selection)), "不足10家的单位": int((self.units["不足说明"] != "").sum())}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _cfg() -> dict:
+    return load_params("spot_check")
+
+
+def complaint_flags(s: pd.Series) -> pd.Series:
+    """True where 投诉或负面舆情 says yes or describes a complaint; blank / 否 / 无 → False."""
+    t = s.astype("string").str.normalize("NFKC").str.strip()
+    no = [str(w).lower() for w in _cfg()["complaint_words"]["no_words"]]
+    return (t.notna() & ~t.str.lower().isin(no)).fillna(False).astype(bool)
+
+
+def org_category(df: pd.DataFrame) -> pd.Series:
+    """志愿服务组织 or one of the other types the notice names (by keywords of 组织类型)."""
+    cfg = _cfg()["org_types"]
+    kind = df["组织类型"].astype("string") if "组织类型" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+    out = pd.Series(cfg["main"], index=df.index, dtype="string")
+    for cat, words in reversed(list(cfg["others"].items())):  # first listed wins
+        out = out.mask(orgs.contains_any(kind, words), cat)
+    return out
+
+
+def ranking_score(df: pd.DataFrame) -> tuple[pd.Series, list[str], list[str]]:
+    """Mean percentile rank (within the frame) of the ranking columns present; (score, used, unreadable)."""
+    weights = _cfg()["ranking"]["weights"]
+    parts, used, unread = [], [], []
+    for col, w in weights.items():
+        if col not in df.columns:
+            continue
+        val, bad = orgs.to_count(df[col])
+        if bad.any():
+            unread.append(f"{col}（第 {', '.join(map(str, df.loc[bad, ROW].head(5).tolist()))} 行）")
+        parts.append(val.fillna(0).rank(pct=True) * float(w))
+        used.append(col)
+    if not parts:
+        return pd.Series(np.nan, index=df.index), used, unread
+    total = sum(float(weights[c]) for c in used)
+    return sum(parts) / total, used, unread
+
+
+def last_workday(day: dt.date) -> tuple[dt.date, bool]:
+    """The last official working day on or before ``day`` (and whether the calendar covers it)."""
+    from zyfw_checks.workdays import calendar
+
+    cal = calendar()
+    covered = day <= cal.last_covered
+    pos = int((np.datetime64(day) - cal.days[0]).astype(int))
+    while pos > 0 and not cal.work[pos]:  # at most a holiday's length, not a loop over records
+        pos -= 1
+    return pd.Timestamp(cal.days[pos]).date(), covered
+
+
+# ---------------------------------------------------------------- the draw
+
+
+def _draw_unit(pool: pd.DataFrame, rng: np.random.Generator, target: int, n_key: int) -> pd.DataFrame:
+    """Select from one unit's pool; returns the chosen rows with 入选理由 and clause."""
+    pool = pool.sort_values(["_code", "_name"], kind="stable")
+    chosen: dict[int, tuple[str, str, int]] = {}  # index → (reason, clause id, order)
+
+    def take(idx, reason: str, clause: str) -> None:
+        for i, r in zip(idx, [reason] * len(idx) if isinstance(reason, str) else reason, strict=True):
+            if i not in chosen:
+                chosen[i] = (r, clause, len(chosen))
+
+    must = pool.index[pool["_complaint"]]
+    take(list(must), "因记录与证明出具事宜被投诉或有负面舆情：应当列入当年抽查范围", "二（二）-必查")
+    main = pool[(pool["_category"] == _cfg()["org_types"]["main"]) & ~pool.index.isin(list(chosen))]
+    if pool["_score"].notna().any() and n_key > 0:
+        top = main.sort_values("_score", ascending=False, kind="stable").head(max(0, min(n_key, target - len(chosen))))
+        rank = list(range(1, len(top) + 1))
+        take(list(top.index), [f"重点抽查对象：{d}；在本单位综合排名第{k}" for d, k in zip(top["_desc"], rank, strict=True)],
+             "二（二）-重点对象")
+    for cat in _cfg()["org_types"]["others"]:
+        if (pool.loc[list(chosen), "_category"] == cat).any():
+            continue
+        cands = pool.index[(pool["_category"] == cat) & ~pool.index.isin(list(chosen))]
+        if len(cands):
+            take([cands[int(rng.integers(len(cands)))]], f"其他类型（{cat}）：随机抽取一家", "二（二）-其他类型")
+    rest = pool.index[~pool.index.isin(list(chosen))]
+    need = max(0, target - len(chosen))
+    if need and len(rest):
+        picked = rng.choice(np.asarray(rest), size=min(need, len(rest)), replace=False)
+        take(list(picked), "随机抽取（双随机、一公开）", "二（二）-数量时限")
+    out = pool.loc[list(chosen)].copy()
+    out["入选理由"] = [chosen[i][0] for i in out.index]
+    out["clause_id"] = [chosen[i][1] for i in out.index]
+    out["_order"] = [chosen[i][2] for i in out.index]
+    return out.sort_values("_order")
+
+
+def _prepare(df: pd.DataFrame) -> pd.DataFrame:
+    where = orgs.jurisdiction_of(df)
+    p = pd.DataFrame(index=df.index)
+    p["_row"] = df[ROW]
+    p["_name"] = df["名称"].astype("string") if "名称" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+    p["_code"] = df["统一社会信用代码"].astype("string") if "统一社会信用代码" in df.columns else pd.Series(
+        pd.NA, index=df.index, dtype="string")
+    p["_code"] = p["_code"].fillna("")
+    p["_name"] = p["_name"].fillna("")
+    p = p.join(where)
+    p["_category"] = org_category(df)
+    p["_complaint"] = complaint_flags(df["投诉或负面舆情"]) if "投诉或负面舆情" in df.columns else False
+    p["_score"], used, _ = ranking_score(df)
+    desc = pd.Series("", index=df.index, dtype="string")
+    for col in used:
+        val, _ = orgs.to_count(df[col])
+        sep = pd.Series(np.where(desc.str.len().gt(0), "、", ""), index=df.index, dtype="string")
+        desc = desc + sep + col + fmt_num(val)
+    p["_desc"] = desc
+    for col in ("组织类型", "注册志愿者数", "年活动次数", "影响力", "投诉或负面舆情"):
+        p[col] = df[col] if col in df.columns else pd.NA
+    return p
+
+
+def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, mask: bool = True) -> Plan:
+    cfg = _cfg()
+    target = int(cfg["min_per_level"]["value"])
+    n_key = int(round(float(cfg["key_share"]["value"]) * target))
+    rng = np.random.default_rng(seed)
+    p = _prepare(table.df)
+    notes: list[str] = []
+    _, _, unread = ranking_score(table.df)
+    if unread:
+        notes.append("以下排序字段有无法识别的数字，按0计：" + "；".join(unread))
+    missing_rank = [c for c in cfg["ranking"]["weights"] if c not in table.df.columns]
+    if missing_rank:
+        notes.append(f"名单中没有“{'”“'.join(missing_rank)}”列，重点对象只按其余字段排序" if len(missing_rank) < 3 else
+                     "名单中没有注册志愿者数、年活动次数、影响力，无法选重点抽查对象，名额全部随机抽取")
+    if "投诉或负面舆情" not in table.df.columns:
+        notes.append("名单中没有“投诉或负面舆情”列：被投诉或有负面舆情的组织必须列入抽查，请补充后重新生成")
+    outside = p["登记层级"].isin(["省本级", "省外", "未知"])
+    if outside.any():
+        counts = p.loc[outside, "登记层级"].value_counts()
+        notes.append("未分到市县两级的组织（不参加本计划的抽取）：" + "、".join(f"{k} {v} 家" for k, v in counts.items())
+                     + "。省本级登记的由省级安排；代码无效或空白的请先更正（见 zyfw orgs 的 ORG001）。")
+    p = p[~outside]
+    parts, units = [], []
+    # 县级 first, then 市级 (市本级 pool, topped up from the 市州's county organisations not yet drawn)
+    for county, pool in sorted(p[p["登记层级"] == "县级"].groupby("县区代码"), key=lambda kv: kv[0]):
+        got = _draw_unit(pool, rng, target, n_key)
+        got["抽查单位"] = f"{pool['市州'].iloc[0]}{pool['县区'].iloc[0]}"
+        got["层级"] = COUNTY
+        parts.append(got)
+        units.append(_unit_row(COUNTY, got["抽查单位"].iloc[0], county, str(pool["市州"].iloc[0]), len(pool), got, target))
+    drawn = pd.concat(parts).index if parts else pd.Index([])
+    for city, city_pool in sorted(p.groupby("市州代码"), key=lambda kv: kv[0]):
+        own = city_pool[city_pool["登记层级"] == "市本级"]
+        pool = own
+        topped = 0
+        if len(own) < target:
+            extra = city_pool[(city_pool["登记层级"] == "县级") & ~city_pool.index.isin(drawn)]
+            topped = min(len(extra), target - len(own))
+            pool = pd.concat([own, extra])
+        got = _draw_unit(pool, rng, max(target, int(own["_complaint"].sum())), n_key) if len(pool) else pool.iloc[:0].assign(
+            入选理由=[], clause_id=[], _order=[])
+        name = f"{city_pool['市州'].iloc[0]}本级"
+        got["抽查单位"] = name
+        got["层级"] = CITY
+        parts.append(got)
+        row = _unit_row(CITY, name, str(city), str(city_pool["市州"].iloc[0]), len(own), got, target)
+        if topped:
+            row["说明"] = (f"市本级登记的组织只有{len(own)}家，从本市州各县区未被县级抽中的组织中补足"
+                         f"（可补 {len(pool) - len(own)} 家）")
+        units.append(row)
+    sel = pd.concat(parts) if parts else p.iloc[:0]
+    selection = pd.DataFrame({
+        "层级": sel["层级"], "抽查单位": sel["抽查单位"], "市州": sel["市州"], "名称": sel["_name"],
+        "统一社会信用代码": sel["_code"], "类型": sel["_category"], "注册志愿者数": sel["注册志愿者数"],
+        "年活动次数": sel["年活动次数"], "影响力": sel["影响力"], "投诉或负面舆情": sel["投诉或负面舆情"],
+        "入选理由": sel["入选理由"], "依据": orgs.cite(sel["clause_id"].astype("string")) if len(sel) else pd.Series(dtype="string"),
+        "原表行号": sel["_row"],
+    }).reset_index(drop=True)
+    selection.insert(0, "序号", range(1, len(selection) + 1))
+    unit_df = pd.DataFrame(units, columns=["层级", "抽查单位", "区划代码", "市州", "可抽组织数", "抽取数", "其中必查", "其中重点",
+                                           "其中其他类型", "其中随机", "不足说明", "说明"])
+    for u in unit_df.itertuples():
+        if u.不足说明:
+            notes.append(u.不足说明)
+    teams, team_notes = make_teams(unit_df, staff, rng, mask)
+    notes += team_notes
+    return Plan(year=year, seed=seed, selection=selection, units=unit_df, teams=teams, schedule=schedule(year),
+                checklist=checklist(), notes=notes, source=table.source)
+
+
+def _unit_row(level, name, code, city, pool_size, got, target) -> dict:
+    reasons = got["clause_id"] if len(got) else pd.Series(dtype="string")
+    short = ""
+    if len(got) < target:
+        short = (f"{name}（{level}）只有{pool_size}家组织（含其他组织、机构和团队），全部列入，"
+                 f"不足通知要求的{target}家；请上报时说明，或由上级统筹")
+    return {"层级": level, "抽查单位": name, "区划代码": code, "市州": city, "可抽组织数": int(pool_size),
+            "抽取数": int(len(got)), "其中必查": int((reasons == "二（二）-必查").sum()),
+            "其中重点": int((reasons == "二（二）-重点对象").sum()), "其中其他类型": int((reasons == "二（二）-其他类型").sum()),
+            "其中随机": int((reasons == "二（二）-数量时限").sum()), "不足说明": short, "说明": ""}
+
+
+# ---------------------------------------------------------------- team
+
+
+def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(正式人员 with a listed duty, experts); each with a 4/6-digit area code column ``_area``."""
+    cfg = _cfg()["team"]
+    df = staff.df
+    cat = df["人员类别"].astype("string") if "人员类别" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+    duty = df["工作职责"].astype("string") if "工作职责" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+    official = orgs.contains_any(cat, cfg["official_words"]) & orgs.contains_any(duty, cfg["duties"])
+    expert = orgs.contains_any(cat, cfg["expert_words"]) & ~official
+    area = pd.Series(pd.NA, index=df.index, dtype="string")
+    if "行政区划代码" in df.columns:
+        area = df["行政区划代码"].astype("string").str.normalize("NFKC").str.strip()
+    if "所属地区" in df.columns:
+        names = {}
+        for code, v in orgs.populations()["prefectures"].items():
+            names[v["name"]] = str(code)
+            names[v.get("short", v["name"])] = str(code)
+        names.update({v: str(k) for k, v in orgs.populations().get("counties", {}).items()})
+        area = area.fillna(df["所属地区"].astype("string").str.strip().map(names).astype("string"))
+    out = df.assign(_area=area.str.replace(r"00$", "", regex=True).where(area.str.len() == 6, area))
+    return out[official], out[expert]
+
+
+def make_teams(units: pd.DataFrame, staff: Table | None, rng: np.random.Generator, mask: bool):
+    cfg = _cfg()["team"]
+    cols = ["抽查单位", "层级", "角色", "姓名", "单位", "人员类别", "工作职责", "联系电话", "说明"]
+    clause = get_clause("二（二）-抽查小组").cite()
+    if staff is None:
+        return pd.DataFrame(columns=cols), [f"未提供人员名单（--staff）：请按通知组建抽查小组——{clause}"]
+    official, experts = eligible_staff(staff)
+    n_staff = int(cfg["staff_size"]["value"])
+    rows, notes = [], []
+    excluded = len(staff.df) - len(official) - len(experts)
+    if excluded:
+        notes.append(f"人员名单中有 {excluded} 人不是承担志愿服务、社会组织管理、行政执法职责的正式人员，也不是专家、学者或"
+                     "志愿服务组织负责人，未列入抽查小组")
+    for u in units.itertuples():  # one team per unit
+        code = str(u.区划代码)
+        city = code[:4]
+        local = official[official["_area"] == code] if u.层级 == COUNTY else official[official["_area"] == city]
+        note = ""
+        if len(local) < n_staff and u.层级 == COUNTY:
+            local = pd.concat([local, official[official["_area"] == city]])
+            note = "本县区符合条件的正式人员不足，由市级人员补充"
+        if len(local) < n_staff:
+            notes.append(f"{u.抽查单位}：符合条件的正式人员只有 {len(local)} 人，不足 {n_staff} 人，请补充人员名单")
+        local = local.sort_values(["姓名"], kind="stable")
+        pick = rng.choice(np.arange(len(local)), size=min(n_staff, len(local)), replace=False) if len(local) else []
+        for i in sorted(pick):
+            r = local.iloc[int(i)]
+            rows.append([u.抽查单位, u.层级, "组员（正式人员）", r.get("姓名"), r.get("单位"), r.get("人员类别"), r.get("工作职责"),
+                         r.get("联系电话"), note])
+        ex = experts[experts["_area"].astype("string").str[:4] == city] if len(experts) else experts
+        if int(cfg["experts"]) and len(ex):
+            r = ex.sort_values("姓名", kind="stable").iloc[int(rng.integers(len(ex)))]
+            rows.append([u.抽查单位, u.层级, "特邀（可选）", r.get("姓名"), r.get("单位"), r.get("人员类别"), r.get("工作职责"),
+                         r.get("联系电话"), "通知：可邀请专家、学者和有经验的志愿服务组织负责人"])
+    teams = pd.DataFrame(rows, columns=cols)
+    if "联系电话" in teams and mask:
+        teams["联系电话"] = masking.mask_phone(teams["联系电话"])
+    return teams, notes
+
+
+# ---------------------------------------------------------------- schedule and checklist
+
+
+def schedule(year: int) -> pd.DataFrame:
+    cfg = _cfg()
+    start = dt.date(year, cfg["suggested_start"]["month"], cfg["suggested_start"]["day"])
+    onsite = dt.date(year, cfg["onsite_deadline"]["month"], cfg["onsite_deadline"]["day"])
+    report = dt.date(year, cfg["report_deadline"]["month"], cfg["report_deadline"]["day"])
+    rows = []
+    for what, date, basis, clause in (
+        ("制定抽查方案、组建抽查小组、公布抽查事项", f"{start:%Y-%m-%d} 前", cfg["suggested_start"]["source"], "二（二）-抽查小组"),
+        ("现场抽查（市县两级各不少于10家）", f"{start:%Y-%m-%d} 至 {onsite:%Y-%m-%d}", cfg["onsite_deadline"]["source"],
+         "二（二）-数量时限"),
+        ("以市州为单位向省民政厅、省文明办报送抽查工作情况", f"{report:%Y-%m-%d} 前", cfg["report_deadline"]["source"],
+         "二（二）-数量时限"),
+    ):
+        rows.append({"事项": what, "时间": date, "依据": basis, "条款": get_clause(clause).cite()})
+    out = pd.DataFrame(rows)
+    notes = []
+    for label, day in (("现场抽查截止", onsite), ("报送截止", report)):
+        last, covered = last_workday(day)
+        if not covered:
+            notes.append(f"{label}：{year}年的放假安排不在节假日数据中，{day:%m月%d日}是否为工作日请按国务院当年通知核对")
+        elif last != day:
+            notes.append(f"{label}{day:%Y-%m-%d}不是工作日，最后一个工作日是{last:%Y-%m-%d}")
+    out["提醒"] = ""
+    if notes:
+        out.loc[out.index[-1], "提醒"] = "；".join(notes)
+    return out
+
+
+def checklist() -> pd.DataFrame:
+    from zyfw_checks.registry import all_rules
+
+    by_clause: dict[str, list[str]] = {}
+    for r in all_rules():
+        by_clause.setdefault(r.clause_id, []).append(r.code)
+    rows = []
+    for part, ids in _cfg()["checklist"].items():
+        for k, cid in enumerate(ids, 1):
+            c = get_clause(cid)
+            rows.append({"部分": part, "序号": k, "查验内容（通知原文）": c.text, "条款": c.section,
+                         "本工具可预查的规则": "、".join(by_clause.get(cid, [])) or "—（现场核查）",
+                         "查验结果（是/否）": "", "问题及证据": ""})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def header_lines(plan: Plan) -> list[str]:
+    return [
+        f"{plan.year}年志愿服务记录与证明抽查计划（湘民发〔2023〕29号 二（二））",
+        f"名单：{plan.source}　随机种子：{plan.seed}（同一名单、同一种子可重现同一结果；种子应在抽取前确定并公开）",
+        f"抽查单位 {len(plan.units)} 个，抽查组织 {len(plan.selection)} 家",
+    ]
+
+
+def to_xlsx(plan: Plan) -> bytes:
+    """The plan as a workbook; every text cell is written as text (a name starting with = stays text)."""
+    buf = io.BytesIO()
+    opts = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": opts}) as xw:
+        info = pd.DataFrame({"项目": ["计划", "名单", "随机种子", "抽查单位", "抽查组织"] + ["说明"] * len(plan.notes),
+                             "内容": [*header_lines(plan)[:1], plan.source, str(plan.seed), str(len(plan.units)),
+                                    str(len(plan.selection)), *plan.notes]})
+        for name, frame in (("说明", info), ("抽查名单", plan.selection), ("抽查单位", plan.units), ("抽查小组", plan.teams),
+                            ("时间安排", plan.schedule), ("查验清单", plan.checklist)):
+            frame.to_excel(xw, index=False, sheet_name=name)
+            ws = xw.sheets[name]
+            ws.set_column(0, max(0, frame.shape[1] - 1), 18)
+            ws.freeze_panes(1, 0)
+    return buf.getvalue()
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.astype(object).where(frame.notna(), "").itertuples(index=False):
+        body.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def to_html(plan: Plan) -> str:
+    title, *rest = header_lines(plan)
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in plan.notes)
+    sections = [("抽查名单", plan.selection), ("抽查单位", plan.units), ("抽查小组", plan.teams), ("时间安排", plan.schedule),
+                ("查验清单（抽查小组现场使用）", plan.checklist)]
+    body = "".join(f"<h2>{html.escape(n)}</h2>{_table_html(f)}" for n, f in sections)
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 10.5pt; margin-bottom: 1.5em; }}
+th, td {{ border: 1px solid #444; padding: 3px 5px; vertical-align: top; }}
+th {{ background: #eee; }}
+h2 {{ page-break-before: auto; border-bottom: 2px solid #333; }}
+@media print {{ body {{ margin: 0; }} h2 {{ page-break-before: always; }} h2:first-of-type {{ page-break-before: avoid; }} }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+{''.join(f'<p>{html.escape(x)}</p>' for x in rest)}
+<ul>{notes}</ul>
+{body}
+<p>本计划由志愿服务规范自查工具包生成，供民政部门参考；抽查对象、人员以本级正式印发的方案为准。</p>
+</body></html>
+"""

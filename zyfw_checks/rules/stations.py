@@ -1,0 +1,157 @@
+"""二（四） 城乡社区志愿服务站（点）：“四有”（STN001–STN004）、依托平台（STN005）、社区团体（STN006）。"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zyfw_checks.orgs import to_count
+from zyfw_checks.params import load_params
+from zyfw_checks.registry import hits, rule
+from zyfw_checks.rules.common import fmt_num
+from zyfw_checks.rules.system import designated_platform
+
+_FOUR_NOTE = "通知要求“逐步达到”四有，没有规定期限，所以报“提示”而不是“违规”。"
+
+
+def _empty(df: pd.DataFrame, name: str) -> pd.Series:
+    """Blank, or a word meaning 'none' (无 / 暂无 / 0 …); an absent column is empty everywhere."""
+    if name not in df.columns:
+        return pd.Series(True, index=df.index)
+    t = df[name].astype("string").str.strip()
+    words = [str(w) for w in load_params("stations")["empty_words"]]
+    return (t.isna() | t.isin(words)).fillna(True).astype(bool)
+
+
+def _name(df: pd.DataFrame) -> pd.Series:
+    return df["站点名称"].astype("string").fillna("（无名称）") if "站点名称" in df.columns else pd.Series(
+        "该站点", index=df.index, dtype="string")
+
+
+def _absent_note(df: pd.DataFrame, fields) -> str:
+    gone = [f for f in fields if f not in df.columns]
+    return f"（表中没有“{'”“'.join(gone)}”列）" if gone else ""
+
+
+@rule(
+    code="STN001",
+    title="四有：没有人员",
+    clause="二（四）-四有",
+    severity="提示",
+    needs=("负责人|人员数",),
+    table="stations",
+    explanation="负责人空白、且专兼职人员（骨干志愿者）人数空白或为0的站点，算没有达到“有人员”。" + _FOUR_NOTE,
+    compliant="负责人：王某；人员数：12。",
+    noncompliant="负责人空白，人员数 0。",
+)
+def stn001(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    no_leader = _empty(df, "负责人")
+    count, _ = to_count(df["人员数"]) if "人员数" in df.columns else (pd.Series(float("nan"), index=df.index), None)
+    no_people = count.fillna(0) <= 0
+    bad = no_leader & no_people
+    shown = fmt_num(count[bad]).replace("（空）", "空白")
+    return hits(df.index[bad], _name(df[bad]) + "没有负责人，人员数为" + shown + "：未达到“有人员”" + _absent_note(df, ["负责人", "人员数"]),
+                "负责人：空白；人员数：" + shown)
+
+
+@rule(
+    code="STN002",
+    title="四有：没有场所",
+    clause="二（四）-四有",
+    severity="提示",
+    needs=("场所地址",),
+    optional=("依托设施",),
+    table="stations",
+    explanation="没有写明固定服务场所地址的站点，算没有达到“有场所”。可依托城乡社区服务中心、新时代文明实践站、社会工作服务站（室）等设施。" + _FOUR_NOTE,
+    compliant="场所地址：雨花区圭塘街道某社区服务中心二楼。",
+    noncompliant="场所地址：无（临时借用会议室）。",
+)
+def stn002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    bad = _empty(df, "场所地址")
+    shown = df.loc[bad, "场所地址"].astype("string").fillna("空白")
+    return hits(df.index[bad], _name(df[bad]) + "没有固定服务场所（场所地址：" + shown + "）：未达到“有场所”", "场所地址：" + shown)
+
+
+@rule(
+    code="STN003",
+    title="四有：没有项目",
+    clause="二（四）-四有",
+    severity="提示",
+    needs=("服务项目",),
+    table="stations",
+    explanation="没有常态化开展的志愿服务项目的站点，算没有达到“有项目”。" + _FOUR_NOTE,
+    compliant="服务项目：助老陪伴、垃圾分类宣传、四点半课堂。",
+    noncompliant="服务项目：暂无。",
+)
+def stn003(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    bad = _empty(df, "服务项目")
+    shown = df.loc[bad, "服务项目"].astype("string").fillna("空白")
+    return hits(df.index[bad], _name(df[bad]) + "没有志愿服务项目（服务项目：" + shown + "）：未达到“有项目”", "服务项目：" + shown)
+
+
+@rule(
+    code="STN004",
+    title="四有：没有管理",
+    clause="二（四）-四有",
+    severity="提示",
+    needs=("管理制度",),
+    table="stations",
+    explanation="没有写明任何管理制度（如志愿者招募注册、服务记录、培训、激励保障）的站点，算没有达到“有管理”。" + _FOUR_NOTE,
+    compliant="管理制度：志愿者注册制度、服务记录制度、星级评定制度。",
+    noncompliant="管理制度：未建立。",
+)
+def stn004(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    bad = _empty(df, "管理制度")
+    shown = df.loc[bad, "管理制度"].astype("string").fillna("空白")
+    return hits(df.index[bad], _name(df[bad]) + "没有管理制度（管理制度：" + shown + "）：未达到“有管理”", "管理制度：" + shown)
+
+
+@rule(
+    code="STN005",
+    title="站点未依托指定平台",
+    clause="二（四）-依托平台",
+    severity="违规",
+    needs=("注册平台",),
+    table="stations",
+    laws=("条例第十九条",),
+    explanation=(
+        "社区志愿服务站点应依托中国志愿服务网或湖南志愿服务网做志愿服务记录和证明出具。写其他系统的报“违规”；"
+        "写志愿汇的报“提示”（志愿汇已与两者互联互通，请确认站点已在两者之一注册）；空白的报“提示”。"
+    ),
+    compliant="注册平台：湖南志愿服务网。",
+    noncompliant="注册平台：街道自建小程序。",
+)
+def stn005(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    way = df["注册平台"].astype("string")
+    platform = designated_platform(way)
+    required = load_params("stations")["platforms"]["required"]
+    ok = platform.isin(required).fillna(False)
+    zyh = platform.notna() & ~ok
+    blank = way.isna()
+    bad = ~ok
+    idx = df.index[bad]
+    msg = _name(df[bad]) + "的注册平台为“" + way[bad].fillna("") + "”，不是中国志愿服务网或湖南志愿服务网"
+    msg = msg.mask(zyh[bad], _name(df[bad]) + "注册在志愿汇：通知要求站点依托中国志愿服务网或湖南志愿服务网，"
+                   "志愿汇已与两者互联互通，请确认站点已在两者之一注册")
+    msg = msg.mask(blank[bad], _name(df[bad]) + "未填写注册平台，无法确认是否依托中国志愿服务网或湖南志愿服务网")
+    severity = pd.Series("违规", index=idx).mask(zyh[bad] | blank[bad], "提示")
+    return hits(idx, msg, "注册平台：" + way[bad].fillna("（空）"), severity)
+
+
+@rule(
+    code="STN006",
+    title="社区团体未写明同意成立的组织",
+    clause="二（四）-社区团体",
+    severity="提示",
+    needs=("同意成立单位",),
+    table="stations",
+    explanation=(
+        "城乡社区、单位内部的团体，须经基层群众性自治组织（村、居委会）或本单位同意成立，才可以在本社区、本单位内部开展"
+        "志愿服务活动。“同意成立单位”空白的列出，请补充。"
+    ),
+    compliant="同意成立单位：某某社区居民委员会。",
+    noncompliant="同意成立单位：空白。",
+)
+def stn006(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    bad = _empty(df, "同意成立单位")
+    return hits(df.index[bad], _name(df[bad]) + "没有写明经哪个基层群众性自治组织或本单位同意成立",
+                "同意成立单位：" + df.loc[bad, "同意成立单位"].astype("string").fillna("空白"))
