@@ -106,7 +106,7 @@ def test_unparseable_cells_reported_with_row_and_column_rest_still_loaded(tmp_pa
     records({}, {"服务时长(小时)": "两小时", "开始时间": "上周六"}, {}).to_csv(path, index=False)
     t = load_table(path)
     assert len(t.df) == 3
-    assert set(zip(t.bad_cells["row"], t.bad_cells["field"])) == {(3, "服务时长(小时)"), (3, "开始时间")}
+    assert set(zip(t.bad_cells["row"], t.bad_cells["field"], strict=True)) == {(3, "服务时长(小时)"), (3, "开始时间")}
     assert t.df["服务时长(小时)"].tolist()[0] == 2.0
 
 
@@ -189,3 +189,17 @@ def test_no_header_message_lists_found_and_needed(tmp_path):
     with pytest.raises(LoadError) as err:
         load_table(path)
     assert "甲" in str(err.value) and "开始时间" in str(err.value)
+
+
+def test_bad_cell_in_volunteer_sheet_is_reported_on_that_volunteers_records(tmp_path):
+    recs = records({"志愿者编号": "A"}, {"志愿者编号": "B"}, {"志愿者编号": "A"})
+    vol_cols = ["志愿者编号", "姓名", "证件号码"]
+    vols = pd.DataFrame({"志愿者编号": ["B", "A"], "姓名": ["李四", "张三"], "证件号码": ["11010519491231002X"] * 2,
+                         "评价日期": ["2024-03-11", "下周"]})
+    path = tmp_path / "three.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        recs.drop(columns=vol_cols[1:] + ["评价日期"]).to_excel(xw, sheet_name="服务记录", index=False)
+        vols.to_excel(xw, sheet_name="志愿者", index=False)
+    t = load_table(path)
+    assert sorted(t.bad_cells["row"]) == [2, 4]  # the records of volunteer A, not row 3 of the 志愿者 sheet
+    assert t.bad_cells["header"].str.startswith("志愿者!").all()

@@ -52,3 +52,19 @@ def test_packaged_notice_is_the_shared_one():
 
 def test_rule_codes_follow_the_prefixes():
     assert all(re.fullmatch(r"(ORG|REC|ACT|CRT|SYS|STN|DAT)\d{3}", r.code) for r in all_rules())
+
+
+def test_rule_needing_a_related_table_is_not_assessed_without_it():
+    from zyfw_checks.engine import check_table
+    from zyfw_checks.load import load_table
+    from zyfw_checks.registry import REGISTRY
+
+    needs_records = [r.code for r in all_rules() if "records" in r.related]
+    if not needs_records:
+        pytest.skip("no rule compares against the records table")
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    res = check_table(load_table(samples / "certificates.xlsx", kind=REGISTRY[needs_records[0]].table))
+    na = {n["rule"]: n["reason"] for n in res.not_assessed}
+    for code in needs_records:
+        assert "服务记录表" in na[code]
+        assert code not in set(res.findings["rule"])

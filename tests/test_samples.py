@@ -26,8 +26,8 @@ def test_clean_sample_has_no_findings(samples):
 )
 def test_each_planted_problem_once_at_its_row(samples, expected, name, row_col):
     res = check_file(samples / name)
-    got = sorted(zip(res.findings["row"].astype(int), res.findings["rule"]))
-    want = sorted(zip(expected[row_col].astype(int), expected["rule"]))
+    got = sorted(zip(res.findings["row"].astype(int), res.findings["rule"], strict=True))
+    want = sorted(zip(expected[row_col].astype(int), expected["rule"], strict=True))
     assert got == want
     assert res.findings["clause"].str.startswith("湘民发〔2023〕29号").all()
 

@@ -33,10 +33,10 @@ class Context:
         return load_params(name)
 
     def show_id(self, s: pd.Series) -> pd.Series:
-        return masking.mask_id(s) if self.mask else s.astype("string")
+        return masking.mask_id(s) if self.mask else s.astype("string[pyarrow]")
 
     def show_phone(self, s: pd.Series) -> pd.Series:
-        return masking.mask_phone(s) if self.mask else s.astype("string")
+        return masking.mask_phone(s) if self.mask else s.astype("string[pyarrow]")
 
 
 @dataclass
@@ -81,8 +81,8 @@ class CheckResult:
 def record_ids(df: pd.DataFrame) -> pd.Series:
     for col in ("记录编号", "证明编号", "统一社会信用代码", "站点编号", "名称"):
         if col in df.columns:
-            return df[col].astype("string")
-    return pd.Series(pd.NA, index=df.index, dtype="string")
+            return df[col].astype("string[pyarrow]")
+    return pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
 
 
 def _frame(rule: Rule, hits: pd.DataFrame, table: Table, ids: pd.Series) -> pd.DataFrame:
@@ -92,8 +92,8 @@ def _frame(rule: Rule, hits: pd.DataFrame, table: Table, ids: pd.Series) -> pd.D
         "severity": hits["severity"].fillna(rule.severity) if "severity" in hits else rule.severity,
         "row": df.loc[hits.index, ROW].astype("int64").to_numpy(),
         "record_id": ids.loc[hits.index].to_numpy(),
-        "message": hits["message"].astype("string").to_numpy(),
-        "evidence": hits["evidence"].astype("string").to_numpy(),
+        "message": hits["message"].astype("string[pyarrow]").to_numpy(),
+        "evidence": hits["evidence"].astype("string[pyarrow]").to_numpy(),
         "clause": rule.clause.cite(),
         "title": rule.title,
         "sheet": table.sheet or "",
@@ -120,6 +120,14 @@ def check_table(
     for i, r in enumerate(rules):
         if progress:
             progress(i, len(rules), r.code)
+        absent = [t for t in r.related if t not in ctx.related]
+        if absent:
+            names = {"records": "服务记录表", "orgs": "社会组织名单", "certificates": "证明登记表", "stations": "站点名单"}
+            not_assessed.append({
+                "rule": r.code, "title": r.title, "missing": absent,
+                "reason": f"需要对照的{'、'.join(names.get(t, t) for t in absent)}没有提供",
+            })
+            continue
         missing = r.missing_fields(table.df.columns)
         if missing:
             not_assessed.append({

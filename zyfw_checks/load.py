@@ -200,9 +200,7 @@ def _frame_from_sheet(
         headers = ["" if v is None or str(v) == "nan" else str(v) for v in cells.iloc[header_pos].tolist()]
         data = cells.iloc[header_pos + 1 :]
         rows = data.index + 1
-    data = data.set_axis(range(data.shape[1]), axis=1) if sheet != "__parquet__" else data.set_axis(
-        range(data.shape[1]), axis=1
-    )
+    data = data.set_axis(range(data.shape[1]), axis=1)
     mapping: dict[str, str] = {}
     cols: dict[str, int] = {}
     unknown: list[str] = []
@@ -218,7 +216,7 @@ def _frame_from_sheet(
         else:
             cols[canon] = pos
             mapping[canon] = header
-    df = pd.DataFrame({canon: data[pos].to_numpy() for canon, pos in cols.items()}, index=range(len(data)))
+    df = pd.DataFrame({canon: data[pos].reset_index(drop=True) for canon, pos in cols.items()})
     df[ROW] = pd.Series(rows).to_numpy()
     original = data.set_axis([h or f"第{i + 1}列" for i, h in enumerate(headers)], axis=1).reset_index(drop=True)
     return Table(df=df, kind=kind, source=name, sheet=None if sheet == "__parquet__" else sheet,
@@ -227,17 +225,21 @@ def _frame_from_sheet(
 
 
 def _drop_blank_rows(t: Table) -> None:
+    """Drop rows with no value in any recognised column, and 合计 rows; runs on parsed columns."""
     fields = [c for c in t.df.columns if c != ROW]
-    text = t.df[fields].astype("string").apply(lambda s: s.str.strip())
-    blank = ~(text.notna() & text.ne("")).fillna(False).any(axis=1)
-    first = t.df[fields[0]].astype("string").str.strip() if fields else None
-    total = first.isin(["合计", "总计", "小计"]).fillna(False) if first is not None else blank & False
+    blank = t.df[fields].isna().all(axis=1)
+    first = t.df[fields[0]] if fields else None
+    total = first.isin(["合计", "总计", "小计"]).fillna(False).astype(bool) if first is not None else blank & False
     if total.any():
         t.notes.append(f"第 {', '.join(map(str, t.df.loc[total, ROW].tolist()))} 行是合计行，未作为记录检查。")
     keep = ~(blank | total)
+    if keep.all():
+        return
     t.df = t.df[keep].reset_index(drop=True)
     if t.original is not None:
         t.original = t.original[keep.to_numpy()].reset_index(drop=True)
+    if len(t.bad_cells):
+        t.bad_cells = t.bad_cells[t.bad_cells["row"].isin(t.df[ROW])].reset_index(drop=True)
 
 
 def _parse(t: Table) -> None:
@@ -322,9 +324,12 @@ def _join(tables: list[Table]) -> Table:
         main.df = merged.drop(columns="_merge")
         for c in extra:
             main.mapping[c] = f"{side.sheet}!{side.mapping[c]}"
-        main.bad_cells = pd.concat([main.bad_cells, side.bad_cells.assign(
-            row=side.bad_cells["row"], header=side.bad_cells["header"].map(lambda h: f"{side.sheet}!{h}")
-        )], ignore_index=True) if len(side.bad_cells) else main.bad_cells
+        if len(side.bad_cells):
+            # a bad cell in the 志愿者/活动 sheet is reported on every record that uses that row's key
+            keyed = side.bad_cells.merge(side.df[[ROW, key]], left_on="row", right_on=ROW).drop(columns=[ROW, "row"])
+            moved = keyed.merge(main.df[[ROW, key]], on=key).rename(columns={ROW: "row"}).drop(columns=key)
+            moved["header"] = f"{side.sheet}!" + moved["header"].astype(str)
+            main.bad_cells = pd.concat([main.bad_cells, moved], ignore_index=True)
         main.notes.append(f"已按{key}合并“{side.sheet}”表的 {len(extra)} 列。")
     return main
 
@@ -345,8 +350,8 @@ def load_table(
         if t is None:
             skipped.append((sheet_name, cells))
             continue
-        _drop_blank_rows(t)
         _parse(t)
+        _drop_blank_rows(t)
         tables.append(t)
     if not tables:
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
@@ -355,7 +360,7 @@ def load_table(
             f"在“{label}”里找不到表头行。"
             + (f"找到的第一行内容是：{'、'.join(found[:10])}。" if found else "文件里没有内容。")
             + f"可识别的列名有：{needed}（及其常见写法）。请确认表头在前 {threshold('max_header_scan_rows')} 行内，"
-            "或使用 data/samples/template.xlsx 模板。"
+            + ("或使用 data/samples/template.xlsx 模板。" if kind == "records" else "或参照 data/samples/ 里的示例表。")
         )
     table = tables[0] if len(tables) == 1 or kind != "records" else _join(tables)
     if len(tables) > 1 and kind != "records":
@@ -377,6 +382,6 @@ def load_frame(frame: pd.DataFrame, kind: str = "records", name: str = "表格")
     t = _frame_from_sheet(cells, kind, name, None)
     if t is None:
         raise LoadError(f"“{name}”的列名里找不到可识别的字段。")
-    _drop_blank_rows(t)
     _parse(t)
+    _drop_blank_rows(t)
     return t

@@ -30,10 +30,52 @@ def to_float(s, errors="coerce") -> pd.Series:
     return pd.to_numeric(s, errors=errors).astype("float64")
 
 
+def on_uniques(fn):
+    """Run a Series → Series parser once per distinct value (records repeat dates, names, texts)."""
+
+    def wrapper(raw: pd.Series, *args, **kwargs):
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        if len(uniques) > 0.7 * len(raw):  # mostly distinct: factorizing would only cost
+            return fn(raw, *args, **kwargs)
+        res = fn(pd.Series(uniques), *args, **kwargs)
+        parts = res if isinstance(res, tuple) else (res,)
+        out = []
+        for part in parts:
+            taken = part.take(np.where(codes < 0, 0, codes)) if len(part) else part.reindex(range(len(raw)))
+            taken = taken.set_axis(raw.index)
+            out.append(taken.where(codes >= 0) if not pd.api.types.is_bool_dtype(taken) else taken & (codes >= 0))
+        return tuple(out) if isinstance(res, tuple) else out[0]
+
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+_BLANKS = ["", "nan", "NaN", "None", "NaT", "-", "—", "/"]
+_WIDE = "[\u3000\uff01-\uff5e]"  # full-width space and forms; a plain string so RE2 (pyarrow) gets the characters
+
+
+def nfkc(s: pd.Series) -> pd.Series:
+    """Unicode NFKC in pyarrow's C++ kernel (pandas' .str.normalize loops in Python)."""
+    s = s.astype("string[pyarrow]")
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        out = pc.utf8_normalize(pa.array(s.array), form="NFKC")
+        return pd.Series(pd.arrays.ArrowStringArray(out), index=s.index)
+    except (ImportError, AttributeError, TypeError):
+        return s.str.normalize("NFKC")
+
+
+@on_uniques
 def normalize_text(s: pd.Series) -> pd.Series:
     """NFKC (full-width digits, brackets and spaces to half-width) and strip; blanks → NA."""
-    s = s.astype("string").str.normalize("NFKC").str.strip()
-    return s.mask(s.isin(["", "nan", "NaN", "None", "NaT", "-", "—", "/"]))
+    s = s.astype("string[pyarrow]")
+    wide = s.str.contains(_WIDE, regex=True).fillna(False)
+    if wide.any():  # only the cells that need it
+        s = s.where(~wide, nfkc(s[wide]))
+    s = s.str.strip()
+    return s.mask(s.isin(_BLANKS))
 
 
 def normalize_header(text: object) -> str:
@@ -47,8 +89,10 @@ def strip_units(header: str) -> str:
 
 
 def _is_blank(raw: pd.Series) -> pd.Series:
-    s = raw.astype("string").str.strip()
-    return raw.isna() | s.isna() | s.isin(["", "nan", "NaN", "None", "NaT"])
+    if _kind(raw) in ("datetime", "number"):
+        return raw.isna()
+    s = raw.astype("string[pyarrow]").str.strip()
+    return (raw.isna() | s.isna() | s.isin(["", "nan", "NaN", "None", "NaT"])).astype(bool)
 
 
 def _from_parts(parts: pd.DataFrame) -> pd.Series:
@@ -65,28 +109,55 @@ def _from_parts(parts: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _kind(raw: pd.Series) -> str:
+    """What a column holds: 'datetime', 'number', 'string', 'empty' or 'mixed' (cheap, no Python loop)."""
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return "datetime"
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return "number"
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    return {"datetime": "datetime", "datetime64": "datetime", "date": "datetime", "string": "string",
+            "integer": "number", "floating": "number", "mixed-integer-float": "number", "decimal": "number",
+            "empty": "empty"}.get(kind, "mixed")
+
+
+@on_uniques
+def _datetime_from_strings(text: pd.Series) -> pd.Series:
+    text = nfkc(text)
+    parts = text.str.extract(_DATE_RE)
+    compact = text.str.extract(_COMPACT_RE)
+    parts = parts.where(parts["y"].notna(), compact.reindex(columns=parts.columns))
+    return _from_parts(parts)
+
+
+def _datetime_from_serials(num: pd.Series) -> pd.Series:
+    serial = num.between(_SERIAL_MIN, _SERIAL_MAX)
+    return (EXCEL_EPOCH + pd.to_timedelta((num.where(serial) * 86400).round(), unit="s")).astype("datetime64[us]")
+
+
 def parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse 2023-09-07 14:00, 2023/9/7, 2023年9月7日14时30分, 2023.9.7, Excel serials, datetimes."""
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.astype("datetime64[us]"), pd.Series(False, index=raw.index)
+    kind = _kind(raw)
+    if kind == "datetime":
+        out = pd.to_datetime(raw, errors="coerce").astype("datetime64[us]")
+        return out, pd.Series(False, index=raw.index)
     blank = _is_blank(raw)
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
-    is_dt = raw.map(type).isin([dt.datetime, pd.Timestamp, dt.date]) if raw.dtype == object else blank & False
-    if is_dt.any():
-        out[is_dt] = pd.to_datetime(raw[is_dt].astype(object), errors="coerce").astype("datetime64[us]")
-    num = to_float(raw.where(~is_dt), errors="coerce")
-    serial = num.between(_SERIAL_MIN, _SERIAL_MAX)
-    if serial.any():
-        out[serial] = (EXCEL_EPOCH + pd.to_timedelta((num[serial] * 86400).round(), unit="s")).astype(
-            "datetime64[us]"
-        )
-    rest = ~blank & ~is_dt & ~serial
-    if rest.any():
-        text = raw[rest].astype("string").str.normalize("NFKC")
-        parts = text.str.extract(_DATE_RE)
-        compact = text.str.extract(_COMPACT_RE)
-        parts = parts.where(parts["y"].notna(), compact.reindex(columns=parts.columns))
-        out[rest] = _from_parts(parts)
+    if kind == "number":
+        out = _datetime_from_serials(to_float(raw))
+    elif kind in ("string", "empty"):
+        out = _datetime_from_strings(raw.astype("string[pyarrow]"))
+    else:  # a column mixing real dates, serial numbers and typed text: sort the cells by type first
+        types = raw.map(type)
+        is_dt = types.isin([dt.datetime, pd.Timestamp, dt.date])
+        is_num = types.isin([int, float])
+        out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+        if is_dt.any():
+            out[is_dt] = pd.to_datetime(raw[is_dt].astype(object), errors="coerce").astype("datetime64[us]")
+        if is_num.any():
+            out[is_num] = _datetime_from_serials(to_float(raw[is_num]))
+        rest = ~blank & ~is_dt & ~is_num
+        if rest.any():
+            out[rest] = _datetime_from_strings(raw[rest].astype("string[pyarrow]"))
     bad = ~blank & out.isna()
     return out, bad
 
@@ -106,7 +177,7 @@ def parse_time_of_day(raw: pd.Series) -> pd.Series:
         out[frac] = pd.to_timedelta((num[frac] * 86400).round(), unit="s")
     rest = ~is_time & ~frac & raw.notna()
     if rest.any():
-        p = raw[rest].astype("string").str.normalize("NFKC").str.extract(_TIME_RE)
+        p = nfkc(raw[rest]).str.extract(_TIME_RE)
         h = to_float(p["H"], errors="coerce")
         m = to_float(p["M"], errors="coerce").fillna(0)
         s = to_float(p["S"], errors="coerce").fillna(0)
@@ -121,22 +192,28 @@ _HOURS_RE = (
 )
 
 
+@on_uniques
+def _hours_from_strings(text: pd.Series) -> pd.Series:
+    t = nfkc(text).str.lower().str.strip()
+    p = t.str.extract(_HOURS_RE)
+    h = to_float(p["h"]).fillna(to_float(t))
+    mins = to_float(p["min"])
+    return (h.fillna(0) + mins.fillna(0) / 60).where(h.notna() | mins.notna())
+
+
 def parse_hours(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """'2', '2.5', '2小时', '1小时30分', '90分钟' → hours; '两小时' is reported as unreadable."""
     blank = _is_blank(raw)
-    num = to_float(raw, errors="coerce") if raw.dtype != object else to_float(
-        raw.where(raw.map(type).isin([int, float])), errors="coerce"
-    )
-    text = raw.where(num.isna() & ~blank)
-    if text.notna().any():
-        t = text.dropna().astype("string").str.normalize("NFKC").str.lower().str.strip()
-        p = t.str.extract(_HOURS_RE)
-        h = to_float(p["h"], errors="coerce").fillna(to_float(t, errors="coerce"))
-        mins = to_float(p["min"], errors="coerce")
-        val = h.fillna(0) + mins.fillna(0) / 60
-        val = val.where(h.notna() | mins.notna())
-        num = num.astype(float)
-        num.loc[val.index] = val.astype(float)
+    kind = _kind(raw)
+    if kind == "number":
+        num = to_float(raw)
+    elif kind in ("string", "empty"):
+        num = _hours_from_strings(raw.astype("string[pyarrow]")).astype(float)
+    else:
+        num = to_float(raw)  # numbers (and numeric text) first, then the text with units
+        text = num.isna() & ~blank
+        if text.any():
+            num[text] = _hours_from_strings(raw[text].astype("string[pyarrow]")).astype(float)
     bad = ~blank & num.isna()
     return num.astype(float), bad
 
@@ -144,7 +221,9 @@ def parse_hours(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """'50', '50元', '¥50.00', '1,200' → yuan."""
     blank = _is_blank(raw)
-    text = raw.astype("string").str.normalize("NFKC").str.replace(r"[,\s¥￥元人民币]", "", regex=True)
+    if _kind(raw) == "number":
+        return to_float(raw), pd.Series(False, index=raw.index)
+    text = nfkc(raw).str.replace(r"[,\s¥￥元人民币]", "", regex=True)
     text = text.str.replace("免费", "0", regex=False).str.replace("无", "0", regex=False)
     num = to_float(text, errors="coerce").astype(float)
     bad = ~blank & num.isna()
@@ -152,12 +231,8 @@ def parse_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_text(raw: pd.Series) -> pd.Series:
-    if raw.dtype == object:
-        # Excel gives ints/floats for code-like cells; 2001.0 must read as "2001".
-        isnum = raw.map(type).isin([float, int])
-        if isnum.any():
-            nums = to_float(raw[isnum], errors="coerce")
-            whole = nums.notna() & (nums % 1 == 0) & (nums.abs() < 1e15)
-            raw = raw.copy()
-            raw[whole[whole].index] = nums[whole].astype("int64").astype(str)
-    return normalize_text(raw)
+    s = normalize_text(raw)
+    if raw.dtype == object or pd.api.types.is_float_dtype(raw):
+        # Excel gives floats for code-like cells; 2001.0 must read as "2001".
+        s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    return s

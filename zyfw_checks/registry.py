@@ -42,6 +42,7 @@ class Rule:
     optional: tuple[str, ...] = ()
     laws: tuple[str, ...] = ()
     not_modelled: str = ""
+    related: tuple[str, ...] = ()  # other tables the rule compares against, e.g. ("records",)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -67,8 +68,8 @@ def _validate(r: Rule) -> None:
             problems.append(f"缺少 {name}")
     if r.severity not in SEVERITIES:
         problems.append(f"严重程度 {r.severity!r} 不在 {SEVERITIES} 中")
-    if r.table not in TABLES:
-        problems.append(f"表 {r.table!r} 不在 {TABLES} 中")
+    if r.table not in TABLES or any(t not in TABLES for t in r.related):
+        problems.append(f"表 {r.table!r}/{r.related!r} 不在 {TABLES} 中")
     try:
         get_clause(r.clause_id)
     except KeyError as exc:
@@ -94,6 +95,7 @@ def rule(
     optional: tuple[str, ...] | list[str] = (),
     laws: tuple[str, ...] | list[str] = (),
     not_modelled: str = "",
+    related: tuple[str, ...] | list[str] = (),
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule. ``needs`` lists canonical fields; ``"A|B"`` means either field will do."""
 
@@ -102,6 +104,7 @@ def rule(
             code=code, title=title, clause_id=clause, severity=severity, needs=tuple(needs),
             explanation=explanation, compliant=compliant, noncompliant=noncompliant, fn=fn,
             table=table, optional=tuple(optional), laws=tuple(laws), not_modelled=not_modelled,
+            related=tuple(related),
         )
         _validate(r)
         REGISTRY[code] = r

@@ -14,8 +14,8 @@ def first_present(df: pd.DataFrame, names) -> pd.Series:
     """The first of ``names`` that is a column (e.g. who the volunteer is: 编号, else 证件号码, else 姓名)."""
     for n in names:
         if n in df.columns:
-            return df[n].astype("string")
-    return pd.Series(pd.NA, index=df.index, dtype="string")
+            return df[n].astype("string[pyarrow]")
+    return pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
 
 
 def volunteer_key(df: pd.DataFrame) -> pd.Series:
@@ -27,20 +27,36 @@ def activity_key(df: pd.DataFrame) -> pd.Series:
 
 
 def fmt_dt(s: pd.Series, fmt: str = "%Y-%m-%d %H:%M") -> pd.Series:
-    return s.dt.strftime(fmt).astype("string").fillna("（空）")
+    return s.dt.strftime(fmt).astype("string[pyarrow]").fillna("（空）")
 
 
 def fmt_num(s: pd.Series) -> pd.Series:
     """2.0 → '2', 2.5 → '2.5'."""
-    return s.round(2).astype("string").str.replace(r"\.0$", "", regex=True).fillna("（空）")
+    return s.round(2).astype("string[pyarrow]").str.replace(r"\.0$", "", regex=True).fillna("（空）")
 
 
-def join_flags(parts: list[tuple[pd.Series, pd.Series | str]], sep: str = "；") -> pd.Series:
-    """Concatenate the texts whose flags are set, row-wise, without a Python loop over rows."""
-    index = parts[0][0].index
-    out = pd.Series("", index=index, dtype="string")
-    for flag, text in parts:
-        piece = text if isinstance(text, pd.Series) else pd.Series(text, index=index, dtype="string")
-        add = flag.fillna(False).to_numpy(dtype=bool)
-        out = out.where(~add, out + np.where(out.str.len().gt(0), sep, "") + piece.fillna(""))
+def join_flags(parts: list[tuple[pd.Series, object]], sep: str = "；") -> pd.Series:
+    """Row-wise join of the texts whose flags are set, over the flagged rows only (no row loop).
+
+    Each part is (flag Series, text) where text is a str, a Series, or a function of the
+    flagged index returning a Series — so messages are only formatted for offending rows.
+    """
+    flags = [flag.fillna(False).astype(bool) for flag, _ in parts]
+    anyf = flags[0].copy()
+    for f in flags[1:]:
+        anyf |= f
+    idx = anyf.index[anyf.to_numpy()]
+    out = pd.Series("", index=idx, dtype="string[pyarrow]")
+    for f, (_, text) in zip(flags, parts, strict=True):
+        sub = f.loc[idx].to_numpy()
+        if not sub.any():
+            continue
+        if callable(text):
+            piece = text(idx[sub]).astype("string[pyarrow]").reindex(idx)
+        elif isinstance(text, pd.Series):
+            piece = text.loc[idx].astype("string[pyarrow]")
+        else:
+            piece = pd.Series(text, index=idx, dtype="string[pyarrow]")
+        joined = out + np.where(out.str.len().gt(0), sep, "") + piece.fillna("")
+        out = out.where(~sub, joined)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.parsing import on_uniques
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, volunteer_key
 
@@ -12,14 +13,15 @@ _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 _CHECK = np.array(list("10X98765432"))
 
 
+@on_uniques
 def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series:
     """Why each resident ID (GB 11643) is invalid, '' when valid. Vectorised over the column.
 
     Same checks as ``stdnum.cn.ric.validate`` (length, digits, birth date, check digit);
     the tests compare the two on generated IDs.
     """
-    s = ids.astype("string").str.strip().str.upper()
-    out = pd.Series("", index=ids.index, dtype="string")
+    s = ids.astype("string[pyarrow]").str.strip().str.upper()
+    out = pd.Series("", index=ids.index, dtype="string[pyarrow]")
     shape = s.str.fullmatch(r"\d{17}[\dX]").fillna(False)
     out[~shape & s.notna()] = "应为18位，前17位是数字，最后一位是数字或X"
     good = s[shape]
@@ -34,7 +36,7 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
         out[good.index[bad_birth.to_numpy()]] = "出生日期" + good[bad_birth].str[6:14] + "不是有效日期"
         only_check = bad_check & ~bad_birth
         exp = pd.Series(expected, index=good.index)
-        out[only_check[only_check].index] = "校验位应为" + exp[only_check].astype("string") + "，实际为" + good[
+        out[only_check[only_check].index] = "校验位应为" + exp[only_check].astype("string[pyarrow]") + "，实际为" + good[
             only_check
         ].str[17]
     return out
@@ -61,11 +63,11 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
 def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ids = df["证件号码"]
     if "证件类型" in df.columns:
-        kind = df["证件类型"].astype("string")
+        kind = df["证件类型"].astype("string[pyarrow]")
         resident = kind.isna() | kind.str.contains("身份证", regex=False).fillna(False)
     else:
         resident = pd.Series(True, index=df.index)
-    problem = ric_problems(ids.where(resident))
+    problem = ric_problems(ids.where(resident)).fillna("")
     bad = problem.str.len() > 0
     shown = ctx.show_id(ids[bad])
     return hits(df.index[bad], "证件号码" + shown + "无效：" + problem[bad], "证件号码：" + shown)
@@ -95,7 +97,7 @@ def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     dup = frame.duplicated(keys, keep="first") & complete
     first = frame.groupby(keys, dropna=False)["row"].transform("first")
     idx = df.index[dup]
-    msg = "与第" + first[dup].astype("int64").astype("string") + "行是同一志愿者、同一活动、同一时间的重复记录"
+    msg = "与第" + first[dup].astype("int64").astype("string[pyarrow]") + "行是同一志愿者、同一活动、同一时间的重复记录"
     evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + frame.loc[dup, "a"].fillna("（空）")
     return hits(idx, msg, evidence)
 
@@ -118,7 +120,7 @@ def dat003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if bad.empty:
         return hits(df.index[:0], [], [])
     row_to_idx = pd.Series(df.index, index=df["_row"].to_numpy())
-    piece = "“" + bad["header"].astype("string") + "”一栏的“" + bad["value"].astype("string").str.slice(0, 40) + "”"
+    piece = "“" + bad["header"].astype("string[pyarrow]") + "”一栏的“" + bad["value"].astype("string[pyarrow]").str.slice(0, 40) + "”"
     per_row = piece.groupby(bad["row"].to_numpy()).agg("、".join)
     idx = row_to_idx.reindex(per_row.index).dropna().astype("int64")
     per_row = per_row.loc[idx.index]

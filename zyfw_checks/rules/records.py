@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from zyfw_checks.params import load_params, threshold
@@ -49,8 +48,7 @@ def rec001(df: pd.DataFrame, ctx) -> pd.DataFrame:
             label = name.replace("|", "或") + ("（表中没有该列）" if absent else "")
             parts.append((_missing(df, ctx, name), label))
     text = join_flags(parts, sep="、")
-    bad = text.str.len() > 0
-    return hits(df.index[bad], "记录缺少：" + text[bad], "空白字段：" + text[bad])
+    return hits(text.index, "记录缺少：" + text, "空白字段：" + text)
 
 
 @rule(
@@ -88,14 +86,14 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     msg = (
         "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束，应在" + fmt_dt(deadline[late], "%Y-%m-%d")
         + f"（第{n}个工作日）前完成记录，实际记录时间" + fmt_dt(df.loc[late, "记录时间"])
-        + "，逾期" + overdue[late].astype("string") + "个工作日"
+        + "，逾期" + overdue[late].astype("string[pyarrow]") + "个工作日"
     )
-    note = pd.Series("", index=idx, dtype="string").where(
+    note = pd.Series("", index=idx, dtype="string[pyarrow]").where(
         ~uncovered[late], f"；{cal.coverage_note}，本条按周末估算，请人工核对"
     )
     evidence = (
         "结束日期 " + fmt_dt(end[late], "%Y-%m-%d") + "；期限 " + fmt_dt(deadline[late], "%Y-%m-%d")
-        + "；记录日期 " + fmt_dt(rec[late], "%Y-%m-%d") + "；逾期工作日 " + overdue[late].astype("string")
+        + "；记录日期 " + fmt_dt(rec[late], "%Y-%m-%d") + "；逾期工作日 " + overdue[late].astype("string[pyarrow]")
     )
     severity = pd.Series("违规", index=idx).where(~uncovered[late], "存疑")
     return hits(idx, msg + note, evidence, severity)
@@ -123,7 +121,7 @@ def _is_paper(method: pd.Series) -> pd.Series:
     noncompliant="记录方式“纸质”，录入系统时间一栏空白：这条记录只在纸上。",
 )
 def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    paper = _is_paper(df["记录方式"].astype("string"))
+    paper = _is_paper(df["记录方式"].astype("string[pyarrow]"))
     if "录入系统时间" in df.columns:
         entered = df["录入系统时间"]
     else:
@@ -140,10 +138,10 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     absent_col = "录入系统时间" not in df.columns
     msg = pd.Series(
         "纸质记录没有录入信息系统的时间" + ("（表中没有“录入系统时间”列）" if absent_col else "，可能尚未录入"),
-        index=idx, dtype="string",
+        index=idx, dtype="string[pyarrow]",
     ).where(~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于"
             + fmt_dt(deadline[bad], "%Y-%m-%d"))
-    evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string") + "；录入系统时间：" + fmt_dt(entered[bad])
+    evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]") + "；录入系统时间：" + fmt_dt(entered[bad])
     severity = pd.Series("违规", index=idx).where(~late[bad] & (not absent_col), "存疑")
     return hits(idx, msg, evidence, severity)
 
@@ -168,33 +166,35 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     span = (end - start).dt.total_seconds() / 3600
     reversed_ = end < start
     tol = float(threshold("hours_tolerance"))
-    parts = [(reversed_, "结束时间" + fmt_dt(end) + "早于开始时间" + fmt_dt(start))]
-    if "服务时长(小时)" in df.columns:
+    parts = [(reversed_, lambda i: "结束时间" + fmt_dt(end[i]) + "早于开始时间" + fmt_dt(start[i]))]
+    has_hours = "服务时长(小时)" in df.columns
+    if has_hours:
         hours = df["服务时长(小时)"]
         too_long = ~reversed_ & (hours > span + tol)
-        parts.append((too_long, "记录" + fmt_num(hours) + "小时，但起止时间只有" + fmt_num(span) + "小时"))
-        per_day = hours.groupby([volunteer_key(df), start.dt.normalize()], dropna=True).transform("sum")
+        parts.append((too_long, lambda i: "记录" + fmt_num(hours[i]) + "小时，但起止时间只有" + fmt_num(span[i]) + "小时"))
+        key_codes = pd.factorize(volunteer_key(df))[0]
+        per_day = hours.groupby([key_codes, start.dt.normalize().to_numpy()], dropna=True).transform("sum")
+        per_day = per_day.where(key_codes >= 0)
         cap = float(threshold("max_hours_per_day"))
-        over_day = per_day > cap
-        parts.append((over_day, "同一志愿者" + fmt_dt(start, "%Y-%m-%d") + "当天累计记录" + fmt_num(per_day)
-                      + f"小时，超过{cap:g}小时"))
+        parts.append((per_day > cap, lambda i: "同一志愿者" + fmt_dt(start[i], "%Y-%m-%d") + "当天累计记录"
+                      + fmt_num(per_day[i]) + f"小时，超过{cap:g}小时"))
     overlap, other = _overlaps(df)
-    parts.append((overlap, "与第" + other + "行的活动时间重叠"))
+    parts.append((overlap, lambda i: "与第" + other[i] + "行的活动时间重叠"))
     text = join_flags(parts)
-    bad = text.str.len() > 0
+    i = text.index
     evidence = (
-        "开始 " + fmt_dt(start[bad]) + "；结束 " + fmt_dt(end[bad]) + "；跨度 " + fmt_num(span[bad]) + " 小时"
-        + ("；记录时长 " + fmt_num(df.loc[bad, "服务时长(小时)"]) + " 小时" if "服务时长(小时)" in df.columns else "")
+        "开始 " + fmt_dt(start[i]) + "；结束 " + fmt_dt(end[i]) + "；跨度 " + fmt_num(span[i]) + " 小时"
+        + ("；记录时长 " + fmt_num(df.loc[i, "服务时长(小时)"]) + " 小时" if has_hours else "")
     )
-    return hits(df.index[bad], text[bad], evidence)
+    return hits(i, text, evidence)
 
 
 def _overlaps(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Records of one volunteer whose [start, end) intervals intersect; touching ends don't count."""
-    key = volunteer_key(df)
-    act = activity_key(df)
+    key = pd.factorize(volunteer_key(df))[0]  # integer codes sort and group far faster than text
+    act = pd.factorize(activity_key(df))[0]
     frame = pd.DataFrame({"k": key, "a": act, "s": df["开始时间"], "e": df["结束时间"], "row": df["_row"]})
-    ok = frame["k"].notna() & frame["s"].notna() & frame["e"].notna() & (frame["e"] > frame["s"])
+    ok = (frame["k"] >= 0) & frame["s"].notna() & frame["e"].notna() & (frame["e"] > frame["s"])
     # exact duplicates are DAT002's finding, not an overlap
     ok &= ~frame.duplicated(["k", "a", "s", "e"], keep="first")
     f = frame[ok].sort_values(["k", "s", "e"], kind="stable")
@@ -206,9 +206,9 @@ def _overlaps(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     prev_row = setter.groupby(f["k"]).shift(1)
     hit = f["s"] < prev_end
     flag = pd.Series(False, index=df.index)
-    other = pd.Series(pd.NA, index=df.index, dtype="string")
+    other = pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
     flag[hit[hit].index] = True
-    other[hit[hit].index] = prev_row[hit].astype("int64").astype("string")
+    other[hit[hit].index] = prev_row[hit].astype("int64").astype("string[pyarrow]")
     # the earlier record of each pair is flagged too, naming the later one
     partners = pd.Series(f.loc[hit, "row"].to_numpy(), index=prev_row[hit].astype("int64").to_numpy())
     partners = partners.groupby(level=0).first()

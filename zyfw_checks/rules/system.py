@@ -12,8 +12,10 @@ from zyfw_checks.registry import hits, rule
 def designated_platform(platform: pd.Series) -> pd.Series:
     """Canonical name of a designated platform for each cell, NA when it is none of them."""
     spec = load_params("platforms")["platforms"]
-    norm = platform.astype("string").map(normalize_header, na_action="ignore").astype("string")
-    out = pd.Series(pd.NA, index=platform.index, dtype="string")
+    codes, uniques = pd.factorize(platform)  # a handful of distinct platform names per file
+    norm_u = pd.Series([normalize_header(u) for u in uniques], dtype="string[pyarrow]")
+    norm = pd.Series(norm_u.to_numpy()[codes], index=platform.index, dtype="string[pyarrow]").where(codes >= 0)
+    out = pd.Series(pd.NA, index=platform.index, dtype="string[pyarrow]")
     for name, entry in spec.items():
         keys = [normalize_header(a) for a in [name, *entry.get("aliases", [])]]
         exact = norm.isin(keys)
@@ -38,7 +40,7 @@ def designated_platform(platform: pd.Series) -> pd.Series:
     noncompliant="记录平台：某区自建志愿者管理系统 / 微信群接龙 / Excel 台账。",
 )
 def sys001(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    platform = df["记录平台"].astype("string")
+    platform = df["记录平台"].astype("string[pyarrow]")
     known = designated_platform(platform)
     other = platform.notna() & known.isna()
     blank = platform.isna()
