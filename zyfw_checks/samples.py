@@ -9,6 +9,7 @@ The vectorised :func:`synthetic_records` also feeds the benchmark.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +55,14 @@ def resident_ids(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(body, check)
 
 
-def synthetic_records(n: int, seed: int = SEED, volunteers: int | None = None) -> pd.DataFrame:
-    """``n`` compliant service records in canonical columns, without per-record Python loops."""
+def synthetic_records(
+    n: int, seed: int = SEED, volunteers: int | None = None, distinct_activities: int | None = None
+) -> pd.DataFrame:
+    """``n`` compliant service records in canonical columns, without per-record Python loops.
+
+    ``distinct_activities`` numbers the activities (“…（第k期）”) so texts vary as in a large real
+    export; the benchmark uses it so text rules can't profit from only ten distinct wordings.
+    """
     rng = np.random.default_rng(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -108,6 +115,11 @@ def synthetic_records(n: int, seed: int = SEED, volunteers: int | None = None) -
         "参与费用": 0.0,
         "记录平台": rng.choice(PLATFORMS, n),
     })
+    if distinct_activities:
+        k = np.random.default_rng(seed + 7).integers(1, distinct_activities + 1, n).astype(str)
+        df["活动编号"] = np.char.add(np.char.add(df["活动编号"].to_numpy().astype(str), "-"), k)
+        df["活动名称"] = df["活动名称"] + "（第" + k + "期）"
+        df["服务内容"] = df["服务内容"] + "，第" + k + "期"
     df["补贴金额"] = np.where(df["补贴类型"] == "", np.nan, 20.0)
     df["补贴类型"] = df["补贴类型"].replace("", None)
     return df
@@ -167,9 +179,18 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     return df, planted
 
 
+FIXED_TIME = dt.datetime(2024, 1, 5, 9, 0)  # workbook metadata, so regenerating gives identical bytes
+
+
+def _writer(path: Path) -> pd.ExcelWriter:
+    xw = pd.ExcelWriter(path, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm")
+    xw.book.set_properties({"created": FIXED_TIME})
+    return xw
+
+
 def _title_rows_xlsx(df: pd.DataFrame, path: Path, title: str) -> int:
     """Write with a merged title in row 1 and headers in row 2; returns the header's Excel row."""
-    with pd.ExcelWriter(path, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm") as xw:
+    with _writer(path) as xw:
         df.to_excel(xw, index=False, startrow=1, sheet_name="服务记录")
         ws = xw.sheets["服务记录"]
         ws.merge_range(0, 0, 0, min(8, df.shape[1] - 1), title, xw.book.add_format({"bold": True, "font_size": 14}))
@@ -192,7 +213,7 @@ def template(path: Path) -> None:
     specs = field_specs("records")
     names = list(specs)
     notes = [specs[n].get("note", "") for n in names]
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
+    with _writer(path) as xw:
         pd.DataFrame([notes], columns=names).to_excel(xw, index=False, sheet_name="模板")
         ws = xw.sheets["模板"]
         ws.set_row(1, 60, xw.book.add_format({"text_wrap": True, "font_color": "#666666", "italic": True}))
@@ -212,12 +233,13 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
         "template": out / "template.xlsx",
         "expected": out / "problems_expected.csv",
     }
-    clean.to_excel(files["clean"], index=False, sheet_name="服务记录")
+    with _writer(files["clean"]) as xw:
+        clean.to_excel(xw, index=False, sheet_name="服务记录")
     xlsx_header = _title_rows_xlsx(problems, files["problems"], "长沙市星城志愿者协会2023年志愿服务记录")
     csv_header = _gbk_csv(problems, files["problems_csv"], ["长沙市星城志愿者协会志愿服务记录导出", "导出时间：2024年1月5日,,,"])
     vol_cols, act_cols = VOLUNTEER_COLS, ACTIVITY_COLS
     rec_cols = [c for c in problems.columns if c not in vol_cols[1:] and c not in act_cols[1:]]
-    with pd.ExcelWriter(files["multi"], engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm") as xw:
+    with _writer(files["multi"]) as xw:
         problems[rec_cols].to_excel(xw, index=False, sheet_name="服务记录")
         problems[vol_cols].drop_duplicates("志愿者编号").to_excel(xw, index=False, sheet_name="志愿者")
         problems[act_cols].drop_duplicates("活动编号").to_excel(xw, index=False, sheet_name="活动")

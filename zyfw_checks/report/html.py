@@ -1,0 +1,140 @@
+"""HTML view: a self-contained, printable self-check report (自查报告).
+
+One file with no external resources (no scripts, fonts or images from elsewhere): organisation,
+period, counts, every finding with its clause, the rules not assessed, and space for the
+responsible person's signature and the date. Every value from the user's file passes through
+``html.escape``, so a name like ``<script>`` prints as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from zyfw_checks.registry import SEVERITIES
+from zyfw_checks.report.excel import organisation, period, rule_rows, shown_findings
+
+CSS = """
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       color: #222; margin: 2em auto; max-width: 60em; line-height: 1.5; padding: 0 1em; }
+h1 { font-size: 1.6em; text-align: center; margin-bottom: .2em; }
+.sub { text-align: center; color: #555; margin-top: 0; }
+h2 { font-size: 1.2em; border-bottom: 2px solid #4472c4; padding-bottom: .2em; margin-top: 1.6em; }
+table { border-collapse: collapse; width: 100%; font-size: .92em; }
+th, td { border: 1px solid #999; padding: .25em .45em; vertical-align: top; text-align: left; }
+th { background: #d9e1f2; }
+table.facts th { width: 9em; }
+td.num { text-align: right; white-space: nowrap; }
+.sev-违规 { background: #f8cbad; } .sev-存疑 { background: #ffe699; } .sev-提示 { background: #ddebf7; }
+.clause { color: #444; font-size: .9em; }
+.note { color: #555; font-size: .9em; }
+.sign { margin-top: 3em; display: flex; gap: 4em; }
+.sign div { flex: 1; border-bottom: 1px solid #222; padding-top: 2.5em; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  h2 { break-after: avoid; }
+  tr, .sign { break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+}
+@page { size: A4; margin: 15mm 12mm; }
+"""
+
+
+def _e(v) -> str:
+    if v is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return escape(str(v), quote=True)
+
+
+def render(result, mask: bool = True, **_) -> str:
+    s = result.summary()
+    t = result.table
+    first, last = period(result)
+    org = organisation(result)
+    f = shown_findings(result, mask)
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>志愿服务记录自查报告</title>",
+        f"<style>{CSS}</style></head><body>",
+        "<h1>志愿服务记录自查报告</h1>",
+        '<p class="sub">依据《湖南省民政厅 湖南省文明办关于进一步加强志愿服务规范管理的通知》（湘民发〔2023〕29号）</p>',
+        "<h2>一、基本情况</h2>",
+        '<table class="facts">',
+        f"<tr><th>自查单位</th><td>{_e(org) or '（文件中未填写组织单位）'}</td></tr>",
+        f"<tr><th>检查文件</th><td>{_e(t.source)}{'（工作表：' + _e(t.sheet) + '）' if t.sheet else ''}</td></tr>",
+        f"<tr><th>服务期间</th><td>{_e(first) + ' 至 ' + _e(last) if first else '（文件中没有可识别的开始时间）'}</td></tr>",
+        f"<tr><th>检查记录</th><td>{s['records']} 条</td></tr>",
+        f"<tr><th>发现问题</th><td>{s['findings']} 个，涉及 {s['records_with_findings']} 条记录"
+        + (f"；无问题记录占 {s['clean_share']:.1%}" if s["clean_share"] is not None else "") + "</td></tr>",
+        "<tr><th>按严重程度</th><td>" + "　".join(f"{sev} {n} 个" for sev, n in s["by_severity"].items())
+        + "</td></tr>",
+        f"<tr><th>个人信息</th><td>{'证件号码、联系电话已打码' if mask else '未打码，请妥善保管本报告'}</td></tr>",
+        f"<tr><th>生成时间</th><td>{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</td></tr>",
+        "</table>",
+        '<p class="note">严重程度：“违规”表示数据显示不符合规定；“存疑”需要人工核实；“提示”供参考。'
+        "行号是您文件中 Excel 显示的行号。</p>",
+        "<h2>二、各规则检查结果</h2>",
+        "<table><thead><tr><th>规则</th><th>问题类型</th><th>条款</th><th>严重程度</th><th>结果</th></tr></thead><tbody>",
+    ]
+    for row in rule_rows(result):
+        out.append(
+            f"<tr><td>{_e(row['rule'])}</td><td>{_e(row['title'])}</td><td>{_e(row['section'])}</td>"
+            f"<td>{_e(row['severity'])}</td><td>{_e(row['status'])}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    out.append("<h2>三、问题明细</h2>")
+    if len(f):
+        order = {sev: i for i, sev in enumerate(SEVERITIES)}
+        f = f.assign(_o=f["severity"].map(order)).sort_values(["row", "_o", "rule"], kind="stable")
+        out.append(
+            "<table><thead><tr><th>行号</th><th>规则</th><th>严重程度</th><th>记录编号</th>"
+            "<th>问题说明</th><th>依据</th><th>条款</th></tr></thead><tbody>"
+        )
+        sections = {r.code: r.clause.section for r in result.rules}
+        parts = []
+        for item in f.itertuples(index=False):
+            parts.append(
+                f'<tr class="sev-{_e(item.severity)}"><td class="num">{int(item.row)}</td><td>{_e(item.rule)}</td>'
+                f"<td>{_e(item.severity)}</td><td>{_e(item.record_id)}</td><td>{_e(item.message)}</td>"
+                f'<td>{_e(item.evidence)}</td><td class="clause">湘民发〔2023〕29号 {_e(sections.get(item.rule, ""))}'
+                f"</td></tr>"
+            )
+        out.append("".join(parts))
+        out.append("</tbody></table>")
+        out.append("<h2>四、所涉条款原文</h2><table><thead><tr><th>规则</th><th>条款原文</th></tr></thead><tbody>")
+        seen = set(f["rule"])
+        for r in result.rules:
+            if r.code in seen:
+                out.append(f"<tr><td>{_e(r.code)} {_e(r.title)}</td><td class=\"clause\">{_e(r.clause.cite())}</td></tr>")
+        out.append("</tbody></table>")
+    else:
+        out.append("<p>已评估的规则均未发现问题。"
+                   + ("但有规则未评估，见下。" if result.not_assessed else "") + "</p>")
+    out.append("<h2>" + ("五" if len(f) else "四") + "、未评估的规则</h2>")
+    if result.not_assessed:
+        out.append("<p class=\"note\">下列规则因文件缺少所需的列而无法检查，不代表已通过。</p>")
+        out.append("<table><thead><tr><th>规则</th><th>问题类型</th><th>原因</th></tr></thead><tbody>")
+        for n in result.not_assessed:
+            out.append(f"<tr><td>{_e(n['rule'])}</td><td>{_e(n.get('title', ''))}</td><td>{_e(n['reason'])}</td></tr>")
+        out.append("</tbody></table>")
+    else:
+        out.append("<p>全部规则均已评估。</p>")
+    if result.notes:
+        out.append("<h2>说明</h2><ul>" + "".join(f"<li>{_e(n)}</li>" for n in result.notes) + "</ul>")
+    out.append("<h2>整改情况与确认</h2>")
+    out.append('<p class="note">（请在此简要说明对上述问题的核实与整改情况）</p>'
+               '<div style="border:1px solid #999;height:8em"></div>')
+    out.append('<div class="sign"><div>负责人签字：</div><div>日期：　　年　　月　　日</div></div>')
+    out.append('<div class="sign"><div>自查单位（盖章）：</div><div></div></div>')
+    out.append("</body></html>")
+    return "\n".join(out)
