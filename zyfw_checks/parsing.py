@@ -232,7 +232,8 @@ def parse_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_text(raw: pd.Series) -> pd.Series:
     s = normalize_text(raw)
-    if raw.dtype == object or pd.api.types.is_float_dtype(raw):
+    if _kind(raw) in ("number", "mixed"):
         # Excel gives floats for code-like cells; 2001.0 must read as "2001".
-        s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+        whole = (s.str.endswith(".0") & s.str.slice(0, -2).str.isdigit()).fillna(False).astype(bool)
+        s = s.where(~whole, s.str.slice(0, -2))
     return s
