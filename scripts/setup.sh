@@ -5,9 +5,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# --- Debian packages: Chromium for browser tests, Noto CJK so charts and pages show Chinese.
+# --- Debian packages: Chromium for browser tests, Noto CJK so charts and pages show Chinese,
+#     LibreOffice Writer (headless) to check that the generated 采集表 .docx opens and renders.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi

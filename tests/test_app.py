@@ -10,6 +10,7 @@ import re
 import openpyxl
 import pytest
 
+from tests.conftest import REPO
 from zyfw_checks.app import SelfCheckApp, load_with_mapping
 from zyfw_checks.app.self_check import check_upload, data_link, max_upload_bytes
 from zyfw_checks.engine import check_table
@@ -177,3 +178,14 @@ def test_plan_app_sample_and_bad_file():
     app.seed.value = "1"
     app.load_bytes(b"PK\x03\x04 broken", "bad.xlsx")
     assert not app.run() and "无法读取 Excel 文件" in app.status.value
+
+
+def test_start_script_setting_opens_with_the_sample_checked(monkeypatch):
+    from zyfw_checks.app.self_check import PRELOAD_ENV, display_app
+
+    monkeypatch.delenv(PRELOAD_ENV, raising=False)
+    assert display_app().result is None
+    monkeypatch.setenv(PRELOAD_ENV, "1")
+    app = display_app()
+    assert app.result is not None and app.result.records == 61
+    assert "ZYFW_APP_SAMPLE=1" in (REPO / "scripts" / "start.sh").read_text(encoding="utf-8")

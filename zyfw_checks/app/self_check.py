@@ -611,12 +611,19 @@ def build_app() -> SelfCheckApp:
     return SelfCheckApp()
 
 
+PRELOAD_ENV = "ZYFW_APP_SAMPLE"  # set by scripts/start.sh: open with the bundled sample already checked
+
+
 def display_app() -> SelfCheckApp:
     """What the notebook calls: build the app and display it."""
+    import os
+
     from IPython.display import display
 
     app = build_app()
     display(app.widget)
+    if os.environ.get(PRELOAD_ENV) == "1":
+        app.use_sample()
     return app
 
 
