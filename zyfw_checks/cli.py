@@ -56,7 +56,7 @@ def write_output(content, out: Path | None, inputs: list[Path]) -> None:
         out.write_text(content, encoding="utf-8")
     else:
         out.write_bytes(content)
-    _err(f"报告已保存：{out}")
+    _err(f"已保存：{out}")
 
 
 def cmd_check(args) -> int:
