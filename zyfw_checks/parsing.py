@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,26 @@ def to_float(s, errors="coerce") -> pd.Series:
     return pd.to_numeric(s, errors=errors).astype("float64")
 
 
+_FACTORIZED: dict[int, tuple] = {}  # id(series) → (weakref, codes, uniques): rules ask many questions of one text
+
+
+def factorize_cached(raw: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """pd.factorize, remembered for the same Series object while it lives (checked by weakref)."""
+    hit = _FACTORIZED.get(id(raw))
+    if hit is not None and hit[0]() is raw:
+        return hit[1], hit[2]
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    if len(_FACTORIZED) > 16:
+        _FACTORIZED.clear()
+    _FACTORIZED[id(raw)] = (weakref.ref(raw), codes, uniques)
+    return codes, uniques
+
+
 def on_uniques(fn):
     """Run a Series → Series parser once per distinct value (records repeat dates, names, texts)."""
 
     def wrapper(raw: pd.Series, *args, **kwargs):
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        codes, uniques = factorize_cached(raw)
         if len(uniques) > 0.7 * len(raw):  # mostly distinct: factorizing would only cost
             return fn(raw, *args, **kwargs)
         res = fn(pd.Series(uniques), *args, **kwargs)

@@ -116,10 +116,13 @@ def synthetic_records(
         "记录平台": rng.choice(PLATFORMS, n),
     })
     if distinct_activities:
-        k = np.random.default_rng(seed + 7).integers(1, distinct_activities + 1, n).astype(str)
-        df["活动编号"] = np.char.add(np.char.add(df["活动编号"].to_numpy().astype(str), "-"), k)
-        df["活动名称"] = df["活动名称"] + "（第" + k + "期）"
-        df["服务内容"] = df["服务内容"] + "，第" + k + "期"
+        k = np.random.default_rng(seed + 7).integers(1, distinct_activities + 1, n)
+        base = acts[k % len(ACTIVITIES)]  # the k-th activity keeps one wording for all its participants
+        ks = k.astype(str)
+        df["活动编号"] = np.char.add("HDK", np.char.zfill(ks, 7))
+        df["活动名称"] = pd.Series(base[:, 0]) + "（第" + ks + "期）"
+        df["服务内容"] = pd.Series(base[:, 1]) + "，第" + ks + "期"
+        df["服务地点"] = base[:, 2]
     df["补贴金额"] = np.where(df["补贴类型"] == "", np.nan, 20.0)
     df["补贴类型"] = df["补贴类型"].replace("", None)
     return df

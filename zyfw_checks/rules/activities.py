@@ -7,13 +7,14 @@ this module only combines the matches, row-wise and vectorised.
 from __future__ import annotations
 
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
 
 from zyfw_checks.parsing import on_uniques
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import fmt_num
+from zyfw_checks.rules.common import fmt_num, regex_extract
 
 TEXT = ("活动名称", "服务内容")
 WEEKDAYS = dict(enumerate("一二三四五六日"))
@@ -34,20 +35,41 @@ def _alt(entries) -> str:
     return _GROUP.sub("(?:", "(?:" + "|".join(words) + ")") if words else "(?!)"
 
 
-@on_uniques  # lexicon regexes use look-arounds (Python re, not pyarrow's RE2): run once per distinct text
+@on_uniques  # once per distinct text; RE2 where the pattern allows, Python re for look-arounds
 def _find(text: pd.Series, entries) -> pd.Series:
     """The first matching phrase per row (NA when none)."""
     pat = entries if isinstance(entries, str) else _alt(entries)
-    return text.str.extract(f"({_GROUP.sub('(?:', pat)})", flags=re.I, expand=True)[0].astype("string")
+    return regex_extract(text, _GROUP.sub("(?:", pat))
 
 
 @on_uniques
 def _has(text: pd.Series, entries) -> pd.Series:
-    pat = _GROUP.sub("(?:", entries) if isinstance(entries, str) else _alt(entries)
-    return text.str.contains(pat, flags=re.I, regex=True).fillna(False).astype(bool)
+    return _find(text, entries).notna()
+
+
+@on_uniques
+def _strip(text: pd.Series, entries) -> pd.Series:
+    """The text with every match of the entries removed."""
+    return text.str.replace(_alt(entries), "", regex=True, flags=re.I)
+
+
+_TEXTS: dict[tuple, tuple] = {}  # (id(df), cols) → (weakref to df, text): rules share one joined text
 
 
 def _text(df: pd.DataFrame, cols=TEXT) -> pd.Series:
+    """活动名称；服务内容 (…) joined per row — built once per table, so it is factorized once too."""
+    key = (id(df), tuple(cols))
+    hit = _TEXTS.get(key)
+    if hit is not None and hit[0]() is df:
+        return hit[1]
+    if len(_TEXTS) > 8:
+        _TEXTS.clear()
+    out = _join_text(df, cols)
+    _TEXTS[key] = (weakref.ref(df), out)
+    return out
+
+
+def _join_text(df: pd.DataFrame, cols) -> pd.Series:
     parts = [df[c].astype("string").fillna("") for c in cols if c in df.columns]
     out = parts[0]
     for p in parts[1:]:
@@ -323,7 +345,7 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "paid")
     text = _text(df)
-    cleaned = text.str.replace(_alt(lex["not_fees"]), "", regex=True, flags=re.I)
+    cleaned = _strip(text, lex["not_fees"])
     kind = _find(text, lex["kinds"])
     fee_text = _find(cleaned, lex["fees"])
     free = _find(text, lex["free"])

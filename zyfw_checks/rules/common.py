@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -60,3 +62,22 @@ def join_flags(parts: list[tuple[pd.Series, object]], sep: str = "；") -> pd.Se
         joined = out + np.where(out.str.len().gt(0), sep, "") + piece.fillna("")
         out = out.where(~sub, joined)
     return out
+
+
+def regex_extract(text: pd.Series, pattern: str) -> pd.Series:
+    """First match of ``pattern`` (case-insensitive) per row, NA when none.
+
+    pyarrow's RE2 kernel when the pattern allows it (fast, C++); patterns with look-arounds,
+    which RE2 does not support, fall back to Python's ``re``. Callers run it on distinct texts.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        res = pc.extract_regex(pa.array(text.astype("string[pyarrow]").array), f"(?i)(?P<m>{pattern})")
+        found = pd.Series(pd.arrays.ArrowStringArray(res.field("m")), index=text.index)
+        return found.where(pd.Series(res.is_valid().to_numpy(zero_copy_only=False), index=text.index))
+    except (ImportError, NotImplementedError, ValueError, TypeError) as exc:  # ArrowInvalid is a ValueError
+        if type(exc).__name__ not in ("ArrowInvalid", "ArrowNotImplementedError", "ImportError", "TypeError"):
+            raise
+        return text.str.extract(f"({pattern})", flags=re.I, expand=True)[0].astype("string[pyarrow]")
