@@ -85,3 +85,12 @@ def test_not_assessed_rules_are_listed(tmp_path, fmt):
     records({}).drop(columns=["记录时间", "记录平台"]).to_csv(path, index=False)
     r = run("check", path, "--format", fmt)
     assert "REC002" in r.stdout and ("未评估" in r.stdout or "缺少字段" in r.stdout)
+
+
+def test_penalties_reference_names_the_article_for_record_breaches(samples):
+    data = json.loads(run("check", samples / "problems.xlsx", "--format", "json").stdout)
+    arts = {a["条文"] for item in data["penalties"]["articles"] for a in item["条文"]}
+    assert "条例第三十八条" in arts
+    assert "不构成法律意见" in data["penalties"]["说明"]
+    clean = json.loads(run("check", samples / "clean.xlsx", "--format", "json").stdout)
+    assert clean["penalties"] == {}

@@ -25,51 +25,16 @@ _XLSX_OPTS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_t
 
 
 def findings_text(result, title: str, unit: str, limit: int | None = 200) -> str:
-    """Terminal view of a CheckResult for the staff tables (rules, then every finding, then clauses)."""
-    from zyfw_checks import penalties
+    """Terminal view of a CheckResult for the staff tables: the same report as ``zyfw check``."""
+    from zyfw_checks.report import text
 
-    t = result.table
-    f = result.findings
-    by_sev = {s: int((f["severity"] == s).sum()) for s in ("违规", "存疑", "提示")} if len(f) else {}
-    out = [
-        title,
-        f"文件：{t.source}" + (f"　表头在第 {t.header_row} 行" if t.header_row else ""),
-        f"共 {len(t.df)} {unit}　发现问题 {len(f)} 个　" + "　".join(f"{k} {v}" for k, v in by_sev.items()),
-        f"识别的字段：{'、'.join(t.mapping)}",
-    ]
-    if t.unknown_headers:
-        out.append(f"未识别的列（未参与检查）：{'、'.join(t.unknown_headers)}")
-    out += [f"说明：{n}" for n in result.notes]
-    out.append("各规则结果：")
-    na = {n["rule"]: n for n in result.not_assessed}
-    for r in result.rules:
-        n = int((f["rule"] == r.code).sum()) if len(f) else 0
-        state = f"未评估（{na[r.code]['reason']}）" if r.code in na else ("通过" if n == 0 else f"{n} 处")
-        out.append(f"  {r.code} {r.title}：{state}")
-    if len(f):
-        out.append("")
-        out.append("问题明细（行号即您文件中 Excel 显示的行号）：")
-        shown = f if limit is None else f.head(limit)
-        for item in shown.itertuples():
-            out.append(f"第{item.row}行　{item.rule}〔{item.severity}〕{item.title}：{item.message}")
-            out.append(textwrap.indent(f"依据：{item.evidence}", "      "))
-        if limit is not None and len(f) > limit:
-            out.append(f"……另有 {len(f) - limit} 个问题未列出；请用 --format xlsx 或 json 并 -o 保存完整结果。")
-        out.append("")
-        out.append("条款原文：")
-        for r in result.rules:
-            if r.code in set(f["rule"]):
-                out.append(f"  {r.code}：{r.clause.cite()}")
-    return "\n".join(out) + "\n" + penalties.render_text(f)
+    return text.render(result, limit=limit, title=title, unit=unit)
 
 
 def result_dict(result) -> dict:
-    from zyfw_checks import penalties
     from zyfw_checks.report.jsonout import as_dict
 
-    d = as_dict(result)
-    d["penalties"] = {**penalties.header(), "articles": penalties.reference(result.findings)} if len(result.findings) else {}
-    return d
+    return as_dict(result)
 
 
 def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:

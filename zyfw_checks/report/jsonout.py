@@ -8,6 +8,8 @@ FINDING_KEYS = ["rule", "severity", "row", "record_id", "message", "evidence", "
 
 
 def as_dict(result) -> dict:
+    from zyfw_checks import penalties
+
     f = result.findings
     findings = f[FINDING_KEYS].astype(object).where(f[FINDING_KEYS].notna(), None).to_dict("records")
     for item in findings:
@@ -17,6 +19,7 @@ def as_dict(result) -> dict:
         "not_assessed": [{"rule": n["rule"], "reason": n["reason"]} for n in result.not_assessed],
         "summary": result.summary(),
         "notes": result.notes,
+        "penalties": {**penalties.header(), "articles": penalties.reference(f)} if len(f) else {},
     }
 
 

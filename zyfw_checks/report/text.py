@@ -6,14 +6,19 @@ import textwrap
 
 from zyfw_checks.registry import SEVERITIES
 
+TITLE = "志愿服务记录自查报告（湘民发〔2023〕29号）"
 
-def render(result, limit: int | None = 200, **_) -> str:
+
+def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条记录", **_) -> str:
+    """The report for any table kind; ``title`` and ``unit`` name what was checked."""
+    from zyfw_checks import penalties
+
     s = result.summary()
     t = result.table
     out = [
-        "志愿服务记录自查报告（湘民发〔2023〕29号）",
+        title,
         f"文件：{t.source}" + (f"　工作表：{t.sheet}" if t.sheet else "") + (f"　表头在第 {t.header_row} 行" if t.header_row else ""),
-        f"检查记录：{s['records']} 条　发现问题：{s['findings']} 个（涉及 {s['records_with_findings']} 条记录）　"
+        f"检查：{s['records']} {unit}　发现问题：{s['findings']} 个（涉及 {s['records_with_findings']} {unit}）　"
         + "　".join(f"{k} {v}" for k, v in s["by_severity"].items()),
         f"识别的字段：{'、'.join(t.mapping)}",
     ]
@@ -52,4 +57,4 @@ def render(result, limit: int | None = 200, **_) -> str:
     else:
         out.append("")
         out.append("已评估的规则均未发现问题。" + ("但有规则未评估，见上。" if result.not_assessed else ""))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + penalties.render_text(f)

@@ -29,7 +29,7 @@ def _missing(df: pd.DataFrame, ctx, name: str) -> pd.Series:
     clause="二（二）①-完整准确",
     severity="违规",
     needs=(),
-    laws=("条例第十九条", "办法第五条", "办法第七条"),
+    laws=("条例第十九条", "办法第四条", "办法第五条", "办法第七条"),
     explanation=(
         "每条志愿服务记录都应有志愿者基本信息（姓名、证件号码）、服务时间（开始、结束、时长）、"
         "服务内容、记录单位和服务评价。必填项清单在 params/thresholds.yaml 的 required_record_fields 中。"
