@@ -23,7 +23,7 @@ from zyfw_checks.samples import synthetic_records
 
 
 def xlsx_bytes(n: int) -> bytes:
-    df = synthetic_records(n)
+    df = synthetic_records(n, distinct_activities=max(10, n // 20))  # as in bench_check.py
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm") as xw:
         df.to_excel(xw, index=False, sheet_name="服务记录")
