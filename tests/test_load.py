@@ -203,3 +203,21 @@ def test_bad_cell_in_volunteer_sheet_is_reported_on_that_volunteers_records(tmp_
     t = load_table(path)
     assert sorted(t.bad_cells["row"]) == [2, 4]  # the records of volunteer A, not row 3 of the 志愿者 sheet
     assert t.bad_cells["header"].str.startswith("志愿者!").all()
+
+
+def test_excel_date_cells_plus_time_cells(tmp_path):
+    df = records({}, {})
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    cols = ["服务日期", *df.columns]
+    ws.append(cols)
+    for _, r in df.iterrows():
+        vals = [dt.date(2024, 3, 9)] + [r[c] for c in df.columns]
+        vals[cols.index("开始时间")] = dt.time(9, 0)
+        vals[cols.index("结束时间")] = dt.time(11, 30)
+        ws.append(vals)
+    wb.save(tmp_path / "times.xlsx")
+    t = load_table(tmp_path / "times.xlsx")
+    assert t.df["开始时间"].tolist() == [pd.Timestamp("2024-03-09 09:00")] * 2
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:30")] * 2
+    assert t.bad_cells.empty
