@@ -185,3 +185,9 @@ def test_missing_fields_make_rules_not_assessed():
 
 def test_base_record_is_really_valid():
     assert ric.is_valid(BASE["证件号码"])
+
+
+def test_rec004_rounding_tolerance_boundary():
+    # params/thresholds.yaml hours_tolerance = 0.05: 2.05 h on a 2 h span is rounding, 2.06 h is not
+    assert findings({"服务时长(小时)": 2.05}, rule="REC004").empty
+    assert len(findings({"服务时长(小时)": 2.06}, rule="REC004")) == 1
