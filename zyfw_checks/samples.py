@@ -185,15 +185,16 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
 FIXED_TIME = dt.datetime(2024, 1, 5, 9, 0)  # workbook metadata, so regenerating gives identical bytes
 
 
-def _writer(path: Path) -> pd.ExcelWriter:
-    xw = pd.ExcelWriter(path, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm")
+def excel_writer(path: Path, datetime_format: str = "yyyy-mm-dd hh:mm") -> pd.ExcelWriter:
+    """An xlsxwriter with fixed metadata: sample workbooks regenerate byte for byte."""
+    xw = pd.ExcelWriter(path, engine="xlsxwriter", datetime_format=datetime_format)
     xw.book.set_properties({"created": FIXED_TIME})
     return xw
 
 
 def _title_rows_xlsx(df: pd.DataFrame, path: Path, title: str) -> int:
     """Write with a merged title in row 1 and headers in row 2; returns the header's Excel row."""
-    with _writer(path) as xw:
+    with excel_writer(path) as xw:
         df.to_excel(xw, index=False, startrow=1, sheet_name="服务记录")
         ws = xw.sheets["服务记录"]
         ws.merge_range(0, 0, 0, min(8, df.shape[1] - 1), title, xw.book.add_format({"bold": True, "font_size": 14}))
@@ -216,7 +217,7 @@ def template(path: Path) -> None:
     specs = field_specs("records")
     names = list(specs)
     notes = [specs[n].get("note", "") for n in names]
-    with _writer(path) as xw:
+    with excel_writer(path) as xw:
         pd.DataFrame([notes], columns=names).to_excel(xw, index=False, sheet_name="模板")
         ws = xw.sheets["模板"]
         ws.set_row(1, 60, xw.book.add_format({"text_wrap": True, "font_color": "#666666", "italic": True}))
@@ -236,13 +237,13 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
         "template": out / "template.xlsx",
         "expected": out / "problems_expected.csv",
     }
-    with _writer(files["clean"]) as xw:
+    with excel_writer(files["clean"]) as xw:
         clean.to_excel(xw, index=False, sheet_name="服务记录")
     xlsx_header = _title_rows_xlsx(problems, files["problems"], "长沙市星城志愿者协会2023年志愿服务记录")
     csv_header = _gbk_csv(problems, files["problems_csv"], ["长沙市星城志愿者协会志愿服务记录导出", "导出时间：2024年1月5日,,,"])
     vol_cols, act_cols = VOLUNTEER_COLS, ACTIVITY_COLS
     rec_cols = [c for c in problems.columns if c not in vol_cols[1:] and c not in act_cols[1:]]
-    with _writer(files["multi"]) as xw:
+    with excel_writer(files["multi"]) as xw:
         problems[rec_cols].to_excel(xw, index=False, sheet_name="服务记录")
         problems[vol_cols].drop_duplicates("志愿者编号").to_excel(xw, index=False, sheet_name="志愿者")
         problems[act_cols].drop_duplicates("活动编号").to_excel(xw, index=False, sheet_name="活动")

@@ -27,7 +27,7 @@ from faker import Faker
 from stdnum.cn import uscc
 
 from zyfw_checks.load import load_table
-from zyfw_checks.samples import REPO, resident_ids
+from zyfw_checks.samples import REPO, excel_writer, resident_ids
 
 SEED = 20230907
 SAMPLES = REPO / "data" / "samples"
@@ -204,7 +204,7 @@ def orgs_problems_frame(seed: int = SEED + 1) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _title_xlsx(df: pd.DataFrame, path: Path, title: str, sheet: str) -> None:
-    with pd.ExcelWriter(path, engine="xlsxwriter", datetime_format="yyyy-mm-dd") as xw:
+    with excel_writer(path, datetime_format="yyyy-mm-dd") as xw:
         df.to_excel(xw, index=False, startrow=1, sheet_name=sheet)
         xw.sheets[sheet].merge_range(0, 0, 0, 6, title, xw.book.add_format({"bold": True, "font_size": 14}))
 
@@ -350,7 +350,8 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
         "stations_expected": "stations_expected.csv", "staff": "staff.xlsx",
     }.items()}
     orgs = orgs_frame()
-    orgs.to_excel(files["orgs"], index=False, sheet_name="社会组织")
+    with excel_writer(files["orgs"], datetime_format="yyyy-mm-dd") as xw:
+        orgs.to_excel(xw, index=False, sheet_name="社会组织")
     problems, exp = orgs_problems_frame()
     _title_xlsx(problems, files["orgs_problems"], "长沙市社会组织名单（志愿服务组织标识用）", "社会组织")
     exp.to_csv(files["orgs_expected"], index=False, encoding="utf-8-sig")
@@ -361,12 +362,15 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
 
         write_records(out)
     certs, cexp = certificates_frame(records)
-    certs.to_excel(files["certificates"], index=False, sheet_name="记录证明")
+    with excel_writer(files["certificates"], datetime_format="yyyy-mm-dd") as xw:
+        certs.to_excel(xw, index=False, sheet_name="记录证明")
     cexp.to_csv(files["certificates_expected"], index=False, encoding="utf-8-sig")
     stations, sexp = stations_frame()
-    stations.to_excel(files["stations"], index=False, sheet_name="志愿服务站点")
+    with excel_writer(files["stations"], datetime_format="yyyy-mm-dd") as xw:
+        stations.to_excel(xw, index=False, sheet_name="志愿服务站点")
     sexp.to_csv(files["stations_expected"], index=False, encoding="utf-8-sig")
-    staff_frame().to_excel(files["staff"], index=False, sheet_name="抽查人员")
+    with excel_writer(files["staff"], datetime_format="yyyy-mm-dd") as xw:
+        staff_frame().to_excel(xw, index=False, sheet_name="抽查人员")
     return files
 
 
