@@ -221,3 +221,28 @@ def test_excel_date_cells_plus_time_cells(tmp_path):
     assert t.df["开始时间"].tolist() == [pd.Timestamp("2024-03-09 09:00")] * 2
     assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:30")] * 2
     assert t.bad_cells.empty
+
+
+def test_id_numbers_stored_as_numbers_are_reported_not_checked(tmp_path):
+    df = records({}, {"志愿者编号": "ZY2", "开始时间": "2024-03-10 09:00", "结束时间": "2024-03-10 11:00"})
+    df["证件号码"] = pd.Series([430102199001011234.0, "11010519491231002X"], dtype=object)
+    path = tmp_path / "num.xlsx"
+    df.to_excel(path, index=False)
+    t = load_table(path)
+    assert t.bad_cells["row"].tolist() == [2]
+    assert "文本" in t.bad_cells["hint"].iloc[0]
+    from zyfw_checks.engine import check_table
+
+    f = check_table(t).findings
+    assert f[["row", "rule"]].values.tolist() == [[2, "DAT003"]]
+    assert "文本" in f.iloc[0]["message"]
+
+
+def test_scientific_notation_id_from_csv_gets_a_specific_message(tmp_path):
+    path = tmp_path / "sci.csv"
+    records({"证件号码": "4.30102E+17"}).to_csv(path, index=False)
+    from zyfw_checks.engine import check_file
+
+    f = check_file(path).findings
+    assert f[["row", "rule"]].values.tolist() == [[2, "DAT001"]]
+    assert "科学计数法" in f.iloc[0]["message"]

@@ -38,7 +38,9 @@ class Table:
     header_row: int | None = None
     mapping: dict[str, str] = field(default_factory=dict)  # canonical → header as written
     unknown_headers: list[str] = field(default_factory=list)
-    bad_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["row", "field", "header", "value"]))
+    bad_cells: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["row", "field", "header", "value", "type", "hint"])
+    )
     notes: list[str] = field(default_factory=list)  # what was skipped or assumed, said to the user
     original: pd.DataFrame | None = None  # the data rows as read (headers as written), for reports
 
@@ -273,19 +275,21 @@ def _parse(t: Table) -> None:
             val, bad = parsing.parse_hours(raw)
         elif kind == "money":
             val, bad = parsing.parse_money(raw)
+        elif kind == "id":
+            val, bad = parsing.parse_code(raw)
         else:
             val, bad = parsing.parse_text(raw), None
         if bad is not None and bad.any():
             bad_parts.append(pd.DataFrame({
                 "row": t.df.loc[bad, ROW].to_numpy(), "field": name, "header": t.mapping.get(name, name),
-                "value": raw[bad].astype(str).to_numpy(), "type": kind,
+                "value": raw[bad].astype(str).to_numpy(), "type": kind, "hint": parsing.HINTS.get(kind, ""),
             }))
         t.df[name] = val
     # A date column plus time-only 开始/结束 columns: fill the times that parsed as nothing.
     if bad_parts:
         t.bad_cells = pd.concat(bad_parts, ignore_index=True)
     else:
-        t.bad_cells = pd.DataFrame(columns=["row", "field", "header", "value", "type"])
+        t.bad_cells = pd.DataFrame(columns=["row", "field", "header", "value", "type", "hint"])
 
 
 def _role(t: Table) -> str:

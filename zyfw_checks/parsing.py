@@ -253,3 +253,27 @@ def parse_text(raw: pd.Series) -> pd.Series:
         whole = (s.str.endswith(".0") & s.str.slice(0, -2).str.isdigit()).fillna(False).astype(bool)
         s = s.where(~whole, s.str.slice(0, -2))
     return s
+
+
+# What to tell the user about a cell of each type that could not be read (DAT003 adds it).
+HINTS = {
+    "datetime": "日期时间请写成 2024-03-05 09:00 或 2024年3月5日9时 这样的格式",
+    "date": "日期请写成 2024-03-05 或 2024年3月5日",
+    "hours": "时长请写数字，如 2 或 2.5（单位小时）",
+    "money": "金额请写数字，如 30",
+    "id": "Excel 把号码存成了数字，15位以后的数字已经丢失；请把该列设为“文本”格式后重新录入",
+}
+
+
+def parse_code(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ID-like codes: text, except numbers of 15+ digits, which Excel has already rounded (unusable)."""
+    text = parse_text(raw)
+    kind = _kind(raw)
+    if kind == "number":
+        num = to_float(raw)
+    elif kind == "mixed":
+        num = to_float(raw.where(raw.map(type).isin([int, float])))
+    else:
+        return text, pd.Series(False, index=raw.index)
+    rounded = (num.abs() >= 1e14).fillna(False).astype(bool)
+    return text.where(~rounded), rounded

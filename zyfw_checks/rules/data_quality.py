@@ -24,6 +24,8 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
     out = pd.Series("", index=ids.index, dtype="string[pyarrow]")
     shape = s.str.fullmatch(r"\d{17}[\dX]").fillna(False)
     out[~shape & s.notna()] = "应为18位，前17位是数字，最后一位是数字或X"
+    sci = s.str.fullmatch(r"\d(?:\.\d+)?E\+?\d+").fillna(False)  # e.g. 4.30102E+17 from a CSV Excel saved
+    out[sci] = "是科学计数法：Excel 把号码存成了数字，后几位已经丢失，请把该列设为“文本”后重新录入"
     good = s[shape]
     if len(good):
         birth = pd.to_datetime(good.str[6:14], format="%Y%m%d", errors="coerce")
@@ -121,7 +123,10 @@ def dat003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         return hits(df.index[:0], [], [])
     row_to_idx = pd.Series(df.index, index=df["_row"].to_numpy())
     piece = "“" + bad["header"].astype("string[pyarrow]") + "”一栏的“" + bad["value"].astype("string[pyarrow]").str.slice(0, 40) + "”"
+    hint = bad["hint"].astype("string[pyarrow]").fillna("") if "hint" in bad else pd.Series("", index=bad.index)
+    advice = piece + hint.where(hint.eq(""), "（" + hint + "）")
     per_row = piece.groupby(bad["row"].to_numpy()).agg("、".join)
+    per_row_advice = advice.groupby(bad["row"].to_numpy()).agg("；".join)
     idx = row_to_idx.reindex(per_row.index).dropna().astype("int64")
-    per_row = per_row.loc[idx.index]
-    return hits(idx.to_numpy(), ("无法识别：" + per_row).to_numpy(), ("列：" + per_row).to_numpy())
+    per_row, per_row_advice = per_row.loc[idx.index], per_row_advice.loc[idx.index]
+    return hits(idx.to_numpy(), ("无法识别：" + per_row_advice).to_numpy(), ("列：" + per_row).to_numpy())
