@@ -46,6 +46,30 @@ def factorize_cached(raw: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, uniques
 
 
+def remember_factorization(raw: pd.Series, codes: np.ndarray, uniques) -> None:
+    """Tell :func:`factorize_cached` the codes of a Series its builder already knows."""
+    if len(_FACTORIZED) > 16:
+        _FACTORIZED.clear()
+    _FACTORIZED[id(raw)] = (weakref.ref(raw), codes, uniques)
+
+
+def _spread(part: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results back onto every row (NA where the row's value was NA)."""
+    safe = np.where(codes < 0, 0, codes)
+    if pd.api.types.is_bool_dtype(part):
+        values = part.to_numpy(dtype=bool)[safe] if len(part) else np.zeros(len(codes), dtype=bool)
+        return pd.Series(values & (codes >= 0), index=index)
+    hit = (codes >= 0) & (part.notna().to_numpy()[safe] if len(part) else False)
+    if hit.size and hit.mean() > 0.5:  # mostly filled (parsed dates, normalised text): one take
+        return part.take(safe).set_axis(index).where(hit)
+    # mostly empty (e.g. lexicon matches): copy only the matching rows, not a million empty strings
+    out = pd.Series(pd.NA if part.dtype.kind in "OUT" or isinstance(part.dtype, pd.StringDtype) else np.nan,
+                    index=index, dtype=part.dtype)
+    if hit.any():
+        out[hit] = part.take(safe[hit]).to_numpy()
+    return out
+
+
 def on_uniques(fn):
     """Run a Series → Series parser once per distinct value (records repeat dates, names, texts)."""
 
@@ -55,11 +79,7 @@ def on_uniques(fn):
             return fn(raw, *args, **kwargs)
         res = fn(pd.Series(uniques), *args, **kwargs)
         parts = res if isinstance(res, tuple) else (res,)
-        out = []
-        for part in parts:
-            taken = part.take(np.where(codes < 0, 0, codes)) if len(part) else part.reindex(range(len(raw)))
-            taken = taken.set_axis(raw.index)
-            out.append(taken.where(codes >= 0) if not pd.api.types.is_bool_dtype(taken) else taken & (codes >= 0))
+        out = [_spread(part, codes, raw.index) for part in parts]
         return tuple(out) if isinstance(res, tuple) else out[0]
 
     wrapper.__doc__ = fn.__doc__

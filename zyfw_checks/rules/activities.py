@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from zyfw_checks.parsing import on_uniques
+from zyfw_checks.parsing import on_uniques, remember_factorization
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import fmt_num, regex_extract
 
@@ -70,10 +70,22 @@ def _text(df: pd.DataFrame, cols=TEXT) -> pd.Series:
 
 
 def _join_text(df: pd.DataFrame, cols) -> pd.Series:
-    parts = [df[c].astype("string").fillna("") for c in cols if c in df.columns]
-    out = parts[0]
+    """Join the columns row-wise, building each distinct combination of values only once."""
+    cols = [c for c in cols if c in df.columns]
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:  # one integer per distinct combination, kept small by refactorizing
+        codes, uniques = pd.factorize(df[c])
+        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+    combo, n = pd.factorize(key)[0], int(key.max()) + 1 if len(key) else 0
+    first = np.full(n, -1, dtype=np.int64)
+    first[combo[::-1]] = np.arange(len(combo))[::-1]  # a row that carries each combination
+    rep = df.iloc[first]
+    parts = [rep[c].astype("string[pyarrow]").fillna("").reset_index(drop=True) for c in cols]
+    joined = parts[0]
     for p in parts[1:]:
-        out = out + "；" + p
+        joined = joined + "；" + p
+    out = joined.take(combo).set_axis(df.index)
+    remember_factorization(out, combo, pd.Index(joined))
     return out
 
 
