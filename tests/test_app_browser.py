@@ -163,3 +163,51 @@ def test_broken_file_shows_chinese_message(page, tmp_path):
     _upload(page, empty)
     page.get_by_text("是空的").wait_for(timeout=30_000)
     assert _external(page.requests) == []
+
+
+def test_page_connection_cannot_execute_code(server, tmp_path):
+    """A client on the app's own kernel websocket sends code: the server must drop it (Voilà does).
+
+    A kernel_info_request on the same connection is answered, so the silence about the code is the
+    server refusing it, not a broken connection.
+    """
+    import asyncio
+    import json
+    import re
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    html = urllib.request.urlopen(server, timeout=60).read().decode()  # noqa: S310 (localhost)
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    marker = tmp_path / "executed"
+
+    def message(kind: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "username": "test", "session": uuid.uuid4().hex,
+                  "msg_type": kind, "version": "5.3", "date": ""}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
+                           "channel": "shell", "buffers": []})
+
+    async def talk() -> list[str]:
+        ws = await websocket_connect(f"ws://{urlparse(server).netloc}/api/kernels/{kernel}/channels")
+        await ws.write_message(message("execute_request", {
+            "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False, "store_history": False,
+            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
+        await ws.write_message(message("kernel_info_request", {}))
+        seen: list[str] = []
+        try:
+            while "kernel_info_reply" not in seen:
+                raw = await asyncio.wait_for(ws.read_message(), 20)
+                if raw is None:
+                    break
+                if isinstance(raw, str):
+                    seen.append(json.loads(raw)["header"]["msg_type"])
+            await asyncio.sleep(2)  # time for an execution that should not happen
+        finally:
+            ws.close()
+        return seen
+
+    seen = asyncio.run(talk())
+    assert "kernel_info_reply" in seen
+    assert "execute_reply" not in seen and "execute_input" not in seen
+    assert not marker.exists()

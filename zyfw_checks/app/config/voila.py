@@ -12,10 +12,9 @@ c.VoilaConfiguration.show_tracebacks = False
 c.VoilaConfiguration.file_allowlist = []  # /voila/files/ serves nothing
 c.VoilaConfiguration.file_denylist = [".*"]
 c.VoilaConfiguration.template = "zyfw"  # lab template without CDN requests (zyfw_checks/app/jupyter)
-# Widget traffic only: execute_request, inspect, complete… from the page are dropped by the server.
-c.MappingKernelManager.allowed_message_types = [
-    "comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request", "shutdown_request",
-]
+# Widget traffic only: Voilà 0.5 itself builds its kernel manager with allowed_message_types limited to
+# comm and kernel-info messages, so execute_request from the page is dropped (a config value here would
+# be overridden). tests/test_app_browser.py::test_page_connection_cannot_execute_code checks it.
 # A session left open without activity is closed (and its uploaded data with it) after an hour.
 c.MappingKernelManager.cull_idle_timeout = 3600
 c.MappingKernelManager.cull_interval = 300
