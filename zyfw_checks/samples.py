@@ -258,12 +258,17 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
     return files
 
 
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description="生成 data/samples/ 下的示例数据（固定随机种子，可重复）")
+def generator_main(description: str, write, argv: list[str] | None = None) -> None:
+    """The command line of a sample generator: ``--out`` folder, then the files written."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--out", type=Path, default=SAMPLES)
     args = p.parse_args(argv)
-    for k, v in write_samples(args.out).items():
+    for k, v in write(args.out).items():
         print(f"{k}: {v}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    generator_main("生成 data/samples/ 下的示例数据（固定随机种子，可重复）", write_samples, argv)
 
 
 if __name__ == "__main__":

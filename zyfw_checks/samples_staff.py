@@ -18,7 +18,6 @@ Writes into ``data/samples/``:
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +26,9 @@ from faker import Faker
 from stdnum.cn import uscc
 
 from zyfw_checks.load import load_table
-from zyfw_checks.samples import REPO, excel_writer, resident_ids
+from zyfw_checks.samples import SAMPLES, excel_writer, generator_main, resident_ids
 
 SEED = 20230907
-SAMPLES = REPO / "data" / "samples"
 _ORG_ALPHABET = list("0123456789ABCDEFGHJKLMNPQRTUWXY")
 
 VOL_CHARTERS = [
@@ -375,11 +373,7 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description="生成组织、证明、站点、抽查人员示例数据（固定随机种子，可重复）")
-    p.add_argument("--out", type=Path, default=SAMPLES)
-    args = p.parse_args(argv)
-    for k, v in write_samples(args.out).items():
-        print(f"{k}: {v}")
+    generator_main("生成组织、证明、站点、抽查人员示例数据（固定随机种子，可重复）", write_samples, argv)
 
 
 if __name__ == "__main__":

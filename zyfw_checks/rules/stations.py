@@ -27,6 +27,13 @@ def _name(df: pd.DataFrame) -> pd.Series:
         "该站点", index=df.index, dtype="string")
 
 
+def _lacking(df: pd.DataFrame, field: str, what: str, item: str) -> pd.DataFrame:
+    """One of 有场所 / 有项目 / 有管理: the stations whose ``field`` is blank or says 'none'."""
+    bad = _empty(df, field)
+    shown = df.loc[bad, field].astype("string").fillna("空白") if field in df.columns else "空白"
+    return hits(df.index[bad], _name(df[bad]) + f"没有{what}（{field}：" + shown + f"）：未达到“{item}”", f"{field}：" + shown)
+
+
 def _absent_note(df: pd.DataFrame, fields) -> str:
     gone = [f for f in fields if f not in df.columns]
     return f"（表中没有“{'”“'.join(gone)}”列）" if gone else ""
@@ -66,9 +73,7 @@ def stn001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     noncompliant="场所地址：无（临时借用会议室）。",
 )
 def stn002(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    bad = _empty(df, "场所地址")
-    shown = df.loc[bad, "场所地址"].astype("string").fillna("空白")
-    return hits(df.index[bad], _name(df[bad]) + "没有固定服务场所（场所地址：" + shown + "）：未达到“有场所”", "场所地址：" + shown)
+    return _lacking(df, "场所地址", "固定服务场所", "有场所")
 
 
 @rule(
@@ -83,9 +88,7 @@ def stn002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     noncompliant="服务项目：暂无。",
 )
 def stn003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    bad = _empty(df, "服务项目")
-    shown = df.loc[bad, "服务项目"].astype("string").fillna("空白")
-    return hits(df.index[bad], _name(df[bad]) + "没有志愿服务项目（服务项目：" + shown + "）：未达到“有项目”", "服务项目：" + shown)
+    return _lacking(df, "服务项目", "志愿服务项目", "有项目")
 
 
 @rule(
@@ -100,9 +103,7 @@ def stn003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     noncompliant="管理制度：未建立。",
 )
 def stn004(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    bad = _empty(df, "管理制度")
-    shown = df.loc[bad, "管理制度"].astype("string").fillna("空白")
-    return hits(df.index[bad], _name(df[bad]) + "没有管理制度（管理制度：" + shown + "）：未达到“有管理”", "管理制度：" + shown)
+    return _lacking(df, "管理制度", "管理制度", "有管理")
 
 
 @rule(
