@@ -18,6 +18,7 @@ from zyfw_checks.params import load_params, threshold
 
 ROW = "_row"  # the row number as Excel shows it in the user's own file
 SHEET = "_sheet"
+PARQUET = "__parquet__"  # the pseudo-sheet of a Parquet file (headers are its column names)
 EXCEL_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_EXT = {".csv", ".txt", ".tsv"}
 PARQUET_EXT = {".parquet", ".pq"}
@@ -156,10 +157,7 @@ def read_cells(source, name: str | None = None, sheet: str | None = None) -> dic
             frame = pd.read_parquet(io.BytesIO(data))
         except Exception as exc:
             raise LoadError(f"无法读取 Parquet 文件“{name}”：{exc}") from exc
-        header = pd.DataFrame([list(frame.columns)], columns=frame.columns)
-        return {Path(name).stem: pd.concat([header, frame], ignore_index=True)} if len(frame) < 0 else {
-            "__parquet__": frame
-        }
+        return {PARQUET: frame}  # headers are the column names; typed columns take the parsers' fast paths
     if ext in EXCEL_EXT:
         return _read_excel(data, name, sheet)
     if ext in CSV_EXT or not ext:
@@ -201,7 +199,7 @@ def _frame_from_sheet(
 ) -> Table | None:
     index = alias_index(kind)
     overrides = overrides or {}
-    if sheet == "__parquet__":
+    if sheet == PARQUET:
         header_pos, data, rows = -1, cells, pd.RangeIndex(2, len(cells) + 2)  # as if the header were row 1
         headers = [str(c) for c in cells.columns]
     else:
@@ -230,7 +228,7 @@ def _frame_from_sheet(
     df = pd.DataFrame({canon: data[pos].reset_index(drop=True) for canon, pos in cols.items()})
     df[ROW] = pd.Series(rows).to_numpy()
     original = data.set_axis([h or f"第{i + 1}列" for i, h in enumerate(headers)], axis=1).reset_index(drop=True)
-    return Table(df=df, kind=kind, source=name, sheet=None if sheet == "__parquet__" else sheet,
+    return Table(df=df, kind=kind, source=name, sheet=None if sheet == PARQUET else sheet,
                  header_row=None if header_pos < 0 else header_pos + 1, mapping=mapping,
                  unknown_headers=unknown, notes=notes, original=original)
 
@@ -379,7 +377,7 @@ def load_table(
     if len(tables) > 1 and kind != "records":
         table.notes.append(f"工作簿有多张表，只检查了第一张“{table.sheet}”；可用 --sheet 指定。")
     for sheet_name, _ in skipped:
-        if len(sheets) > 1 and sheet_name not in (None, "__parquet__"):
+        if len(sheets) > 1 and sheet_name not in (None, PARQUET):
             table.notes.append(f"工作表“{sheet_name}”里没有找到可识别的表头，已跳过。")
     if table.df.empty:
         raise LoadError(f"“{label}”的表头下面没有任何数据行。请确认导出的文件包含记录。")
