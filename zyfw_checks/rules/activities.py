@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
-from zyfw_checks.parsing import on_uniques, remember_factorization
+from zyfw_checks.parsing import factorize_cached, remember_factorization
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import fmt_num, regex_extract
 
@@ -35,22 +35,45 @@ def _alt(entries) -> str:
     return _GROUP.sub("(?:", "(?:" + "|".join(words) + ")") if words else "(?!)"
 
 
-@on_uniques  # once per distinct text; RE2 where the pattern allows, Python re for look-arounds
 def _find(text: pd.Series, entries) -> pd.Series:
-    """The first matching phrase per row (NA when none)."""
+    """The first matching phrase per value (NA when none); callers pass distinct texts."""
     pat = entries if isinstance(entries, str) else _alt(entries)
     return regex_extract(text, _GROUP.sub("(?:", pat))
 
 
-@on_uniques
-def _has(text: pd.Series, entries) -> pd.Series:
-    return _find(text, entries).notna()
-
-
-@on_uniques
 def _strip(text: pd.Series, entries) -> pd.Series:
     """The text with every match of the entries removed."""
     return text.str.replace(_alt(entries), "", regex=True, flags=re.I)
+
+
+class _Distinct:
+    """A per-row text seen through its distinct values: rules ask every question once per distinct
+    text (``u``), combine flags as numpy arrays over rows via ``codes``, and only build strings for
+    the flagged rows (a million-row string Series costs far more than the regexes on the uniques).
+    """
+
+    def __init__(self, s: pd.Series, fill=None):
+        codes, uniques = factorize_cached(s)
+        self.u = pd.Series(uniques)
+        if fill is not None:  # NA rows read as ``fill`` (one extra distinct value)
+            self.u = pd.Series([*uniques, fill], dtype="string")  # a handful of values; one chunk for RE2
+            codes = np.where(codes < 0, len(uniques), codes)
+        self.codes, self.index = codes, s.index
+
+    def rows(self, flag: pd.Series) -> np.ndarray:
+        """A per-distinct-value flag on every row (False where the row's value is NA)."""
+        f = flag.fillna(False).to_numpy(dtype=bool)
+        if not len(f):
+            return np.zeros(len(self.codes), dtype=bool)
+        return f[np.where(self.codes < 0, 0, self.codes)] & (self.codes >= 0)
+
+    def at(self, values: pd.Series, pos: np.ndarray) -> pd.Series:
+        """Per-distinct-value results on the rows at ``pos`` (indexed like them; NA / False where NA)."""
+        if pd.api.types.is_bool_dtype(values):
+            return pd.Series(self.rows(values)[pos], index=self.index[pos])
+        codes = self.codes[pos]
+        out = values.take(np.where(codes < 0, 0, codes)) if len(values) else values.reindex(range(len(pos)))
+        return out.set_axis(self.index[pos]).where(pd.Series(codes >= 0, index=self.index[pos]))
 
 
 _TEXTS: dict[tuple, tuple] = {}  # (id(df), cols) → (weakref to df, text): rules share one joined text
@@ -164,36 +187,47 @@ def _share_in_hours(start: pd.Series, end: pd.Series, hours: dict) -> pd.Series:
 )
 def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "roles")
-    role_text = df["参与者身份"].astype("string").fillna("")
-    text = _text(df)
+    roles = _Distinct(df["参与者身份"], fill="")
+    text = _Distinct(_text(df))
     start, end = df["开始时间"], df["结束时间"]
-    workday = ctx.workdays.is_workday(start)
-    covered = ctx.workdays.covered(start)
-    excluded = _has(role_text, lex["exclude"])
-    role = pd.Series(pd.NA, index=df.index, dtype="string")
-    word = role.copy()
-    strong = pd.Series(False, index=df.index)
-    share = pd.Series(0.0, index=df.index)
-    hours_label = role.copy()
+    specs = list(lex["roles"].items())
+    excluded = roles.rows(_find(roles.u, lex["exclude"]).notna())
+    who = np.full(len(df), -1)  # the matched role's position in ``specs``
+    strong = np.zeros(len(df), dtype=bool)
+    share = np.zeros(len(df))
+    words = {}  # (pass, role) → the phrase matched in each distinct text
     # Pass 1 fills rows whose content is a role's own duty; pass 2 rows with a related word only.
     for key, is_strong in (("duties", True), ("related", False)):
-        for name, spec in lex["roles"].items():
-            todo = role.isna() & ~excluded & _has(role_text, spec["match"])
+        for j, (_name, spec) in enumerate(specs):
+            todo = (who < 0) & ~excluded & roles.rows(_find(roles.u, spec["match"]).notna())
             if not todo.any():
                 continue
-            hit = _find(text, spec.get(key) or {})
-            take = todo & hit.notna()
+            words[key, j] = _find(text.u, spec.get(key) or {})
+            take = todo & text.rows(words[key, j].notna())
             hours = spec.get("hours") or lex["working_hours"]
-            role[take], word[take] = name, hit[take]
-            strong[take] = is_strong
-            share[take] = _share_in_hours(start, end, hours)[take]
-            hours_label[take] = f"{hours['start']}–{hours['end']}"
-    in_hours = workday & share.gt(0) & role.notna()
-    clear = in_hours & strong & covered & share.ge(float(lex["working_hours"]["clear_share"]))
-    if not in_hours.any():
+            who[take], strong[take] = j, is_strong
+            share[take] = _share_in_hours(start[take], end[take], hours).to_numpy()
+    pos = np.flatnonzero(share > 0)  # share > 0 only where a role matched
+    workday = ctx.workdays.is_workday(start.iloc[pos]).to_numpy()
+    pos = pos[workday]
+    if not len(pos):
         return hits(df.index[:0], [], [])
-    if (in_hours & ~covered).any() and hasattr(ctx, "notes"):
+    idx, sub = df.index[pos], df.iloc[pos]
+    start, end = sub["开始时间"], sub["结束时间"]
+    covered = ctx.workdays.covered(start)
+    if (~covered).any() and hasattr(ctx, "notes"):
         ctx.notes.append(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
+    strong, share, who = pd.Series(strong[pos], index=idx), pd.Series(share[pos], index=idx), who[pos]
+    clear = strong & covered & share.ge(float(lex["working_hours"]["clear_share"]))
+    role = pd.Series(pd.NA, index=idx, dtype="string")
+    word, hours_label = role.copy(), role.copy()
+    for (key, j), found in words.items():
+        mine = (who == j) & (strong.to_numpy() == (key == "duties"))
+        if mine.any():
+            hours = specs[j][1].get("hours") or lex["working_hours"]
+            role[mine], hours_label[mine] = specs[j][0], f"{hours['start']}–{hours['end']}"
+            word[mine] = text.at(found, pos[mine]).to_numpy()
+    role_text = sub["参与者身份"].astype("string").fillna("")
     why = _join([
         (~strong, "内容可能与本职相关，请核实"),
         (share.lt(float(lex["working_hours"]["clear_share"])), "只有部分时段在工作时间内"),
@@ -203,14 +237,12 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     span = start.dt.strftime("%H:%M").astype("string") + "–" + end.dt.strftime("%H:%M").astype("string")
     verdict = clear.map({True: "属于工作时间内的本职工作，不能记为志愿服务",
                          False: "可能是工作时间内的本职工作"}).astype("string")
-    message = (role_text + "于工作日 " + day + " " + span + " 参加" + _activity(df) + "，" + verdict
+    message = (role_text + "于工作日 " + day + " " + span + " 参加" + _activity(sub) + "，" + verdict
                + why.where(why.eq(""), "（" + why + "）"))
     evidence = (_ev("身份", role_text) + "（" + role + "）；" + _ev("命中词", word) + "；" + _ev("工作日", day)
                 + "；工作时间 " + hours_label + "，活动在其中的时段占 "
                 + (share * 100).round().astype(int).astype("string") + "%")
-    idx = df.index[in_hours]
-    sev = clear.map({True: "违规", False: "存疑"})
-    return hits(idx, message[idx], evidence[idx], sev[idx])
+    return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
 # ---- ACT002 ----------------------------------------------------------------------------------
@@ -237,33 +269,35 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
 def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "internal")
     public_words = _lex(ctx, "public")["public"]
-    text = _text(df, (*TEXT, "服务地点"))
-    strong = _find(text, lex["strong"])
-    named = _find(text, lex["named"])
-    generic = _find(text, lex["generic"])
-    place = _find(text, lex["places"])
-    public = _find(text, public_words)
-    word = strong.fillna(named).fillna(generic)
-    site = df["服务地点"].astype("string") if "服务地点" in df.columns else pd.Series(pd.NA, index=df.index)
+    text = _Distinct(_text(df, (*TEXT, "服务地点")))
+    u = text.u  # everything below but the site column depends on the text alone
+    strong = _find(u, lex["strong"])
+    named = _find(u, lex["named"])
+    generic = _find(u, lex["generic"])
+    place = _find(u, lex["places"])
+    public = _find(u, public_words)
     inside = place.notna() & public.isna()
-    serving = _has(text, lex.get("serving") or {})  # serving someone else's meeting
+    serving = _find(u, lex.get("serving") or {}).notna()  # serving someone else's meeting
     clear = (strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside)
     weak = ~clear & ~serving & named.notna() & place.isna() & public.isna()
-    flagged = clear | weak
-    if not flagged.any():
+    pos = np.flatnonzero(text.rows(clear | weak))
+    if not len(pos):
         return hits(df.index[:0], [], [])
-    message = (_activity(df) + "含“" + word.fillna("") + clear.map({
+    sub = df.iloc[pos]
+    word, place = text.at(strong.fillna(named).fillna(generic), pos), text.at(place, pos)
+    clear, weak = text.at(clear, pos), text.at(weak, pos)
+    site = sub["服务地点"].astype("string") if "服务地点" in sub.columns else pd.Series(pd.NA, index=sub.index)
+    message = (_activity(sub) + "含“" + word.fillna("") + clear.map({
         True: "”，属于单位或学校内部有明确制度要求的活动，不能记为志愿服务",
         False: "”，可能是单位或学校内部活动；文字里看不出面向公众，请核实",
     }).astype("string"))
     evidence = _join([
-        (pd.Series(True, index=df.index), _ev("命中词", word)),
+        (pd.Series(True, index=sub.index), _ev("命中词", word)),
         (place.notna(), _ev("内部场所", place)),
         (weak, "未见面向公众的场所或对象"),
         (site.notna(), _ev("服务地点", site)),
     ])
-    idx = df.index[flagged]
-    return hits(idx, message[idx], evidence[idx], clear.map({True: "违规", False: "存疑"})[idx])
+    return hits(sub.index, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
 # ---- ACT003 ----------------------------------------------------------------------------------
@@ -294,23 +328,31 @@ def _near(a, b, n: int) -> str:
 def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "time_rules")
     don, onl = lex["donation"], lex["online"]
-    text = _text(df)
-    gift = _find(text, don["words"])
-    conv = _find(text, don["conversion"])
-    award_h = _find(text, don["hours_award"])
-    amount = _find(text, don["amount"])
-    labour = _find(text, don["labour"])
+    text = _Distinct(_text(df))
+    u = text.u  # everything below but the recorded hours depends on the text alone
+    gift = _find(u, don["words"])
+    conv = _find(u, don["conversion"])
+    award_h = _find(u, don["hours_award"])
+    amount = _find(u, don["amount"])
+    labour = _find(u, don["labour"])
     donation = gift.notna() & (conv.notna() | (award_h.notna() & labour.isna()))
     donation_weak = gift.notna() & amount.notna() & labour.isna() & ~donation
-    award = _find(text, lex["award"])
-    near = _find(text, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
-    serving = _has(text, onl["serving"])
+    award = _find(u, lex["award"])
+    near = _find(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
+    serving = _find(u, onl["serving"]).notna()
+    weak_action = _find(u, onl["weak_actions"])
     online = near.notna() & ~serving
-    online_weak = near.isna() & ~serving & _has(text, onl["weak_actions"])
+    online_weak = near.isna() & ~serving & weak_action.notna()
     clear = donation | award.notna() | online
     weak = ~clear & (donation_weak | online_weak)
-    if not (clear | weak).any():
+    pos = np.flatnonzero(text.rows(clear | weak))
+    if not len(pos):
         return hits(df.index[:0], [], [])
+    sub = df.iloc[pos]
+    gift, conv, award_h, amount, award, near, weak_action = (
+        text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action))
+    donation, donation_weak, online, online_weak, clear = (
+        text.at(x, pos) for x in (donation, donation_weak, online, online_weak, clear))
     donated = gift + "；" + _join([(amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount),
                                    (award_h.notna() & conv.isna(), "计时：" + award_h),
                                    (conv.notna(), "折算：" + conv)])
@@ -320,18 +362,17 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (online | online_weak, "线上转发、点赞记为服务时长"),
     ], sep="、")
     why = _join([(donation_weak, "只写了捐赠数额，未写折算"), (online_weak, "只写了转发、点赞，未写平台")])
-    message = (_activity(df) + clear.map({True: "属于", False: "可能属于"}).astype("string") + kind
+    message = (_activity(sub) + clear.map({True: "属于", False: "可能属于"}).astype("string") + kind
                + "，不是实际提供服务的时间，不能记为志愿服务" + why.where(why.eq(""), "（" + why + "，请核实）"))
     evidence = _join([
         (donation | donation_weak, _ev("捐赠", donated)),
         (award.notna(), _ev("奖励时长", award)),
         (online, _ev("线上行为", near)),
-        (online_weak, _ev("线上行为", _find(text, onl["weak_actions"]))),
+        (online_weak, _ev("线上行为", weak_action)),
     ])
-    if "服务时长(小时)" in df.columns:
-        evidence = evidence + "；记录时长：" + fmt_num(df["服务时长(小时)"]) + "小时"
-    idx = df.index[clear | weak]
-    return hits(idx, message[idx], evidence[idx], clear.map({True: "违规", False: "存疑"})[idx])
+    if "服务时长(小时)" in sub.columns:
+        evidence = evidence + "；记录时长：" + fmt_num(sub["服务时长(小时)"]) + "小时"
+    return hits(sub.index, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
 # ---- ACT004 ----------------------------------------------------------------------------------
@@ -356,25 +397,27 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "paid")
-    text = _text(df)
-    cleaned = _strip(text, lex["not_fees"])
-    kind = _find(text, lex["kinds"])
-    fee_text = _find(cleaned, lex["fees"])
-    free = _find(text, lex["free"])
+    text = _Distinct(_text(df))
+    kind = _find(text.u, lex["kinds"])
+    fee_text = _find(_strip(text.u, lex["not_fees"]), lex["fees"])
+    free = _find(text.u, lex["free"])
     col = df["参与费用"] if "参与费用" in df.columns else pd.Series(np.nan, index=df.index)
+    fee = col.gt(0).fillna(False).to_numpy(dtype=bool) | text.rows(fee_text.notna())
+    pos = np.flatnonzero(fee)  # clear or weak = charged (no 免费) or conflicting (免费) = any fee
+    if not len(pos):
+        return hits(df.index[:0], [], [])
+    idx = df.index[pos]
+    col, kind, fee_text, free = col.iloc[pos], text.at(kind, pos), text.at(fee_text, pos), text.at(free, pos)
     fee_col = col.gt(0).fillna(False).astype(bool)
     charged = (fee_col | fee_text.notna()) & free.isna()
     conflict = (fee_col | fee_text.notna()) & free.notna()
     clear = kind.notna() & charged
-    weak = (charged & kind.isna()) | conflict
-    if not (clear | weak).any():
-        return hits(df.index[:0], [], [])
     reason = _join([
         (charged & kind.isna(), "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
         (conflict, "写着“" + free.fillna("") + "”却又有收费"),
     ])
-    message = (_activity(df) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
-                                          False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
+    message = (_activity(df.iloc[pos]) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
+                                                    False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
                + reason.where(reason.eq(""), "（" + reason + "，请核实）"))
     evidence = _join([
         (kind.notna(), _ev("活动类型", kind)),
@@ -382,8 +425,7 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (fee_text.notna(), _ev("收费文字", fee_text)),
         (free.notna(), _ev("免费说法", free)),
     ])
-    idx = df.index[clear | weak]
-    return hits(idx, message[idx], evidence[idx], clear.map({True: "违规", False: "存疑"})[idx])
+    return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
 # ---- REC005 ----------------------------------------------------------------------------------
@@ -409,28 +451,34 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "remuneration")
     cap = float(lex["subsidy_cap"]["value"])
-    typ = df["补贴类型"].astype("string").fillna("").str.strip() if "补贴类型" in df.columns \
-        else pd.Series("", index=df.index, dtype="string")
+    none = pd.Series(pd.NA, index=df.index, dtype="string")
+    types = _Distinct(df["补贴类型"] if "补贴类型" in df.columns else none, fill="")
     amt = df["补贴金额"] if "补贴金额" in df.columns else pd.Series(np.nan, index=df.index)
-    text = _text(df) if any(c in df.columns for c in TEXT) else pd.Series("", index=df.index, dtype="string")
+    text = _Distinct(_text(df)) if any(c in df.columns for c in TEXT) else _Distinct(none, fill="")
+    typ = types.u.str.strip()
     rem = _alt(lex["remuneration"])
-    neg_type = _has(typ, lex["negations"])
+    neg_type = _find(typ, lex["negations"]).notna()
     paid_type = _find(typ, rem).where(~neg_type)
-    paid_text = _find(text, f"{_alt(lex['paid_verbs'])}{rem}|{rem}[^，。；]{{0,4}}\\d+(?:\\.\\d+)?\\s*元")
-    paid_text = paid_text.where(~_has(text, lex["negations"]))
+    paid_text = _find(text.u, f"{_alt(lex['paid_verbs'])}{rem}|{rem}[^，。；]{{0,4}}\\d+(?:\\.\\d+)?\\s*元")
+    paid_text = paid_text.where(_find(text.u, lex["negations"]).isna())
     allowed = _find(typ, lex["allowed"])
-    no_type = typ.eq("") | _has(typ, lex["none_words"])
-    has_money = amt.gt(0).fillna(False).astype(bool)
-    clear = paid_type.notna() | paid_text.notna()
-    over_cap = ~clear & allowed.notna() & amt.gt(cap).fillna(False).astype(bool)
-    unknown = ~clear & ~no_type & allowed.isna() & ~neg_type & (has_money | amt.isna())
-    untyped = ~clear & no_type & has_money
-    flagged = clear | over_cap | unknown | untyped
-    if not flagged.any():
+    no_type = typ.eq("") | _find(typ, lex["none_words"]).notna()
+    # flags per row from the distinct types and texts, the amount per row
+    has_money = amt.gt(0).fillna(False).to_numpy(dtype=bool)
+    clear = types.rows(paid_type.notna()) | text.rows(paid_text.notna())
+    over_cap = ~clear & types.rows(allowed.notna()) & amt.gt(cap).fillna(False).to_numpy(dtype=bool)
+    unknown = (~clear & ~types.rows(no_type | allowed.notna() | neg_type)
+               & (has_money | amt.isna().to_numpy()))
+    untyped = ~clear & types.rows(no_type) & has_money
+    pos = np.flatnonzero(clear | over_cap | unknown | untyped)
+    if not len(pos):
         return hits(df.index[:0], [], [])
-    cap_s = fmt_num(pd.Series(cap, index=df.index))
+    idx = df.index[pos]
+    clear, over_cap, unknown, untyped = (pd.Series(x[pos], index=idx) for x in (clear, over_cap, unknown, untyped))
+    typ, amt, paid_text = types.at(typ, pos), amt.iloc[pos], text.at(paid_text, pos)
+    cap_s = fmt_num(pd.Series(cap, index=idx))
     message = _join([
-        (clear, "向志愿者发放了必要补贴以外的报酬（" + paid_type.fillna(paid_text) + "）"),
+        (clear, "向志愿者发放了必要补贴以外的报酬（" + types.at(paid_type, pos).fillna(paid_text) + "）"),
         (over_cap, "必要补贴 " + fmt_num(amt) + " 元超过上限 " + cap_s + " 元，请核实是否属于必要补贴"),
         (unknown, "补贴类型“" + typ + "”不在交通、误餐、保险等必要补贴之列，请核实"),
         (untyped, "发放了 " + fmt_num(amt) + " 元却未写补贴类型，请核实"),
@@ -441,8 +489,7 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (paid_text.notna(), _ev("文字", paid_text)),
         (over_cap, "上限：" + cap_s + "元"),
     ])
-    idx = df.index[flagged]
-    return hits(idx, message[idx], evidence[idx], clear.map({True: "违规", False: "存疑"})[idx])
+    return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
 # ---- ACT005 ----------------------------------------------------------------------------------
@@ -465,8 +512,10 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def act005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = _lex(ctx, "profit")
-    text = _text(df)
-    sell = _find(text, lex["selling"]).where(~_has(text, lex["negations"]))
-    idx = df.index[sell.notna()]
-    message = _activity(df) + "含有销售、推销或消费的内容（" + sell.fillna("") + "），可能以志愿服务名义开展营利性活动，请核实"
-    return hits(idx, message[idx], _ev("命中词", sell)[idx])
+    text = _Distinct(_text(df))
+    sell = _find(text.u, lex["selling"]).where(_find(text.u, lex["negations"]).isna())
+    pos = np.flatnonzero(text.rows(sell.notna()))
+    sell = text.at(sell, pos)
+    message = (_activity(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")
+               + "），可能以志愿服务名义开展营利性活动，请核实")
+    return hits(sell.index, message, _ev("命中词", sell))
