@@ -183,10 +183,6 @@ def crt004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(text.index, "证明缺少：" + text, "空白：" + text)
 
 
-_NONE_WORDS = ("无", "不能", "无法", "不可", "否", "没有", "纸质", "手写")
-_SYSTEM_WORDS = ("系统", "平台", "网", "二维码", "扫码", "在线", "app", "小程序", "志愿汇")
-
-
 @rule(
     code="CRT005",
     title="证明无法通过信息系统查验",
@@ -204,11 +200,12 @@ _SYSTEM_WORDS = ("系统", "平台", "网", "二维码", "扫码", "在线", "ap
     noncompliant="查验方式：无（只有盖章的纸质证明）。",
 )
 def crt005(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    words = ctx.params("certificates")  # the wordings of 查验方式, a dated parameter file
     way = df["查验方式"].astype("string")
     low = way.str.lower()
     platform = designated_platform(way)
-    system = platform.notna() | low.str.contains("|".join(_SYSTEM_WORDS), regex=True).fillna(False)
-    none = low.str.contains("|".join(_NONE_WORDS), regex=True).fillna(False) & ~(platform.notna())
+    system = platform.notna() | low.str.contains("|".join(words["system_words"]), regex=True).fillna(False)
+    none = low.str.contains("|".join(words["none_words"]), regex=True).fillna(False) & ~(platform.notna())
     blank = way.isna()
     other = ~blank & ~system & ~none
     bad = blank | none | other
