@@ -21,7 +21,7 @@ import yaml
 from zyfw_checks import docs
 from zyfw_checks.clauses import all_clauses
 from zyfw_checks.params import load_params, notice_text
-from zyfw_checks.registry import all_rules
+from zyfw_checks.rules import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"

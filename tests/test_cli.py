@@ -70,7 +70,7 @@ def test_output_file_and_input_untouched(samples, tmp_path):
 
 
 def test_rules_command_lists_every_rule():
-    from zyfw_checks.registry import all_rules
+    from zyfw_checks.rules import all_rules
 
     out = run("rules").stdout
     for r in all_rules():

@@ -7,7 +7,8 @@ import pytest
 
 from zyfw_checks.clauses import all_clauses
 from zyfw_checks.params import notice_text
-from zyfw_checks.registry import RegistryError, all_rules, rule
+from zyfw_checks.registry import RegistryError, rule
+from zyfw_checks.rules import all_rules
 
 META = dict(title="t", clause="二（二）①-完整准确", severity="违规", needs=(), explanation="e", compliant="c",
             noncompliant="n")

@@ -17,7 +17,8 @@ import pandas as pd
 
 from zyfw_checks.clauses import all_clauses
 from zyfw_checks.params import load_params, notice_text
-from zyfw_checks.registry import Rule, all_rules
+from zyfw_checks.registry import Rule
+from zyfw_checks.rules import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples"

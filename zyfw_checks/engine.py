@@ -9,54 +9,74 @@ import pandas as pd
 
 from zyfw_checks import masking
 from zyfw_checks.load import ROW, Table, load_table
-from zyfw_checks.params import load_params
-from zyfw_checks.registry import SEVERITIES, Rule, rules_for
-from zyfw_checks.workdays import WorkdayCalendar, calendar
+from zyfw_checks.reasons import Reason
+from zyfw_checks.registry import Context, PartialSkip, Rule
+from zyfw_checks.rules import rules_for
+from zyfw_checks.style import SEVERITIES
 
 FINDING_COLUMNS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause", "title", "sheet"]
 
 
-@dataclass
-class Context:
-    """What a rule may use besides the table: settings, parameters, the working-day calendar."""
-
-    table: Table
-    mask: bool = True
-    notes: list[str] = field(default_factory=list)  # what a rule wants said (e.g. uncovered years)
-    related: dict[str, Table] = field(default_factory=dict)  # other tables, e.g. records for certificates
-
-    @property
-    def workdays(self) -> WorkdayCalendar:
-        return calendar()
-
-    def params(self, name: str):
-        return load_params(name)
-
-    def show_id(self, s: pd.Series) -> pd.Series:
-        return masking.mask_id(s) if self.mask else s.astype("string[pyarrow]")
-
-    def show_phone(self, s: pd.Series) -> pd.Series:
-        return masking.mask_phone(s) if self.mask else s.astype("string[pyarrow]")
+STATUS_COLUMNS = [
+    "code", "title", "severity", "section", "count", "status", "reason_code", "reason", "missing",
+    "severity_reason",
+]
+TABLE_NAMES = {"records": "服务记录表", "orgs": "社会组织名单", "certificates": "证明登记表", "stations": "站点名单"}
 
 
 @dataclass
 class CheckResult:
     table: Table
     findings: pd.DataFrame
-    not_assessed: list[dict]  # {"rule", "title", "reason", "missing"}
+    skipped: list[dict]  # rules that could not run: {"rule", "reason_code", "reason", "missing"}
     rules: list[Rule]
     notes: list[str]
+    partial: list[PartialSkip] = field(default_factory=list)
+    masked: bool = True  # personal data masked in findings and in every view of this result
 
     @property
     def records(self) -> int:
         return len(self.table.df)
 
+    def rule_status(self) -> pd.DataFrame:
+        """One row per rule run or skipped: the single source of every view's per-rule outcome.
+
+        status: 有问题 (count > 0) · 部分未评估 (ran, but some rows could not be assessed) ·
+        未评估 (could not run; reason_code and missing say why) · 通过.
+        """
+        counts = self.findings["rule"].value_counts() if len(self.findings) else pd.Series(dtype="int64")
+        skipped = {s["rule"]: s for s in self.skipped}
+        partial: dict[str, list[PartialSkip]] = {}
+        for p in self.partial:
+            partial.setdefault(p.rule, []).append(p)
+        rows = []
+        for r in self.rules:
+            n = int(counts.get(r.code, 0))
+            base = {"code": r.code, "title": r.title, "severity": r.severity, "section": r.clause.section,
+                    "count": n, "severity_reason": r.severity_reason, "missing": "", "reason_code": "",
+                    "reason": ""}
+            if r.code in skipped:
+                s = skipped[r.code]
+                base.update(status="未评估", reason_code=s["reason_code"], reason=s["reason"],
+                            missing="、".join(s["missing"]))
+            elif r.code in partial:
+                ps = partial[r.code]
+                base.update(status="有问题" if n else "部分未评估",
+                            reason_code=ps[0].reason.value, reason="；".join(p.text for p in ps))
+            else:
+                base.update(status="有问题" if n else "通过")
+            rows.append(base)
+        return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+    @property
+    def not_assessed(self) -> list[dict]:
+        """The rules that could not run (kept for callers of the earlier API)."""
+        titles = {r.code: r.title for r in self.rules}
+        return [{**s, "title": titles.get(s["rule"], "")} for s in self.skipped]
+
     def summary(self) -> dict:
         f = self.findings
-        by_rule = (
-            f.groupby(["rule", "title", "severity"], sort=True).size().reset_index(name="count")
-            if len(f) else pd.DataFrame(columns=["rule", "title", "severity", "count"])
-        )
+        status = self.rule_status()
         flagged = f["row"].nunique() if len(f) else 0
         return {
             "source": self.table.source,
@@ -64,18 +84,19 @@ class CheckResult:
             "findings": int(len(f)),
             "records_with_findings": int(flagged),
             "clean_share": round(1 - flagged / self.records, 4) if self.records else None,
-            "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
+            "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES} if len(f)
+            else dict.fromkeys(SEVERITIES, 0),
             "by_rule": [
-                {"rule": r.rule, "title": r.title, "severity": r.severity, "count": int(r.count)}
-                for r in by_rule.itertuples()
+                {"rule": r.code, "title": r.title, "severity": r.severity, "count": int(r.count)}
+                for r in status.itertuples() if r.count
             ],
-            "rules_run": [r.code for r in self.rules if r.code not in {n["rule"] for n in self.not_assessed}],
-            "not_assessed": len(self.not_assessed),
+            "rules_run": [r.code for r in status.itertuples() if r.status != "未评估"],
+            "not_assessed": int((status["status"] == "未评估").sum()),
         }
 
     @property
     def has_violation(self) -> bool:
-        return bool((self.findings["severity"] == "违规").any())
+        return bool(len(self.findings)) and bool((self.findings["severity"] == "违规").any())
 
 
 def record_ids(df: pd.DataFrame) -> pd.Series:
@@ -107,47 +128,50 @@ def check_table(
     select: list[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     related: dict[str, Table] | None = None,
+    options: dict | None = None,
 ) -> CheckResult:
     """Run every rule of the table's kind (or ``select``ed codes) and collect all findings.
 
     ``related`` passes other tables a rule may need (``{"records": table}`` for certificates);
-    a rule that needs a related table that was not given is reported as 未评估 by the rule itself.
+    a rule that needs a related table that was not given is reported as 未评估 (once, never per row).
+    ``options`` carries the user's declarations (e.g. ``{"export_complete": True}``).
     """
-    ctx = Context(table=table, mask=mask, related=related or {})
+    ctx = Context(table=table, mask=mask, related=related or {}, options=dict(options or {}))
     rules = [r for r in rules_for(table.kind) if not select or r.code in select or r.code[:3] in select]
-    parts, not_assessed = [], []
+    parts, skipped = [], []
     ids = record_ids(table.df)
     for i, r in enumerate(rules):
         if progress:
             progress(i, len(rules), r.code)
         absent = [t for t in r.related if t not in ctx.related]
         if absent:
-            names = {"records": "服务记录表", "orgs": "社会组织名单", "certificates": "证明登记表", "stations": "站点名单"}
-            not_assessed.append({
-                "rule": r.code, "title": r.title, "missing": absent,
-                "reason": f"需要对照的{'、'.join(names.get(t, t) for t in absent)}没有提供",
+            skipped.append({
+                "rule": r.code, "reason_code": Reason.MISSING_TABLE.value, "missing": absent,
+                "reason": f"需要对照的{'、'.join(TABLE_NAMES.get(t, t) for t in absent)}没有提供",
             })
             continue
         missing = r.missing_fields(table.df.columns)
         if missing:
-            not_assessed.append({
-                "rule": r.code, "title": r.title, "missing": missing,
+            skipped.append({
+                "rule": r.code, "reason_code": Reason.MISSING_FIELD.value, "missing": missing,
                 "reason": f"缺少字段：{'、'.join(m.replace('|', '或') for m in missing)}",
             })
             continue
-        hits = r.fn(table.df, ctx)
-        if hits is not None and len(hits):
-            parts.append(_frame(r, hits, table, ids))
+        ctx.current_rule = r.code
+        found = r.fn(table.df, ctx)
+        if found is not None and len(found):
+            parts.append(_frame(r, found, table, ids))
     if progress:
         progress(len(rules), len(rules), "")
     findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
-    if mask and len(findings):
+    if mask and len(findings):  # the one place findings are masked
         findings["message"] = masking.mask_text(findings["message"])
         findings["evidence"] = masking.mask_text(findings["evidence"])
     if len(findings):
         findings = findings.sort_values(["row", "rule"], kind="stable").reset_index(drop=True)
     notes = list(table.notes) + ctx.notes
-    return CheckResult(table=table, findings=findings, not_assessed=not_assessed, rules=rules, notes=notes)
+    return CheckResult(table=table, findings=findings, skipped=skipped, rules=rules, notes=notes,
+                       partial=ctx.skips, masked=mask)
 
 
 def check_file(path, kind: str = "records", sheet: str | None = None, mask: bool = True, **kw) -> CheckResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from pathlib import Path
@@ -34,8 +35,46 @@ def load_params(name: str) -> Any:
     return _load(str(path), path.stat().st_mtime)
 
 
-def threshold(key: str) -> Any:
-    return load_params("thresholds")["values"][key]["value"]
+class ParamError(KeyError):
+    """A parameter has no value in force on the date asked for."""
+
+
+def _as_date(d) -> dt.date:
+    if d is None:
+        return dt.date.today()
+    if isinstance(d, dt.datetime):
+        return d.date()
+    if isinstance(d, dt.date):
+        return d
+    return dt.date.fromisoformat(str(d)[:10])
+
+
+def param_series(key: str, name: str = "thresholds") -> list[dict]:
+    """Every dated value of ``key`` in ``params/<name>.yaml`` (``values: {key: {series: [...]}}``),
+    oldest first; each item has ``since``, ``value`` and ``source``."""
+    entry = load_params(name)["values"][key]
+    return sorted(entry["series"], key=lambda item: _as_date(item["since"]))
+
+
+def value_on(series: list[dict], on=None, key: str = "") -> Any:
+    """The value of a dated series in force on ``on`` (default today): the last item whose
+    ``since`` is on or before that date. Before the first ``since`` there is no value."""
+    day = _as_date(on)
+    live = [item for item in series if _as_date(item["since"]) <= day]
+    if not live:
+        first = _as_date(series[0]["since"]) if series else None
+        raise ParamError(f"参数 {key} 在 {day} 尚未生效（最早自 {first} 起）")
+    return live[-1]["value"]
+
+
+def threshold(key: str, on=None, name: str = "thresholds") -> Any:
+    """The value of a dated parameter in force on ``on`` (a date; default today)."""
+    return value_on(param_series(key, name), on, key)
+
+
+def in_force_since(key: str, name: str = "thresholds") -> dt.date:
+    """The first date any value of ``key`` is in force."""
+    return _as_date(param_series(key, name)[0]["since"])
 
 
 def notice_text() -> str:

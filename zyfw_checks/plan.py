@@ -337,7 +337,7 @@ def schedule(year: int) -> pd.DataFrame:
 
 
 def checklist() -> pd.DataFrame:
-    from zyfw_checks.registry import all_rules
+    from zyfw_checks.rules import all_rules
 
     by_clause: dict[str, list[str]] = {}
     for r in all_rules():

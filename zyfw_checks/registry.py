@@ -1,8 +1,9 @@
-"""The rule registry: every rule is a clause of the notice with a public code (like a linter's).
+"""The rule registry: a plain container of rules, each a clause of the notice with a public code.
 
 A rule function takes the canonical table and a :class:`Context` and returns the offending
 rows as a DataFrame indexed like the table, with columns ``message`` and ``evidence`` (and
 optionally ``severity`` when a weak signal should read 存疑 instead of the rule's default).
+Which modules hold rules is said once, in :mod:`zyfw_checks.rules` (``all_rules``/``rules_for``).
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from zyfw_checks import masking
 from zyfw_checks.clauses import Clause, get_clause
 from zyfw_checks.params import load_params
+from zyfw_checks.reasons import Reason
+from zyfw_checks.style import SEVERITIES
+from zyfw_checks.workdays import WorkdayCalendar, calendar
 
-SEVERITIES = ("违规", "存疑", "提示")
+if TYPE_CHECKING:
+    from zyfw_checks.load import Table
+
 TABLES = ("records", "orgs", "certificates", "stations")
 CODE_RE = re.compile(r"^(ORG|REC|ACT|CRT|SYS|STN|DAT)\d{3}$")
 
@@ -43,6 +51,7 @@ class Rule:
     laws: tuple[str, ...] = ()
     not_modelled: str = ""
     related: tuple[str, ...] = ()  # other tables the rule compares against, e.g. ("records",)
+    severity_reason: str = ""  # why this severity, under the model in DESIGN (issue 9)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -96,6 +105,7 @@ def rule(
     laws: tuple[str, ...] | list[str] = (),
     not_modelled: str = "",
     related: tuple[str, ...] | list[str] = (),
+    severity_reason: str = "",
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule. ``needs`` lists canonical fields; ``"A|B"`` means either field will do."""
 
@@ -104,7 +114,7 @@ def rule(
             code=code, title=title, clause_id=clause, severity=severity, needs=tuple(needs),
             explanation=explanation, compliant=compliant, noncompliant=noncompliant, fn=fn,
             table=table, optional=tuple(optional), laws=tuple(laws), not_modelled=not_modelled,
-            related=tuple(related),
+            related=tuple(related), severity_reason=severity_reason,
         )
         _validate(r)
         REGISTRY[code] = r
@@ -114,16 +124,56 @@ def rule(
     return deco
 
 
-def rules_for(table: str) -> list[Rule]:
-    import zyfw_checks.rules  # noqa: F401  (registers every rule module)
+@dataclass
+class PartialSkip:
+    """Part of a rule's rows could not be assessed (e.g. masked ID numbers, dates out of range)."""
 
-    return [r for code, r in sorted(REGISTRY.items()) if r.table == table]
+    rule: str
+    reason: Reason
+    text: str
+    rows: int | None = None
 
 
-def all_rules() -> list[Rule]:
-    import zyfw_checks.rules  # noqa: F401
+@dataclass
+class Context:
+    """What a rule may use besides the table: settings, parameters, the working-day calendar,
+    other tables, and a per-run cache (one run = one ``check_table`` call)."""
 
-    return [REGISTRY[c] for c in sorted(REGISTRY)]
+    table: Table
+    mask: bool = True
+    related: dict[str, Table] = field(default_factory=dict)  # e.g. {"records": table} for certificates
+    options: dict[str, Any] = field(default_factory=dict)  # user declarations, e.g. export_complete
+    notes: list[str] = field(default_factory=list)  # what a rule wants said (e.g. uncovered years)
+    skips: list[PartialSkip] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+    current_rule: str = ""
+
+    @property
+    def workdays(self) -> WorkdayCalendar:
+        return calendar()
+
+    def params(self, name: str):
+        return load_params(name)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """A value computed once per run and shared by rules (e.g. the joined activity text)."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+    def partly_unassessed(self, reason: Reason, text: str, rows: int | None = None, rule: str = "") -> None:
+        """Say that some rows could not be assessed by the running rule (shown once, in rule_status)."""
+        self.skips.append(PartialSkip(rule or self.current_rule, reason, text, rows))
+
+    def show_id(self, s: pd.Series) -> pd.Series:
+        return masking.mask_id(s) if self.mask else s.astype("string[pyarrow]")
+
+    def show_phone(self, s: pd.Series) -> pd.Series:
+        return masking.mask_phone(s) if self.mask else s.astype("string[pyarrow]")
 
 
 def hits(index, message, evidence, severity=None) -> pd.DataFrame:

@@ -75,6 +75,18 @@ class WorkdayCalendar:
         return out.where(valid)
 
 
+    def workdays_between(self, start: pd.Series, end: pd.Series) -> pd.Series:
+        """Working days strictly after ``start`` up to and including ``end`` (0 when end <= start).
+
+        ``workdays_between(d, add_workdays(d, n)) == n``; NaT on either side gives NA.
+        """
+        valid = start.notna() & end.notna()
+        a = self.cum[self._pos(start.fillna(pd.Timestamp(_FIRST)))]
+        b = self.cum[self._pos(end.fillna(pd.Timestamp(_FIRST)))]
+        out = pd.Series(np.maximum(b - a, 0), index=start.index, dtype="Int64")
+        return out.where(valid)
+
+
 @functools.cache
 def calendar() -> WorkdayCalendar:
     return WorkdayCalendar()

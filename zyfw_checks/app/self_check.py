@@ -22,7 +22,8 @@ import pandas as pd
 from zyfw_checks.engine import CheckResult, check_table
 from zyfw_checks.load import ROW, LoadError, Table, field_specs, load_table
 from zyfw_checks.params import threshold
-from zyfw_checks.registry import SEVERITIES, rules_for
+from zyfw_checks.registry import SEVERITIES
+from zyfw_checks.rules import rules_for
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,10 @@
-"""Excel view: an .xlsx self-check workbook (汇总 · 问题明细 · 原始记录 · 未评估规则).
+"""Excel view: an .xlsx self-check workbook (汇总 · 问题明细 · 原始记录 · 未评估规则), and the one
+xlsx writer every command uses (:func:`workbook_bytes`).
 
 Every value that comes from the user's file is written with ``write_string`` (or as a number /
-date), never through a formula path: a cell such as ``=HYPERLINK(...)`` or ``@SUM(A1)`` stays text.
-Personal columns (证件号码, 联系电话) are masked unless ``mask=False``.
+date), never through a formula path; text that starts like a formula (``= + - @``, tab, CR) also
+carries Excel's quote prefix, so it stays text when a person edits the cell or saves as CSV (OWASP
+CSV injection). Findings arrive masked from the engine; the original rows are masked here once.
 """
 
 from __future__ import annotations
@@ -15,73 +17,19 @@ from collections import defaultdict
 import pandas as pd
 import xlsxwriter
 
-from zyfw_checks import masking
 from zyfw_checks.load import ROW
-from zyfw_checks.registry import SEVERITIES
+from zyfw_checks.report.facts import organisation, period, shown_original, status_text
+from zyfw_checks.style import FILL, INK, SEVERITIES
 
 SHEETS = ("汇总", "问题明细", "原始记录", "未评估规则")
-FILL = {"违规": "#F8CBAD", "存疑": "#FFE699", "提示": "#DDEBF7"}
+MAX_ROWS = 1_048_576  # rows an Excel sheet can hold, header included
+# Every string is written as a string: never a formula, URL or number.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FINDING_HEADERS = [
     ("row", "行号", 8), ("rule", "规则", 9), ("severity", "严重程度", 9), ("title", "问题类型", 22),
     ("record_id", "记录编号", 14), ("message", "问题说明", 60), ("evidence", "依据", 48), ("clause", "条款", 60),
 ]
-
-
-# ---------------------------------------------------------------- facts shared with the HTML report
-
-
-def organisation(result) -> str:
-    """The organisation named in the file's 组织单位 column ('' when the column is absent or blank)."""
-    df = result.table.df
-    if "组织单位" not in df.columns:
-        return ""
-    names = df["组织单位"].dropna().astype(str).str.strip()
-    names = names[names.ne("")]
-    if names.empty:
-        return ""
-    counts = names.value_counts()
-    if len(counts) == 1:
-        return str(counts.index[0])
-    return "、".join(map(str, counts.index[:3])) + f" 等 {len(counts)} 个单位"
-
-
-def period(result) -> tuple[str, str]:
-    """(first, last) service date from 开始时间 as YYYY-MM-DD, ('', '') when unknown."""
-    df = result.table.df
-    col = "开始时间" if "开始时间" in df.columns else ("服务日期" if "服务日期" in df.columns else None)
-    if col is None or not pd.api.types.is_datetime64_any_dtype(df[col]):
-        return "", ""
-    s = df[col].dropna()
-    if s.empty:
-        return "", ""
-    return s.min().strftime("%Y-%m-%d"), s.max().strftime("%Y-%m-%d")
-
-
-def rule_rows(result) -> list[dict]:
-    """One row per rule run or not: code, title, severity, clause section, count, status."""
-    s = result.summary()
-    counts: dict[str, int] = defaultdict(int)
-    for item in s["by_rule"]:
-        counts[item["rule"]] += item["count"]
-    na = {n["rule"]: n for n in result.not_assessed}
-    rows = []
-    for r in result.rules:
-        if r.code in na:
-            status, n = f"未评估：{na[r.code]['reason']}", None
-        else:
-            n = counts.get(r.code, 0)
-            status = "通过" if n == 0 else f"{n} 处"
-        rows.append({"rule": r.code, "title": r.title, "severity": r.severity, "section": r.clause.section,
-                     "count": n, "status": status})
-    return rows
-
-
-def shown_findings(result, mask: bool = True) -> pd.DataFrame:
-    f = result.findings.copy()
-    if mask and len(f):
-        f["message"] = masking.mask_text(f["message"])
-        f["evidence"] = masking.mask_text(f["evidence"])
-    return f
 
 
 # ---------------------------------------------------------------- which cells a finding points at
@@ -126,48 +74,42 @@ def problem_cells(result) -> dict[tuple[int, str], str]:
     return cells
 
 
-def masked_original(result, mask: bool = True) -> pd.DataFrame:
-    t = result.table
-    orig = t.original.copy() if t.original is not None else t.df.drop(columns=[ROW], errors="ignore").copy()
-    if not mask:
-        return orig
-    by_header = {h: c for c, h in t.mapping.items()}
-    for col in orig.columns:
-        canon = by_header.get(col)
-        if canon in masking.ID_FIELDS:
-            orig[col] = masking.mask_id(orig[col].map(_text, na_action="ignore"))
-        elif canon in masking.PHONE_FIELDS:
-            orig[col] = masking.mask_phone(orig[col].map(_text, na_action="ignore"))
-        elif orig[col].map(lambda v: isinstance(v, str)).any():
-            # free text can carry an ID or phone number too
-            is_str = orig[col].map(lambda v: isinstance(v, str))
-            orig.loc[is_str, col] = masking.mask_text(orig.loc[is_str, col]).astype(object)
-    return orig
-
-
-def _text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 # ---------------------------------------------------------------- writing
 
 
 class _Writer:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
-        self.bold = book.add_format({"bold": True})
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.head = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self.date = book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
-        self.fills = {s: book.add_format({"bg_color": c, "border": 1, "border_color": "#C00000" if s == "违规"
-                                           else "#BF8F00", "valign": "top"}) for s, c in FILL.items()}
-        self.fill_dates = {s: book.add_format({"bg_color": c, "border": 1, "num_format": "yyyy-mm-dd hh:mm",
-                                               "valign": "top"}) for s, c in FILL.items()}
-        self.problem = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#C00000"})
+        self.cut = False  # a sheet was cut at Excel's row limit
+        self._props: dict[int, dict] = {}
+        self._quoted: dict[int, object] = {}
+        self.bold = self.add({"bold": True})
+        self.title = self.add({"bold": True, "font_size": 14})
+        self.head = self.add({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+        self.wrap = self.add({"text_wrap": True, "valign": "top"})
+        self.date = self.add({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
+        self.fills = {s: self.add({"bg_color": FILL[s], "border": 1, "border_color": INK[s], "valign": "top"})
+                      for s in SEVERITIES}
+        self.fill_dates = {s: self.add({"bg_color": FILL[s], "border": 1, "num_format": "yyyy-mm-dd hh:mm",
+                                        "valign": "top"}) for s in SEVERITIES}
+        self.problem = self.add({"text_wrap": True, "valign": "top", "font_color": INK["违规"]})
+
+    def add(self, props: dict):
+        fmt = self.book.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
+
+    def quoted(self, fmt):
+        """``fmt`` plus Excel's quote prefix (one format object per base format)."""
+        key = id(fmt)
+        if key not in self._quoted:
+            self._quoted[key] = self.book.add_format({**self._props.get(key, {}), "quote_prefix": True})
+        return self._quoted[key]
+
+    def text(self, ws, r: int, c: int, v: str, fmt=None) -> None:
+        if v.startswith(_FORMULA_START):
+            fmt = self.quoted(fmt)
+        ws.write_string(r, c, v, fmt)
 
     def cell(self, ws, r: int, c: int, v, fmt=None, date_fmt=None) -> None:
         """Write one value by type; text is always text (never a formula, URL or number)."""
@@ -187,16 +129,15 @@ class _Writer:
             if ts.tzinfo is not None:
                 ts = ts.tz_localize(None)
             ws.write_datetime(r, c, ts.to_pydatetime(), date_fmt or self.date)
-        elif isinstance(v, (dt.timedelta, dt.time)):
-            ws.write_string(r, c, str(v), fmt)
         else:
-            ws.write_string(r, c, str(v), fmt)
+            self.text(ws, r, c, str(v), fmt)
 
 
 def _summary(w: _Writer, ws, result, mask: bool) -> None:
     s = result.summary()
     t = result.table
     first, last = period(result)
+    mask = result.masked
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 34)
     ws.set_column(2, 5, 14)
@@ -223,10 +164,12 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
     r += 1
     for c, h in enumerate(["规则", "问题类型", "严重程度", "条款", "问题数", "结果"]):
         ws.write_string(r, c, h, w.head)
-    for row in rule_rows(result):
+    for row in result.rule_status().itertuples():
         r += 1
-        for c, key in enumerate(["rule", "title", "severity", "section", "count", "status"]):
-            w.cell(ws, r, c, row[key])
+        values = [row.code, row.title, row.severity, row.section,
+                  None if row.status == "未评估" else row.count, status_text(row)]
+        for c, v in enumerate(values):
+            w.cell(ws, r, c, v)
     if result.notes:
         r += 2
         ws.write_string(r, 0, "说明", w.bold)
@@ -236,7 +179,10 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
 
 
 def _findings(w: _Writer, ws, result, mask: bool) -> None:
-    f = shown_findings(result, mask)
+    f = result.findings
+    if len(f) > MAX_ROWS - 1:
+        f = f.head(MAX_ROWS - 2)
+        w.cut = True
     sheet_col = bool(len(f)) and f["sheet"].fillna("").astype(str).ne("").any()
     headers = FINDING_HEADERS + ([("sheet", "工作表", 10)] if sheet_col else [])
     for c, (_, label, width) in enumerate(headers):
@@ -249,6 +195,9 @@ def _findings(w: _Writer, ws, result, mask: bool) -> None:
                 w.cell(ws, r, c, v, w.fills[v])
             else:
                 w.cell(ws, r, c, v)
+    if w.cut:
+        w.text(ws, len(f) + 1, 0, f"本表最多容纳 {MAX_ROWS:,} 行：只列出了前 {len(f):,} 个问题，共 "
+               f"{len(result.findings):,} 个。完整结果请用 --format jsonl 或 parquet 保存。", w.problem)
     ws.freeze_panes(1, 0)
     if len(f):
         ws.autofilter(0, 0, len(f), len(headers) - 1)
@@ -256,17 +205,16 @@ def _findings(w: _Writer, ws, result, mask: bool) -> None:
 
 def _original(w: _Writer, ws, result, mask: bool) -> None:
     t = result.table
-    orig = masked_original(result, mask)
+    orig = shown_original(result)
     rows = t.df[ROW].astype("int64").tolist()
+    if len(rows) > MAX_ROWS - 1:
+        rows, orig = rows[: MAX_ROWS - 2], orig.iloc[: MAX_ROWS - 2]
+        w.cut = True
     cells = problem_cells(result)
-    f = shown_findings(result, mask)
+    f = result.findings
     problems: dict[int, list[str]] = defaultdict(list)
-    worst: dict[int, str] = {}
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
     for row, code, sev, msg in zip(f["row"], f["rule"], f["severity"], f["message"], strict=True):
         problems[int(row)].append(f"{code}〔{sev}〕{msg}")
-        if int(row) not in worst or rank.get(sev, 9) < rank.get(worst[int(row)], 9):
-            worst[int(row)] = sev
     headers = list(map(str, orig.columns))
     ws.write_string(0, 0, "原文件行号", w.head)
     ws.write_string(0, 1, "问题", w.head)
@@ -281,11 +229,14 @@ def _original(w: _Writer, ws, result, mask: bool) -> None:
     for r, (row_no, values) in enumerate(zip(rows, data, strict=True), start=1):
         write_number(r, 0, row_no)
         if row_no in problems:
-            write_string(r, 1, "\n".join(problems[row_no]), w.problem)
+            w.text(ws, r, 1, "\n".join(problems[row_no]), w.problem)
         for c, v in enumerate(values, start=2):
             t = type(v)
             if t is str:  # the common case first: text stays text
-                write_string(r, c, v)
+                if v.startswith(_FORMULA_START):
+                    w.text(ws, r, c, v)
+                else:
+                    write_string(r, c, v)
             elif v is None:
                 continue
             elif t is float and v == v and v not in (float("inf"), float("-inf")):
@@ -306,28 +257,52 @@ def _not_assessed(w: _Writer, ws, result) -> None:
     for c, (label, width) in enumerate([("规则", 9), ("问题类型", 24), ("缺少的字段", 30), ("原因", 50)]):
         ws.write_string(0, c, label, w.head)
         ws.set_column(c, c, width)
-    r = 0
-    for r, n in enumerate(result.not_assessed, start=1):
-        ws.write_string(r, 0, str(n["rule"]))
-        ws.write_string(r, 1, str(n.get("title", "")))
-        ws.write_string(r, 2, "、".join(m.replace("|", "或") for m in n.get("missing", [])))
-        ws.write_string(r, 3, str(n.get("reason", "")), w.wrap)
-    if not result.not_assessed:
+    status = result.rule_status()
+    shown = status[status["status"].isin(["未评估", "部分未评估"]) | status["reason"].ne("")]
+    for r, n in enumerate(shown.itertuples(), start=1):
+        ws.write_string(r, 0, n.code)
+        ws.write_string(r, 1, n.title)
+        ws.write_string(r, 2, n.missing.replace("|", "或"))
+        w.text(ws, r, 3, f"{n.status}：{n.reason}", w.wrap)
+    if shown.empty:
         ws.write_string(1, 0, "全部规则均已评估。")
 
 
-def render(result, mask: bool = True, **_) -> bytes:
-    """The workbook as bytes (汇总, 问题明细, 原始记录, 未评估规则)."""
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "nan_inf_to_errors": True, "default_date_format": "yyyy-mm-dd hh:mm",
+def _book(buf) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(buf, {
+        "in_memory": True, **XLSX_OPTIONS, "nan_inf_to_errors": True, "default_date_format": "yyyy-mm-dd hh:mm",
     })
+
+
+def render(result, **_) -> bytes:
+    """The workbook as bytes (汇总, 问题明细, 原始记录, 未评估规则); masking follows the result."""
+    buf = io.BytesIO()
+    book = _book(buf)
     w = _Writer(book)
     sheets = {name: book.add_worksheet(name) for name in SHEETS}
-    _summary(w, sheets["汇总"], result, mask)
+    mask = result.masked
     _findings(w, sheets["问题明细"], result, mask)
     _original(w, sheets["原始记录"], result, mask)
+    _summary(w, sheets["汇总"], result, mask)
     _not_assessed(w, sheets["未评估规则"], result)
+    book.close()
+    return buf.getvalue()
+
+
+def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A plain workbook, one sheet per frame (header row, frozen, filters), written by the same safe writer."""
+    buf = io.BytesIO()
+    book = _book(buf)
+    w = _Writer(book)
+    for name, frame in sheets.items():
+        ws = book.add_worksheet(name[:31])
+        for c, h in enumerate(frame.columns):
+            w.text(ws, 0, c, str(h), w.head)
+        values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+        for r, row in enumerate(values, start=1):
+            for c, v in enumerate(row):
+                w.cell(ws, r, c, v)
+        ws.set_column(0, max(0, frame.shape[1] - 1), 16)
+        ws.freeze_panes(1, 0)
     book.close()
     return buf.getvalue()

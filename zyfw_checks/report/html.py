@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from zyfw_checks.registry import SEVERITIES
-from zyfw_checks.report.excel import organisation, period, rule_rows, shown_findings
+from zyfw_checks.report.facts import organisation, period, status_text
+from zyfw_checks.style import SEVERITIES, css
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -25,7 +25,6 @@ th, td { border: 1px solid #999; padding: .25em .45em; vertical-align: top; text
 th { background: #d9e1f2; }
 table.facts th { width: 9em; }
 td.num { text-align: right; white-space: nowrap; }
-.sev-违规 { background: #f8cbad; } .sev-存疑 { background: #ffe699; } .sev-提示 { background: #ddebf7; }
 .clause { color: #444; font-size: .9em; }
 .note { color: #555; font-size: .9em; }
 .sign { margin-top: 3em; display: flex; gap: 4em; }
@@ -54,18 +53,21 @@ def _e(v) -> str:
     return escape(str(v), quote=True)
 
 
-def render(result, mask: bool = True, **_) -> str:
+def render(result, **_) -> str:
     s = result.summary()
     t = result.table
+    mask = result.masked
     first, last = period(result)
     org = organisation(result)
-    f = shown_findings(result, mask)
+    f = result.findings
+    status = result.rule_status()
+    unassessed = status[status["status"].eq("未评估") | status["reason"].ne("")]
     out: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>志愿服务记录自查报告</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS}{css()}</style></head><body>",
         "<h1>志愿服务记录自查报告</h1>",
         '<p class="sub">依据《湖南省民政厅 湖南省文明办关于进一步加强志愿服务规范管理的通知》（湘民发〔2023〕29号）</p>',
         "<h2>一、基本情况</h2>",
@@ -86,10 +88,10 @@ def render(result, mask: bool = True, **_) -> str:
         "<h2>二、各规则检查结果</h2>",
         "<table><thead><tr><th>规则</th><th>问题类型</th><th>条款</th><th>严重程度</th><th>结果</th></tr></thead><tbody>",
     ]
-    for row in rule_rows(result):
+    for row in status.itertuples():
         out.append(
-            f"<tr><td>{_e(row['rule'])}</td><td>{_e(row['title'])}</td><td>{_e(row['section'])}</td>"
-            f"<td>{_e(row['severity'])}</td><td>{_e(row['status'])}</td></tr>"
+            f"<tr><td>{_e(row.code)}</td><td>{_e(row.title)}</td><td>{_e(row.section)}</td>"
+            f"<td>{_e(row.severity)}</td><td>{_e(status_text(row))}</td></tr>"
         )
     out.append("</tbody></table>")
     out.append("<h2>三、问题明细</h2>")
@@ -119,13 +121,13 @@ def render(result, mask: bool = True, **_) -> str:
         out.append("</tbody></table>")
     else:
         out.append("<p>已评估的规则均未发现问题。"
-                   + ("但有规则未评估，见下。" if result.not_assessed else "") + "</p>")
+                   + ("但有规则未评估，见下。" if len(unassessed) else "") + "</p>")
     out.append("<h2>" + ("五" if len(f) else "四") + "、未评估的规则</h2>")
-    if result.not_assessed:
-        out.append("<p class=\"note\">下列规则因文件缺少所需的列而无法检查，不代表已通过。</p>")
+    if len(unassessed):
+        out.append("<p class=\"note\">下列规则（或其中部分记录）无法检查，不代表已通过。</p>")
         out.append("<table><thead><tr><th>规则</th><th>问题类型</th><th>原因</th></tr></thead><tbody>")
-        for n in result.not_assessed:
-            out.append(f"<tr><td>{_e(n['rule'])}</td><td>{_e(n.get('title', ''))}</td><td>{_e(n['reason'])}</td></tr>")
+        for n in unassessed.itertuples():
+            out.append(f"<tr><td>{_e(n.code)}</td><td>{_e(n.title)}</td><td>{_e(status_text(n))}</td></tr>")
         out.append("</tbody></table>")
     else:
         out.append("<p>全部规则均已评估。</p>")

@@ -1,8 +1,13 @@
-"""JSON view: {"findings": [...], "not_assessed": [...], "summary": {...}, "notes": [...]}."""
+"""JSON view: findings, per-rule status, the column mapping, notes and the penalties reference.
+
+For small files; large results stream through the jsonl and parquet views.
+"""
 
 from __future__ import annotations
 
 import json
+
+from zyfw_checks.report.facts import mapping_rows
 
 FINDING_KEYS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause"]
 
@@ -14,9 +19,15 @@ def as_dict(result) -> dict:
     findings = f[FINDING_KEYS].astype(object).where(f[FINDING_KEYS].notna(), None).to_dict("records")
     for item in findings:
         item["row"] = int(item["row"])
+    status = result.rule_status()
+    t = result.table
     return {
         "findings": findings,
-        "not_assessed": [{"rule": n["rule"], "reason": n["reason"]} for n in result.not_assessed],
+        "rule_status": status.astype(object).where(status.notna(), None).to_dict("records"),
+        "not_assessed": [{"rule": n["rule"], "reason_code": n["reason_code"], "reason": n["reason"]}
+                         for n in result.skipped],
+        "file": {"source": t.source, "sheet": t.sheet, "header_row": t.header_row,
+                 "mapping": mapping_rows(t), "ignored_columns": list(t.unknown_headers)},
         "summary": result.summary(),
         "notes": result.notes,
         "penalties": {**penalties.header(), "articles": penalties.reference(f)} if len(f) else {},
@@ -24,4 +35,4 @@ def as_dict(result) -> dict:
 
 
 def render(result, **_) -> str:
-    return json.dumps(as_dict(result), ensure_ascii=False, indent=2)
+    return json.dumps(as_dict(result), ensure_ascii=False, indent=2, default=str)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from zyfw_checks.registry import SEVERITIES
+from zyfw_checks.report.facts import mapping_text, status_text
+from zyfw_checks.style import SEVERITIES
 
 TITLE = "志愿服务记录自查报告（湘民发〔2023〕29号）"
 
@@ -20,7 +21,7 @@ def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条
         f"文件：{t.source}" + (f"　工作表：{t.sheet}" if t.sheet else "") + (f"　表头在第 {t.header_row} 行" if t.header_row else ""),
         f"检查：{s['records']} {unit}　发现问题：{s['findings']} 个（涉及 {s['records_with_findings']} {unit}）　"
         + "　".join(f"{k} {v}" for k, v in s["by_severity"].items()),
-        f"识别的字段：{'、'.join(t.mapping)}",
+        f"识别的字段：{mapping_text(t)}",
     ]
     if t.unknown_headers:
         out.append(f"未识别的列（未参与检查）：{'、'.join(t.unknown_headers)}")
@@ -28,14 +29,9 @@ def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条
         out.append(f"说明：{note}")
     out.append("")
     out.append("各规则结果：")
-    counts = {r["rule"]: r for r in s["by_rule"]}
-    na = {n["rule"]: n for n in result.not_assessed}
-    for r in result.rules:
-        if r.code in na:
-            out.append(f"  {r.code} {r.title}：未评估（{na[r.code]['reason']}）")
-        else:
-            n = sum(x["count"] for x in s["by_rule"] if x["rule"] == r.code) if r.code in counts else 0
-            out.append(f"  {r.code} {r.title}：{'通过' if n == 0 else f'{n} 处'}")
+    status = result.rule_status()
+    for r in status.itertuples():
+        out.append(f"  {r.code} {r.title}：{status_text(r)}")
     f = result.findings
     if len(f):
         out.append("")
@@ -56,5 +52,5 @@ def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条
                 out.append(f"  {r.code}：{r.clause.cite()}")
     else:
         out.append("")
-        out.append("已评估的规则均未发现问题。" + ("但有规则未评估，见上。" if result.not_assessed else ""))
+        out.append("已评估的规则均未发现问题。" + ("但有规则未评估，见上。" if status["status"].eq("未评估").any() else ""))
     return "\n".join(out) + "\n" + penalties.render_text(f)

@@ -1,13 +1,28 @@
-"""Rule modules; importing this package registers every rule (one module per part of the notice)."""
+"""The one table of rules: importing this package registers every rule module, explicitly.
 
-import importlib
+Like a linter's code table, this is where a new rule module is added; ``all_rules`` and
+``rules_for`` are the only way views and the engine reach the rules.
+"""
 
-# Modules that may not exist yet in a partial checkout are skipped, never silently half-loaded.
-_MODULES = ["records", "system", "data_quality", "activities", "orgs", "certificates", "stations"]
+from zyfw_checks.registry import REGISTRY, Rule
+from zyfw_checks.rules import (  # noqa: F401  (importing registers the rules)
+    activities,
+    certificates,
+    data_quality,
+    orgs,
+    records,
+    stations,
+    system,
+)
 
-for _name in _MODULES:
-    try:
-        importlib.import_module(f"zyfw_checks.rules.{_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"zyfw_checks.rules.{_name}":
-            raise
+
+def all_rules() -> list[Rule]:
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def rules_for(table: str) -> list[Rule]:
+    return [r for r in all_rules() if r.table == table]
+
+
+def get_rule(code: str) -> Rule:
+    return REGISTRY[code]

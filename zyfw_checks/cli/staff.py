@@ -6,7 +6,6 @@ the input file is never written; 证件号码 and 联系电话 are masked unless
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import sys
@@ -15,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from zyfw_checks.cli import EXIT_OK, EXIT_VIOLATION, _err, default_output, write_output
+from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, default_output, workbook, write_output
 
 FORMATS = ("table", "json", "xlsx")
-_XLSX_OPTS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 # ---------------------------------------------------------------- shared views
@@ -35,18 +33,6 @@ def result_dict(result) -> dict:
     from zyfw_checks.report.jsonout import as_dict
 
     return as_dict(result)
-
-
-def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx with one sheet per frame; every string is written as text (no formulas, no URLs)."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": _XLSX_OPTS}) as xw:
-        for name, frame in sheets.items():
-            frame.to_excel(xw, index=False, sheet_name=name[:31])
-            ws = xw.sheets[name[:31]]
-            ws.set_column(0, max(0, frame.shape[1] - 1), 16)
-            ws.freeze_panes(1, 0)
-    return buf.getvalue()
 
 
 def result_sheets(result) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,60 @@
+"""Shared by the commands: exit codes, messages to stderr, progress, writing outputs safely."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+BIG = 50_000  # records from which a progress bar is shown
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _progress(total_records: int):
+    if total_records < BIG:
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, desc="检查中", unit="条规则", file=sys.stderr, leave=False)
+
+    def tick(i: int, n: int, code: str) -> None:
+        bar.total = n
+        bar.n = i
+        bar.set_postfix_str(code)
+        bar.refresh()
+        if i >= n:
+            bar.close()
+
+    return tick
+
+
+def default_output(src: Path, fmt: str) -> Path:
+    return Path.cwd() / f"{src.stem}_自查报告.{fmt}"
+
+
+def write_output(content, out: Path | None, inputs: list[Path]) -> None:
+    """Write a report; refuses to overwrite an input file."""
+    if out is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
+        return
+    for src in inputs:
+        if src.exists() and out.exists() and out.resolve() == src.resolve():
+            raise ValueError(f"输出文件“{out}”就是输入文件；为保护原始数据，请换一个输出文件名。")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        out.write_text(content, encoding="utf-8")
+    else:
+        out.write_bytes(content)
+    _err(f"已保存：{out}")
+
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    from zyfw_checks.report.excel import workbook_bytes
+
+    return workbook_bytes(sheets)

@@ -1,0 +1,48 @@
+"""``zyfw check FILE`` and ``zyfw rules``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, _progress, default_output, write_output
+from zyfw_checks.report import FORMATS
+
+
+def cmd_check(args) -> int:
+    from zyfw_checks.engine import check_table
+    from zyfw_checks.load import load_table
+    from zyfw_checks.report import writer
+
+    src = Path(args.file)
+    if src.exists() and src.stat().st_size > 5_000_000:
+        _err(f"正在读取 {src.name}（{src.stat().st_size / 1e6:.0f} MB）……")
+    table = load_table(src, sheet=args.sheet)
+    result = check_table(table, mask=not args.no_mask, progress=_progress(len(table.df)))
+    fmt = args.format
+    out = Path(args.output) if args.output else None
+    if fmt in ("xlsx",) and out is None:
+        out = default_output(src, fmt)
+    opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
+    write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
+    return EXIT_VIOLATION if result.has_violation else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from zyfw_checks.rules import all_rules
+
+    for r in all_rules():
+        print(f"{r.code}\t{r.severity}\t{r.title}\t{r.clause.section}\t需要：{'、'.join(r.needs) or '—'}")
+    return EXIT_OK
+
+
+def add_parsers(sub) -> None:
+    c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.csv/.parquet）")
+    c.add_argument("file", metavar="FILE", help="记录文件")
+    c.add_argument("--sheet", help="只检查这张工作表（默认：自动识别，多张表按编号合并）")
+    c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table）")
+    c.add_argument("-o", "--output", help="输出到文件（xlsx 默认保存为 <文件名>_自查报告.xlsx）")
+    c.add_argument("--no-mask", action="store_true", help="不对证件号码、联系电话打码（默认打码）")
+    c.add_argument("--all", action="store_true", help="在屏幕上列出全部问题（默认最多 200 条）")
+    c.set_defaults(func=cmd_check)
+    r = sub.add_parser("rules", help="列出全部检查规则")
+    r.set_defaults(func=cmd_rules)
