@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from stdnum.cn import uscc
 
-from zyfw_checks import orgs
+from tools.samples_staff import uscc_codes
+from zyfw_checks import identification as ident
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_frame, load_table
-from zyfw_checks.samples_staff import uscc_codes
 
 VOL = "弘扬志愿精神，组织志愿者开展敬老助残等志愿服务活动"
 OTHER = "促进会员之间的文化交流与合作"
@@ -32,7 +32,7 @@ def table(*rows: dict):
 
 
 def decisions(*rows: dict) -> list[str]:
-    return orgs.decide(table(*rows).df)["结论"].tolist()
+    return ident.decide(table(*rows).df)["结论"].tolist()
 
 
 def findings(*rows: dict, rule: str | None = None) -> pd.DataFrame:
@@ -44,12 +44,12 @@ def findings(*rows: dict, rule: str | None = None) -> pd.DataFrame:
 
 
 def test_name_with_word_and_volunteer_charter_is_direct():
-    assert decisions(org()) == [orgs.DIRECT]
+    assert decisions(org()) == [ident.DIRECT]
 
 
 def test_name_with_yigong_but_non_volunteer_charter_is_not_direct():
-    d = orgs.decide(table(org(名称="岳麓区义工文化交流协会", 章程宗旨=OTHER, 是否已标识="否")).df)
-    assert d["结论"].tolist() == [orgs.NO]
+    d = ident.decide(table(org(名称="岳麓区义工文化交流协会", 章程宗旨=OTHER, 是否已标识="否")).df)
+    assert d["结论"].tolist() == [ident.NO]
     assert "不能直接标识" in d["理由"].iloc[0] and "义工" in d["理由"].iloc[0]
     assert d["clause"].iloc[0] == "二（一）-直接标识"
 
@@ -57,28 +57,28 @@ def test_name_with_yigong_but_non_volunteer_charter_is_not_direct():
 def test_no_word_volunteer_charter_applied_is_review_not_applied_is_no():
     rows = [org(名称="邻里互助促进会", 是否主动申请标识="是", 是否已标识="否"),
             org(名称="邻里互助促进会二", 是否主动申请标识="否", 是否已标识="否")]
-    d = orgs.decide(table(*rows).df)
-    assert d["结论"].tolist() == [orgs.REVIEW, orgs.NO]
+    d = ident.decide(table(*rows).df)
+    assert d["结论"].tolist() == [ident.REVIEW, ident.NO]
     assert (d["clause"] == "二（一）-核准标识").all()
 
 
 def test_amended_charter_no_longer_volunteer_is_cancel_unamended_is_not():
     d = decisions(org(章程宗旨=OTHER, 章程修改情况="2024年5月修改宗旨"), org(章程宗旨=OTHER, 章程修改情况="无"))
-    assert d == [orgs.CANCEL, orgs.NO]
+    assert d == [ident.CANCEL, ident.NO]
 
 
 def test_staff_verdict_overrides_keywords():
-    d = orgs.decide(table(org(章程宗旨=OTHER, 章程以志愿服务为宗旨="是")).df)
-    assert d["结论"].iloc[0] == orgs.DIRECT and not d["按关键词判断"].iloc[0]
+    d = ident.decide(table(org(章程宗旨=OTHER, 章程以志愿服务为宗旨="是")).df)
+    assert d["结论"].iloc[0] == ident.DIRECT and not d["按关键词判断"].iloc[0]
 
 
 def test_negated_charter_is_not_volunteer():
-    assert decisions(org(章程宗旨="本会不以开展志愿服务为宗旨，从事行业服务", 是否已标识="否")) == [orgs.NO]
+    assert decisions(org(章程宗旨="本会不以开展志愿服务为宗旨，从事行业服务", 是否已标识="否")) == [ident.NO]
 
 
 def test_blank_charter_cannot_be_decided_and_team_is_not_applicable():
     assert decisions(org(章程宗旨=None, 是否已标识="否"), org(组织类型="社区志愿服务团体", 是否已标识="否")) == [
-        orgs.UNKNOWN, orgs.NA]
+        ident.UNKNOWN, ident.NA]
 
 
 # ---------------------------------------------------------------- ORG001 统一社会信用代码
@@ -90,7 +90,7 @@ def test_uscc_matches_stdnum_on_generated_and_mutated_codes():
     mutated = [c[:-1] + ("0" if c[-1] != "0" else "1") for c in good[:100]]
     odd = ["91110000600037341L", "A1110000600037341L", "12345", "9111000060003734IL", "91110000600037341l"]
     s = pd.Series(good + mutated + odd)
-    mine = orgs.uscc_problems(s).eq("")
+    mine = ident.uscc_problems(s).eq("")
     theirs = s.map(uscc.is_valid)
     assert (mine == theirs).all()
 
@@ -101,7 +101,7 @@ def test_org001_flags_bad_check_and_blank_not_good():
 
 
 def test_jurisdiction_from_division_digits():
-    j = orgs.jurisdiction(pd.Series([code("430121"), code("430100"), code("430000"), code("440300"), "x"]))
+    j = ident.jurisdiction(pd.Series([code("430121"), code("430100"), code("430000"), code("440300"), "x"]))
     assert j["市州"].tolist()[:2] == ["长沙市", "长沙市"]
     assert j["县区"].iloc[0] == "长沙县"
     assert j["登记层级"].tolist() == ["县级", "市本级", "省本级", "省外", "未知"]
@@ -140,14 +140,14 @@ def test_org002_no_identification_date_is_doubt():
 
 
 def _pops(population: int) -> dict:
-    p = orgs.populations()
+    p = ident.populations()
     return {**p, "prefectures": {"4301": {"name": "长沙市", "population": population}}}
 
 
 @pytest.mark.parametrize(("identified", "ok"), [(20, True), (19, False), (21, True)])
 def test_density_exactly_twenty_per_million(identified, ok):
     rows = [org(统一社会信用代码=code("430102", i)) for i in range(identified)]
-    d = orgs.density(table(*rows).df, pops=_pops(1_000_000))
+    d = ident.density(table(*rows).df, pops=_pops(1_000_000))
     city = d[d["地区"] == "长沙市"].iloc[0]
     assert bool(city["达标"]) is ok
     assert city["需达到"] == 20
@@ -156,14 +156,14 @@ def test_density_exactly_twenty_per_million(identified, ok):
 def test_density_uses_census_parameter_and_integer_boundary():
     # 长沙市 10,047,914 → 20 per million needs 200.96 → 201; 201 passes, 200 does not
     rows = [org(统一社会信用代码=code("430102", i)) for i in range(201)]
-    d = orgs.density(table(*rows).df)
+    d = ident.density(table(*rows).df)
     assert d.iloc[0]["需达到"] == 201 and bool(d.iloc[0]["达标"])
-    d = orgs.density(table(*rows[:200]).df)
+    d = ident.density(table(*rows[:200]).df)
     assert not bool(d.iloc[0]["达标"]) and d.iloc[0]["缺口"] == 1
 
 
 def test_populations_sum_to_province_total():
-    p = orgs.populations()
+    p = ident.populations()
     assert sum(v["population"] for v in p["prefectures"].values()) == p["province"]["population"] == 66444864
     assert len(p["prefectures"]) == 14
 
@@ -203,12 +203,12 @@ def test_clean_sample_has_no_findings_and_messy_csv_loads(samples):
     assert check_table(load_table(samples / "orgs.xlsx", kind="orgs")).findings.empty
     t = load_table(samples / "orgs_messy_gbk.csv", kind="orgs")
     assert t.header_row == 3 and len(t.df) == 24
-    assert orgs.uscc_problems(t.df["统一社会信用代码"]).eq("").all()  # full-width digits normalised
-    vals, bad = orgs.to_count(t.df["注册志愿者数"])
+    assert ident.uscc_problems(t.df["统一社会信用代码"]).eq("").all()  # full-width digits normalised
+    vals, bad = ident.to_count(t.df["注册志愿者数"])
     assert not bad.any() and vals.notna().all()
 
 
 def test_to_count_reads_units_and_reports_unreadable():
-    vals, bad = orgs.to_count(pd.Series(["1,200人", "35次", 12, None, "很多"]))
+    vals, bad = ident.to_count(pd.Series(["1,200人", "35次", 12, None, "很多"]))
     assert vals.tolist()[:3] == [1200.0, 35.0, 12.0]
     assert bad.tolist() == [False, False, False, False, True]

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zyfw_checks import masking, orgs
+from zyfw_checks import identification as ident
+from zyfw_checks import masking
 from zyfw_checks.clauses import get_clause
+from zyfw_checks.formatting import fmt_num
 from zyfw_checks.load import ROW, Table
 from zyfw_checks.params import load_params
-from zyfw_checks.rules.common import fmt_num
 
 CITY, COUNTY = "市级", "县级"
 
@@ -61,7 +62,7 @@ def org_category(df: pd.DataFrame) -> pd.Series:
     kind = df["组织类型"].astype("string") if "组织类型" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
     out = pd.Series(cfg["main"], index=df.index, dtype="string")
     for cat, words in reversed(list(cfg["others"].items())):  # first listed wins
-        out = out.mask(orgs.contains_any(kind, words), cat)
+        out = out.mask(ident.contains_any(kind, words), cat)
     return out
 
 
@@ -72,7 +73,7 @@ def ranking_score(df: pd.DataFrame) -> tuple[pd.Series, list[str], list[str]]:
     for col, w in weights.items():
         if col not in df.columns:
             continue
-        val, bad = orgs.to_count(df[col])
+        val, bad = ident.to_count(df[col])
         if bad.any():
             unread.append(f"{col}（第 {', '.join(map(str, df.loc[bad, ROW].head(5).tolist()))} 行）")
         parts.append(val.fillna(0).rank(pct=True) * float(w))
@@ -135,7 +136,7 @@ def _draw_unit(pool: pd.DataFrame, rng: np.random.Generator, target: int, n_key:
 
 
 def _prepare(df: pd.DataFrame) -> pd.DataFrame:
-    where = orgs.jurisdiction_of(df)
+    where = ident.jurisdiction_of(df)
     p = pd.DataFrame(index=df.index)
     p["_row"] = df[ROW]
     p["_name"] = df["名称"].astype("string") if "名称" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
@@ -149,7 +150,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     p["_score"], used, _ = ranking_score(df)
     desc = pd.Series("", index=df.index, dtype="string")
     for col in used:
-        val, _ = orgs.to_count(df[col])
+        val, _ = ident.to_count(df[col])
         sep = pd.Series(np.where(desc.str.len().gt(0), "、", ""), index=df.index, dtype="string")
         desc = desc + sep + col + fmt_num(val)
     p["_desc"] = desc
@@ -213,7 +214,7 @@ def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, ma
         "层级": sel["层级"], "抽查单位": sel["抽查单位"], "市州": sel["市州"], "名称": sel["_name"],
         "统一社会信用代码": sel["_code"], "类型": sel["_category"], "注册志愿者数": sel["注册志愿者数"],
         "年活动次数": sel["年活动次数"], "影响力": sel["影响力"], "投诉或负面舆情": sel["投诉或负面舆情"],
-        "入选理由": sel["入选理由"], "依据": orgs.cite(sel["clause_id"].astype("string")) if len(sel) else pd.Series(dtype="string"),
+        "入选理由": sel["入选理由"], "依据": ident.cite(sel["clause_id"].astype("string")) if len(sel) else pd.Series(dtype="string"),
         "原表行号": sel["_row"],
     }).reset_index(drop=True)
     selection.insert(0, "序号", range(1, len(selection) + 1))
@@ -249,17 +250,17 @@ def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = staff.df
     cat = df["人员类别"].astype("string") if "人员类别" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
     duty = df["工作职责"].astype("string") if "工作职责" in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
-    official = orgs.contains_any(cat, cfg["official_words"]) & orgs.contains_any(duty, cfg["duties"])
-    expert = orgs.contains_any(cat, cfg["expert_words"]) & ~official
+    official = ident.contains_any(cat, cfg["official_words"]) & ident.contains_any(duty, cfg["duties"])
+    expert = ident.contains_any(cat, cfg["expert_words"]) & ~official
     area = pd.Series(pd.NA, index=df.index, dtype="string")
     if "行政区划代码" in df.columns:
         area = df["行政区划代码"].astype("string").str.normalize("NFKC").str.strip()
     if "所属地区" in df.columns:
         names = {}
-        for code, v in orgs.populations()["prefectures"].items():
+        for code, v in ident.populations()["prefectures"].items():
             names[v["name"]] = str(code)
             names[v.get("short", v["name"])] = str(code)
-        names.update({v: str(k) for k, v in orgs.populations().get("counties", {}).items()})
+        names.update({v: str(k) for k, v in ident.populations().get("counties", {}).items()})
         area = area.fillna(df["所属地区"].astype("string").str.strip().map(names).astype("string"))
     out = df.assign(_area=area.str.replace(r"00$", "", regex=True).where(area.str.len() == 6, area))
     return out[official], out[expert]

@@ -75,27 +75,27 @@ def _exit(result) -> int:
 
 def org_outputs(table, mask: bool = True):
     """(CheckResult, organisations frame, density frame) for a loaded orgs table."""
-    from zyfw_checks import orgs
+    from zyfw_checks import identification as ident
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
 
     result = check_table(table, mask=mask)
     df = table.df
-    d = orgs.decide(df)
-    where = orgs.jurisdiction_of(df)
+    d = ident.decide(df)
+    where = ident.jurisdiction_of(df)
     organisations = pd.DataFrame({
         "row": df[ROW].astype("int64"), "名称": df["名称"] if "名称" in df.columns else pd.NA,
         "统一社会信用代码": df["统一社会信用代码"] if "统一社会信用代码" in df.columns else pd.NA,
         "登记地": where["市州"].fillna("") + where["县区"].fillna(""), "现状": d["现状"], "结论": d["结论"],
-        "待办": d["待办"], "理由": d["理由"], "clause": orgs.cite(d["clause"]),
+        "待办": d["待办"], "理由": d["理由"], "clause": ident.cite(d["clause"]),
     })
     for col in ("注册志愿者数", "年活动次数", "影响力"):
         if col in df.columns:
-            _, bad = orgs.to_count(df[col])
+            _, bad = ident.to_count(df[col])
             if bad.any():
                 result.notes.append(f"“{table.mapping.get(col, col)}”列第 {', '.join(map(str, df.loc[bad, ROW].head(10).tolist()))} 行"
                                     "不是数字，抽查排序时按0计。")
-    return result, organisations, orgs.density(df)
+    return result, organisations, ident.density(df)
 
 
 def cmd_orgs(args) -> int:

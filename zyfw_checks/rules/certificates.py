@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.formatting import fmt_dt, fmt_num
 from zyfw_checks.params import threshold
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import fmt_dt, fmt_num, join_flags
+from zyfw_checks.rules.common import join_flags
 from zyfw_checks.rules.system import designated_platform
 
 NEEDS_RECORDS = ("CRT001", "CRT002")

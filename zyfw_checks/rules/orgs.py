@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zyfw_checks import orgs
+from zyfw_checks import identification as ident
+from zyfw_checks.formatting import fmt_dt
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import fmt_dt
 
 
 @rule(
@@ -26,7 +26,7 @@ from zyfw_checks.rules.common import fmt_dt
 )
 def org001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     code = df["统一社会信用代码"]
-    problem = orgs.uscc_problems(code)
+    problem = ident.uscc_problems(code)
     blank = code.isna()
     bad = (problem.str.len() > 0) | blank
     shown = code[bad].astype("string").fillna("（空）")
@@ -52,15 +52,15 @@ def org001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     noncompliant="2024-03-15 标识，2024-07-01 才公告；或已标识却没有公告日期。",
 )
 def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    identified = orgs.yes_no(df["是否已标识"]).fillna(False).astype(bool)
+    identified = ident.yes_no(df["是否已标识"]).fillna(False).astype(bool)
     announced = df["公告日期"]
     if "标识日期" in df.columns:
         marked = df["标识日期"]
     else:
         marked = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
-    deadline = orgs.announcement_deadline(marked)
+    deadline = ident.announcement_deadline(marked)
     # without an identification date, the announcement must still fall in its own year's window
-    own_year = orgs.announcement_deadline(announced.dt.year.astype("Int64").astype("string") + "-01-01")
+    own_year = ident.announcement_deadline(announced.dt.year.astype("Int64").astype("string") + "-01-01")
     missing = identified & announced.isna()
     late = identified & announced.notna() & marked.notna() & (announced.dt.normalize() > deadline)
     late_own = identified & announced.notna() & marked.isna() & (announced.dt.normalize() > own_year)
@@ -95,10 +95,10 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     not_modelled="县级没有人口参数，不计算县级密度；省本级登记的组织只计入全省。",
 )
 def org003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    table = orgs.density(df)
+    table = ident.density(df)
     short = table[~table["达标"]]
-    where = orgs.jurisdiction_of(df)
-    province_code = str(orgs.populations()["province"]["code"])
+    where = ident.jurisdiction_of(df)
+    province_code = str(ident.populations()["province"]["code"])
     firsts, msgs, evid = [], [], []
     for r in short.itertuples():  # one line per 市州 (≤ 15), not per record
         if r.区划代码 == province_code:
@@ -117,7 +117,7 @@ def org003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 
 def _decisions(df: pd.DataFrame) -> pd.DataFrame:
-    return orgs.decide(df)
+    return ident.decide(df)
 
 
 @rule(
@@ -138,7 +138,7 @@ def _decisions(df: pd.DataFrame) -> pd.DataFrame:
 )
 def org004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     d = _decisions(df)
-    bad = d["结论"].isin([orgs.DIRECT, orgs.REVIEW]) & ~d["已标识"]
+    bad = d["结论"].isin([ident.DIRECT, ident.REVIEW]) & ~d["已标识"]
     idx = df.index[bad]
     msg = "结论为“" + d.loc[bad, "结论"] + "”，但尚未标识：" + d.loc[bad, "理由"]
     severity = pd.Series("违规", index=idx).where(~d.loc[bad, "按关键词判断"].astype(bool), "存疑")
@@ -161,7 +161,7 @@ def org004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def org005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     d = _decisions(df)
-    bad = d["结论"] == orgs.CANCEL
+    bad = d["结论"] == ident.CANCEL
     idx = df.index[bad]
     severity = pd.Series("违规", index=idx).where(~d.loc[bad, "按关键词判断"].astype(bool), "存疑")
     return hits(idx, d.loc[bad, "理由"], "章程修改情况：" + df.loc[bad, "章程修改情况"].astype("string").fillna("（空）"), severity)
@@ -184,5 +184,5 @@ def org005(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def org006(df: pd.DataFrame, ctx) -> pd.DataFrame:
     d = _decisions(df)
-    bad = d["已标识"] & (d["结论"] == orgs.NO)
+    bad = d["已标识"] & (d["结论"] == ident.NO)
     return hits(df.index[bad], d.loc[bad, "理由"], "现状：已标识；结论：" + d.loc[bad, "结论"])

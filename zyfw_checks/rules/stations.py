@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zyfw_checks.orgs import to_count
+from zyfw_checks.formatting import fmt_num
+from zyfw_checks.identification import to_count
 from zyfw_checks.params import load_params
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import fmt_num
 from zyfw_checks.rules.system import designated_platform
 
 _FOUR_NOTE = "通知要求“逐步达到”四有，没有规定期限，所以报“提示”而不是“违规”。"

@@ -1,5 +1,5 @@
 """Deterministic sample inputs for the staff tables (Faker zh_CN, fixed seed):
-``python -m zyfw_checks.samples_staff``.
+``python -m tools.samples_staff``.
 
 Writes into ``data/samples/``:
 
