@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from zyfw_checks import masking
@@ -106,19 +107,37 @@ def record_ids(df: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
 
 
-def _frame(rule: Rule, hits: pd.DataFrame, table: Table, ids: pd.Series) -> pd.DataFrame:
-    df = table.df
-    out = pd.DataFrame({
-        "rule": rule.code,
-        "severity": hits["severity"].fillna(rule.severity) if "severity" in hits else rule.severity,
-        "row": df.loc[hits.index, ROW].astype("int64").to_numpy(),
-        "record_id": ids.loc[hits.index].to_numpy(),
-        "message": hits["message"].astype("string[pyarrow]").to_numpy(),
-        "evidence": hits["evidence"].astype("string[pyarrow]").to_numpy(),
-        "clause": rule.clause.cite(),
-        "title": rule.title,
+def _frame(rule: Rule, hits: pd.DataFrame, table: Table, ids: pd.Series, cats: dict) -> pd.DataFrame:
+    """One rule's findings, columnar: repeated texts are categoricals, per-finding texts stay Arrow."""
+    pos = table.df.index.get_indexer(hits.index)
+    n = len(pos)
+
+    def const(name: str, value: str) -> pd.Categorical:
+        return pd.Categorical.from_codes(np.full(n, cats[name].index(value), dtype="int16"), categories=cats[name])
+
+    if "severity" in hits:
+        sev = pd.Categorical(hits["severity"].fillna(rule.severity).astype(str), categories=cats["severity"])
+    else:
+        sev = const("severity", rule.severity)
+    return pd.DataFrame({
+        "rule": const("rule", rule.code),
+        "severity": sev,
+        "row": table.df[ROW].to_numpy()[pos].astype("int64"),
+        "record_id": ids.iloc[pos].array,
+        "message": hits["message"].astype("string[pyarrow]").array,
+        "evidence": hits["evidence"].astype("string[pyarrow]").array,
+        "clause": const("clause", rule.clause.cite()),
+        "title": const("title", rule.title),
         "sheet": table.sheet or "",
     })
+
+
+def _sorted(findings: pd.DataFrame) -> pd.DataFrame:
+    """By Excel row, then rule code: one permutation, one take."""
+    order = np.lexsort((findings["rule"].cat.codes.to_numpy(), findings["row"].to_numpy()))
+    out = findings.take(order).reset_index(drop=True)
+    for col in ("rule", "severity"):  # short codes callers compare and sort: plain strings
+        out[col] = np.asarray(out[col], dtype=object)
     return out
 
 
@@ -140,6 +159,8 @@ def check_table(
     rules = [r for r in rules_for(table.kind) if not select or r.code in select or r.code[:3] in select]
     parts, skipped = [], []
     ids = record_ids(table.df)
+    cats = {"rule": [r.code for r in rules], "title": sorted({r.title for r in rules}),
+            "clause": sorted({r.clause.cite() for r in rules}), "severity": list(SEVERITIES)}
     for i, r in enumerate(rules):
         if progress:
             progress(i, len(rules), r.code)
@@ -160,7 +181,7 @@ def check_table(
         ctx.current_rule = r.code
         found = r.fn(table.df, ctx)
         if found is not None and len(found):
-            parts.append(_frame(r, found, table, ids))
+            parts.append(_frame(r, found, table, ids, cats))
     if progress:
         progress(len(rules), len(rules), "")
     findings = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
@@ -168,7 +189,7 @@ def check_table(
         findings["message"] = masking.mask_text(findings["message"])
         findings["evidence"] = masking.mask_text(findings["evidence"])
     if len(findings):
-        findings = findings.sort_values(["row", "rule"], kind="stable").reset_index(drop=True)
+        findings = _sorted(findings)
     notes = list(table.notes) + ctx.notes
     return CheckResult(table=table, findings=findings, skipped=skipped, rules=rules, notes=notes,
                        partial=ctx.skips, masked=mask)

@@ -37,15 +37,20 @@ def default_output(src: Path, fmt: str) -> Path:
     return Path.cwd() / f"{src.stem}_自查报告.{fmt}"
 
 
+def check_output(out: Path, inputs: list[Path]) -> None:
+    """Refuse to write over an input file; make the output's folder."""
+    for src in inputs:
+        if src.exists() and out.exists() and out.resolve() == src.resolve():
+            raise ValueError(f"输出文件“{out}”就是输入文件；为保护原始数据，请换一个输出文件名。")
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+
 def write_output(content, out: Path | None, inputs: list[Path]) -> None:
     """Write a report; refuses to overwrite an input file."""
     if out is None:
         sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         return
-    for src in inputs:
-        if src.exists() and out.exists() and out.resolve() == src.resolve():
-            raise ValueError(f"输出文件“{out}”就是输入文件；为保护原始数据，请换一个输出文件名。")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_output(out, inputs)
     if isinstance(content, str):
         out.write_text(content, encoding="utf-8")
     else:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, _progress, default_output, write_output
-from zyfw_checks.report import FORMATS
+from zyfw_checks.cli._io import (
+    EXIT_OK,
+    EXIT_VIOLATION,
+    _err,
+    _progress,
+    check_output,
+    default_output,
+    write_output,
+)
+from zyfw_checks.report import FILE_ONLY, FORMATS, STREAMED
 
 
 def cmd_check(args) -> int:
@@ -20,11 +28,23 @@ def cmd_check(args) -> int:
     result = check_table(table, mask=not args.no_mask, progress=_progress(len(table.df)))
     fmt = args.format
     out = Path(args.output) if args.output else None
-    if fmt in ("xlsx",) and out is None:
+    if fmt in FILE_ONLY and out is None:
         out = default_output(src, fmt)
-    opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
-    write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
+    if fmt in STREAMED and out is not None:
+        check_output(out, [src])
+        n = writer(fmt).write(result, out)
+        _err(f"已保存：{out}（{n:,} 个问题）")
+        _err(summary_line(result))
+    else:
+        opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
+        write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
     return EXIT_VIOLATION if result.has_violation else EXIT_OK
+
+
+def summary_line(result) -> str:
+    s = result.summary()
+    return (f"检查 {s['records']:,} 条记录，发现 {s['findings']:,} 个问题（"
+            + "　".join(f"{k} {v:,}" for k, v in s["by_severity"].items()) + f"），未评估规则 {s['not_assessed']} 条。")
 
 
 def cmd_rules(args) -> int:
@@ -39,7 +59,7 @@ def add_parsers(sub) -> None:
     c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.csv/.parquet）")
     c.add_argument("file", metavar="FILE", help="记录文件")
     c.add_argument("--sheet", help="只检查这张工作表（默认：自动识别，多张表按编号合并）")
-    c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table）")
+    c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table；大文件请用 jsonl 或 parquet）")
     c.add_argument("-o", "--output", help="输出到文件（xlsx 默认保存为 <文件名>_自查报告.xlsx）")
     c.add_argument("--no-mask", action="store_true", help="不对证件号码、联系电话打码（默认打码）")
     c.add_argument("--all", action="store_true", help="在屏幕上列出全部问题（默认最多 200 条）")

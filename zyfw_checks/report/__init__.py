@@ -8,7 +8,11 @@ FORMATS = {
     "json": "zyfw_checks.report.jsonout",
     "xlsx": "zyfw_checks.report.excel",
     "html": "zyfw_checks.report.html",
+    "jsonl": "zyfw_checks.report.jsonl",
+    "parquet": "zyfw_checks.report.parquet",
 }
+STREAMED = ("jsonl", "parquet")  # written straight to a file in chunks, for results of any size
+FILE_ONLY = ("xlsx", "parquet")  # binary: saved to a file, never printed
 
 
 def writer(fmt: str):
