@@ -7,10 +7,15 @@ rules only ever see canonical field names and typed columns. The input file is o
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from zyfw_checks import parsing
@@ -19,15 +24,32 @@ from zyfw_checks.params import load_params, threshold
 ROW = "_row"  # the row number as Excel shows it in the user's own file
 SHEET = "_sheet"
 PARQUET = "__parquet__"  # the pseudo-sheet of a Parquet file (headers are its column names)
-EXCEL_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
+EXCEL_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 CSV_EXT = {".csv", ".txt", ".tsv"}
 PARQUET_EXT = {".parquet", ".pq"}
 _SHEET_ROLES = {"records": "服务记录", "volunteers": "志愿者", "activities": "活动"}
 _JOIN_KEYS = {"volunteers": "志愿者编号", "activities": "活动编号"}
+_MB = 1024 * 1024
+
+try:  # coded reasons for rows set aside (the lead's zyfw_checks.reasons); plain strings until it lands
+    from zyfw_checks.reasons import Reason
+
+    TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
+        Reason.TOTAL_ROW, Reason.FOOTER_ROW, Reason.BLANK_ROW, Reason.NOT_APPROVED, Reason.SUMMARY_FILE)
+except ImportError:  # pragma: no cover
+    TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
+        "TOTAL_ROW", "FOOTER_ROW", "BLANK_ROW", "NOT_APPROVED", "SUMMARY_FILE")
+_SKIP_LABELS = {TOTAL_ROW: "合计行", FOOTER_ROW: "表尾签字/制表行", BLANK_ROW: "空行", NOT_APPROVED: "未通过审核或已撤销"}
+COLUMN_INFO = ["column", "header", "field", "unit", "status"]
+SKIPPED = ["row", "reason_code", "reason", "detail"]
 
 
 class LoadError(Exception):
     """A file that cannot be read: the message says, in Chinese, what is wrong and what to do."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code  # e.g. SUMMARY_FILE for a per-person summary; None for plain read errors
 
 
 @dataclass
@@ -36,7 +58,7 @@ class Table:
     kind: str
     source: str
     sheet: str | None = None
-    header_row: int | None = None
+    header_row: int | None = None  # the (last) header row as Excel numbers it
     mapping: dict[str, str] = field(default_factory=dict)  # canonical → header as written
     unknown_headers: list[str] = field(default_factory=list)
     bad_cells: pd.DataFrame = field(
@@ -44,28 +66,75 @@ class Table:
     )
     notes: list[str] = field(default_factory=list)  # what was skipped or assumed, said to the user
     original: pd.DataFrame | None = None  # the data rows as read (headers as written), for reports
+    # one row per source column: Excel letter, header as written, canonical field, unit, status
+    columns: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COLUMN_INFO))
+    # rows the loader set aside (not checked): Excel row, coded reason, its label, the cell that decided
+    skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKIPPED))
+    units: dict[str, str] = field(default_factory=dict)  # canonical hours field → unit of the source column
+    header_rows: int = 1  # 2 when a two-row merged header was combined
 
     def bad_mask(self, name: str) -> pd.Series:
         """True where the cell of field ``name`` was filled but could not be read."""
         rows = self.bad_cells.loc[self.bad_cells["field"] == name, "row"]
         return self.df[ROW].isin(rows)
 
+    @property
+    def ignored_columns(self) -> list[str]:
+        """Headers of the source columns that no check reads (unknown, duplicate, or set aside by the user)."""
+        c = self.columns
+        return c.loc[c["status"] != "已使用", "header"].tolist() if len(c) else list(self.unknown_headers)
+
+    def column_mapping(self) -> list[dict]:
+        """Source header → canonical field (with unit and status), for views and JSON output."""
+        c = self.columns.astype(object).where(self.columns.notna(), None)
+        return c.to_dict("records")
+
+    def skipped_counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.skipped["reason_code"].astype(str).value_counts().items()}
+
+    def describe(self) -> dict:
+        """What the loader found, as plain data (the JSON output carries it)."""
+        return {
+            "source": self.source, "sheet": self.sheet, "header_row": self.header_row,
+            "header_rows": self.header_rows, "records": int(len(self.df)),
+            "columns": self.column_mapping(), "ignored_columns": self.ignored_columns,
+            "units": dict(self.units), "skipped_rows": self.skipped_counts(),
+        }
+
 
 # ---------------------------------------------------------------- field specs
 
 
 def field_specs(kind: str) -> dict[str, dict]:
+    """The canonical fields of a table kind that the template lists (``fields`` in params/fields/<kind>.yaml)."""
     try:
         return load_params(f"fields/{kind}")["fields"]
     except FileNotFoundError as exc:
         raise LoadError(f"不认识的表类型：{kind}") from exc
 
 
-def alias_index(kind: str) -> dict[str, str]:
-    """normalized header → canonical field (canonical names are aliases of themselves)."""
+def all_fields(kind: str) -> dict[str, dict]:
+    """Every field the loader recognises: the template's plus ``extra_fields`` (platform exports, ledgers)."""
+    field_specs(kind)
+    spec = load_params(f"fields/{kind}")
+    return {**spec["fields"], **(spec.get("extra_fields") or {})}
+
+
+def layout() -> dict:
+    return load_params("fields/layout")
+
+
+def _limit(key: str):
+    return threshold(key, name="limits")
+
+
+def alias_index(kind: str, which: str = "aliases") -> dict[str, str]:
+    """normalized header → canonical field. ``which``: aliases (canonical names included),
+    fallback_aliases (used only when no other column gives the field) or sub_aliases (2nd header row)."""
     index: dict[str, str] = {}
-    for name, spec in field_specs(kind).items():
-        for alias in [name, *spec.get("aliases", [])]:
+    for name, spec in all_fields(kind).items():
+        words = [name, *spec.get("aliases", [])] if which == "aliases" else spec.get(which, [])
+        for alias in words:
             index.setdefault(parsing.normalize_header(alias), name)
     return index
 
@@ -77,12 +146,44 @@ def match_header(cell: object, index: dict[str, str]) -> str | None:
     return index.get(norm) or index.get(parsing.strip_units(norm))
 
 
+def _col_letter(i: int) -> str:
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 # ---------------------------------------------------------------- reading cells
 
 
-def _decode(data: bytes, name: str) -> str:
+class Sheets(dict):
+    """Sheet name → raw cells, plus what the reader learnt: hidden sheets, the real format, notes."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.hidden: set = set()
+        self.notes: list[str] = []
+        self.fmt: str = ""
+
+
+def _utf16(data: bytes) -> str | None:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
+        return "utf-16"
+    head = data[:400]
+    if len(head) >= 4:
+        if head[1::2].count(0) > 0.4 * (len(head) // 2) and head[0::2].count(0) < 0.1 * (len(head) // 2):
+            return "utf-16-le"
+        if head[0::2].count(0) > 0.4 * (len(head) // 2) and head[1::2].count(0) < 0.1 * (len(head) // 2):
+            return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, name: str) -> str:
+    enc = _utf16(data)
+    if enc:
+        return data.decode(enc, errors="replace")
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
@@ -91,12 +192,68 @@ def _decode(data: bytes, name: str) -> str:
     raise LoadError(f"无法识别文件“{name}”的文字编码（既不是 UTF-8 也不是 GBK）。请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx 后再试。")
 
 
-def _read_csv(data: bytes, name: str) -> dict[str, pd.DataFrame]:
+def _sniff(data: bytes) -> str:
+    """What the bytes really are, whatever the file is called: zip (xlsx), ole (xls), parquet, xml2003,
+    html or text. Many Chinese web systems save an HTML table or XML Spreadsheet 2003 as ``.xls``."""
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if data[:4] == b"PAR1":
+        return "parquet"
+    enc = _utf16(data)
+    head = data[:65536].decode(enc or "utf-8", errors="ignore")
+    if not head.strip() and not enc:
+        head = data[:65536].decode("gb18030", errors="ignore")
+    low = head.lstrip("\ufeff \t\r\n").lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low and "<workbook" in low:
+        return "xml2003"
+    if low.startswith("<") and ("<table" in low or "<html" in low):
+        return "html"
+    return "text"
+
+
+def _guess_sep(lines: list[str]) -> str:
+    """The separator that splits the first lines most consistently (',' wins ties)."""
+    lines = [ln for ln in lines if ln.strip()][:30]
+    best, best_score = ",", 0.0
+    for sep in (",", "\t", ";", "|"):
+        counts = sorted(ln.count(sep) for ln in lines)
+        if not counts:
+            continue
+        median = counts[len(counts) // 2]
+        if median > best_score:
+            best, best_score = sep, median
+    return best
+
+
+def _too_many_rows(n: int, name: str) -> None:
+    limit = int(_limit("max_rows"))
+    if n > limit:
+        raise LoadError(
+            f"“{name}”有 {n:,} 行以上，超过 Excel 工作表最多 {limit:,} 行的上限，不像是平台或 Excel 导出的记录表，"
+            "已拒绝读取。请确认文件，或把记录分成几个文件分别检查。"
+        )
+
+
+def _read_csv(data: bytes, name: str) -> Sheets:
     text = _decode(data, name)
     if not text.strip():
         raise LoadError(f"文件“{name}”是空的：没有任何内容。")
+    _too_many_rows(text.count("\n"), name)
+    out = Sheets()
+    first_nl = text.find("\n")
+    first = text[: first_nl if first_nl >= 0 else len(text)]
+    declared = re.fullmatch(r'\s*"?sep=(.)"?\s*', first.lstrip("\ufeff"), flags=re.I)
+    if declared:  # Excel's own hint line: Excel does not show it, so Excel row 1 is the next line
+        sep = declared.group(1)
+        text = text[first_nl + 1 :] if first_nl >= 0 else ""
+        out.notes.append(f"文件第一行“{first.strip()}”声明了分隔符，已按它读取（Excel 打开时不显示这一行）。")
+    else:
+        sep = _guess_sep(text[:20000].splitlines()[:60])
+        if sep in (";", "|"):
+            out.notes.append(f"文件用“{sep}”分隔各列，已按此读取。")
     head = text[:20000].splitlines()[:60]
-    sep = "\t" if sum(line.count("\t") for line in head) > sum(line.count(",") for line in head) else ","
     width = max((len(r) for r in csv.reader(head, delimiter=sep)), default=1)
     try:
         frame = pd.read_csv(
@@ -106,10 +263,44 @@ def _read_csv(data: bytes, name: str) -> dict[str, pd.DataFrame]:
     except (pd.errors.ParserError, ValueError):
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))  # ragged rows: slow path, still exact
         frame = pd.DataFrame(rows)
-    return {None: frame.replace("", None)}
+    out[None] = frame.replace("", None)
+    return out
 
 
-def _read_excel(data: bytes, name: str, sheet: str | None) -> dict[str, pd.DataFrame]:
+def _guard_zip(data: bytes, name: str) -> None:
+    """Refuse a decompression bomb from the zip directory alone: nothing is inflated except the first
+    few KB of each worksheet, which holds its declared size (``<dimension ref="A1:AB4000000"/>``)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: the Excel reader gives its own clear message
+    total = sum(i.file_size for i in infos)
+    cap = float(_limit("max_uncompressed_mb"))
+    refuse = (
+        f"“{name}”解压后的内容异常庞大，已拒绝读取（为保护本机，没有解压）。"
+        "正常的记录表不会这样；如果确实是导出的记录，请在 Excel/WPS 中打开后另存为 .xlsx，或分成几个文件再试。"
+    )
+    if total > cap * _MB:
+        raise LoadError(refuse + f"（压缩包声明解压后共 {total / _MB:,.0f} MB，上限 {cap:g} MB）")
+    ratio, floor = float(_limit("max_inflate_ratio")), float(_limit("max_ratio_check_mb")) * _MB
+    for i in infos:
+        if i.file_size > floor and i.file_size > ratio * max(i.compress_size, 1):
+            raise LoadError(refuse + f"（“{i.filename}”压缩比 {i.file_size / max(i.compress_size, 1):,.0f} 倍，"
+                            f"上限 {ratio:g} 倍）")
+    for i in infos:
+        if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+            try:
+                with zf.open(i) as fh:
+                    head = fh.read(4096)
+            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                continue
+            m = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::([A-Z]+)(\d+))?"', head)
+            if m and m.group(2):
+                _too_many_rows(int(m.group(2)), name)
+
+
+def _read_excel(data: bytes, name: str, sheet: str | None) -> Sheets:
     """Every sheet (or the named one) as raw cells from A1, read by calamine (python-calamine).
 
     Called directly rather than through ``pd.read_excel(engine="calamine")``: same reader, ~30 % faster
@@ -122,9 +313,15 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> dict[str, pd.DataF
         names = book.sheet_names
         if sheet is not None and sheet not in names:
             raise LoadError(f"工作簿“{name}”里没有名为“{sheet}”的工作表（有：{'、'.join(names)}）。")
-        out = {}
+        out = Sheets()
+        try:
+            out.hidden = {m.name for m in book.sheets_metadata if "visible" not in str(m.visible).lower()
+                          or "hidden" in str(m.visible).lower()}
+        except AttributeError:  # older calamine: no visibility, every sheet counts as visible
+            pass
         for n in [sheet] if sheet is not None else names:
             rows = book.get_sheet_by_name(n).to_python(skip_empty_area=False)
+            _too_many_rows(len(rows), name)
             out[n] = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
         return out
     except LoadError:
@@ -136,8 +333,171 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> dict[str, pd.DataF
         ) from exc
 
 
-def read_cells(source, name: str | None = None, sheet: str | None = None) -> dict[str, pd.DataFrame]:
-    """Every sheet of the file as a frame of raw cells, index 0 = Excel row 1. Nothing is written."""
+class _HTMLTables(HTMLParser):
+    """The cells of every <table> in an HTML page; a merged cell's text sits in its top-left cell only,
+    as in Excel (colspan/rowspan leave blanks), so the header logic is the same for both."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list]] = []
+        self._stack: list[dict] = []  # nested tables
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._stack.append({"rows": [], "row": None, "spans": {}})
+        elif not self._stack:
+            return
+        elif tag == "tr":
+            self._end_row()
+            self._stack[-1]["row"] = []
+        elif tag in ("td", "th"):
+            t = self._stack[-1]
+            if t["row"] is None:
+                t["row"] = []
+            self._end_cell()
+            self._cell = []
+            t["cell_span"] = (_int(a.get("colspan")), _int(a.get("rowspan")))
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if not self._stack:
+            return
+        if tag in ("td", "th"):
+            self._end_cell()
+        elif tag == "tr":
+            self._end_row()
+        elif tag == "table":
+            self._end_row()
+            t = self._stack.pop()
+            self.tables.append(t["rows"])
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _end_cell(self):
+        if self._cell is None or not self._stack:
+            return
+        t = self._stack[-1]
+        text = re.sub(r"\s+", " ", "".join(self._cell)).strip() or None
+        self._cell = None
+        row = t["row"]
+        colspan, rowspan = t.pop("cell_span", (1, 1))
+        r = len(t["rows"])
+        while (r, len(row)) in t["spans"]:  # a cell merged down from a row above
+            row.append(t["spans"].pop((r, len(row))))
+        c = len(row)
+        row.append(text)
+        row.extend([None] * (colspan - 1))
+        for dr in range(1, rowspan):
+            for dc in range(colspan):
+                t["spans"][(r + dr, c + dc)] = None
+
+    def _end_row(self):
+        if not self._stack:
+            return
+        self._end_cell()
+        t = self._stack[-1]
+        if t["row"] is not None:
+            r = len(t["rows"])
+            row = t["row"]
+            while (r, len(row)) in t["spans"]:
+                row.append(t["spans"].pop((r, len(row))))
+            t["rows"].append(row)
+        t["row"] = None
+
+
+def _int(v) -> int:
+    try:
+        return max(1, min(int(str(v).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _read_html(data: bytes, name: str) -> Sheets:
+    text = _decode(data, name)
+    m = re.search(r'<meta[^>]+charset=["\']?([\w-]+)', text[:4000], flags=re.I)
+    if m and m.group(1).lower() in ("gbk", "gb2312", "gb18030") and not _utf16(data):
+        text = data.decode("gb18030", errors="replace")
+    _too_many_rows(text.lower().count("<tr"), name)
+    parser = _HTMLTables()
+    parser.feed(text)
+    parser.close()
+    out = Sheets()
+    tables = [t for t in parser.tables if t]
+    if not tables:
+        raise LoadError(f"“{name}”是网页（HTML）文件，里面没有表格。请从平台重新导出 Excel 或 CSV 格式的记录。")
+    for i, rows in enumerate(tables, start=1):
+        out[f"表{i}" if len(tables) > 1 else None] = pd.DataFrame(rows, dtype=object)
+    return out
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+_X = "{urn:schemas-microsoft-com:office:excel}"
+
+
+def _read_xml2003(data: bytes, name: str, sheet: str | None) -> Sheets:
+    """XML Spreadsheet 2003 (what some systems save as .xls): <Worksheet><Table><Row><Cell><Data>."""
+    import xml.etree.ElementTree as ET  # noqa: N817  (expat refuses entity expansion bombs; no external entities)
+
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise LoadError(f"“{name}”像是 XML 电子表格（Excel 2003 格式），但内容不完整，无法读取（{exc}）。"
+                        "请用 Excel/WPS 打开后另存为 .xlsx 再试。") from exc
+    out = Sheets()
+    for ws in root.iter(f"{_SS}Worksheet"):
+        title = ws.get(f"{_SS}Name") or f"Sheet{len(out) + 1}"
+        opts = ws.find(f"{_X}WorksheetOptions")
+        vis = opts.find(f"{_X}Visible") if opts is not None else None
+        if vis is not None and "hidden" in (vis.text or "").lower():
+            out.hidden.add(title)
+        rows: list[list] = []
+        table = ws.find(f"{_SS}Table")
+        for row in table.iter(f"{_SS}Row") if table is not None else []:
+            idx = row.get(f"{_SS}Index")
+            while idx and len(rows) < int(idx) - 1:
+                rows.append([])
+            cells: list = []
+            for cell in row.iter(f"{_SS}Cell"):
+                ci = cell.get(f"{_SS}Index")
+                while ci and len(cells) < int(ci) - 1:
+                    cells.append(None)
+                d = cell.find(f"{_SS}Data")
+                value = None
+                if d is not None:
+                    value = "".join(d.itertext()).strip() or None
+                    typ = d.get(f"{_SS}Type")
+                    if value is not None and typ == "Number":
+                        try:
+                            value = float(value)
+                        except ValueError:
+                            pass
+                    elif value is not None and typ == "DateTime":
+                        try:
+                            value = dt.datetime.fromisoformat(value)
+                        except ValueError:
+                            pass
+                cells.append(value)
+                cells.extend([None] * min(int(cell.get(f"{_SS}MergeAcross") or 0), 1000))
+            rows.append(cells)
+            _too_many_rows(len(rows), name)
+        if sheet is None or sheet == title:
+            out[title] = pd.DataFrame(rows, dtype=object)
+    if sheet is not None and sheet not in out:
+        raise LoadError(f"工作簿“{name}”里没有名为“{sheet}”的工作表。")
+    return out
+
+
+def read_cells(source, name: str | None = None, sheet: str | None = None) -> Sheets:
+    """Every sheet of the file as a frame of raw cells, index 0 = Excel row 1. Nothing is written.
+
+    The format is decided from the bytes, not the name: an HTML table, XML Spreadsheet 2003 or UTF-16
+    tab-separated text saved as ``.xls`` is read as what it is (and said so in the notes).
+    """
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -152,35 +512,119 @@ def read_cells(source, name: str | None = None, sheet: str | None = None) -> dic
     ext = Path(name).suffix.lower()
     if not data:
         raise LoadError(f"文件“{name}”是空的（0 字节）。请重新导出后再试。")
+    if ext and ext not in EXCEL_EXT | CSV_EXT | PARQUET_EXT:
+        raise LoadError(
+            f"不支持的文件类型“{ext}”（文件“{name}”）。请上传 .xlsx、.xls、.csv 或 .parquet 文件。"
+        )
+    fmt = _sniff(data)
     if ext in PARQUET_EXT:
         try:
             frame = pd.read_parquet(io.BytesIO(data))
         except Exception as exc:
             raise LoadError(f"无法读取 Parquet 文件“{name}”：{exc}") from exc
-        return {PARQUET: frame}  # headers are the column names; typed columns take the parsers' fast paths
-    if ext in EXCEL_EXT:
-        return _read_excel(data, name, sheet)
-    if ext in CSV_EXT or not ext:
-        if data[:4] == b"PK\x03\x04":
-            return _read_excel(data, name, sheet)  # an xlsx saved under another name
-        return _read_csv(data, name)
-    raise LoadError(
-        f"不支持的文件类型“{ext}”（文件“{name}”）。请上传 .xlsx、.xls、.csv 或 .parquet 文件。"
-    )
+        _too_many_rows(len(frame), name)
+        out = Sheets({PARQUET: frame})  # headers are the column names; typed columns take the fast paths
+    elif fmt == "zip":
+        _guard_zip(data, name)
+        out = _read_excel(data, name, sheet)
+    elif fmt == "ole" or (ext in EXCEL_EXT and fmt == "text" and not _utf16(data) and _binary(data)):
+        out = _read_excel(data, name, sheet)
+    elif fmt == "html":
+        out = _read_html(data, name)
+        if ext in EXCEL_EXT:
+            out.notes.append(f"“{name}”的扩展名是 {ext}，内容其实是网页表格（HTML，很多网上系统这样导出），已按网页表格读取。")
+    elif fmt == "xml2003":
+        out = _read_xml2003(data, name, sheet)
+        if ext in EXCEL_EXT:
+            out.notes.append(f"“{name}”是 XML 电子表格（Excel 2003 格式），已按此格式读取。")
+    else:
+        out = _read_csv(data, name)
+        if ext in EXCEL_EXT:
+            enc = "UTF-16 " if _utf16(data) else ""
+            out.notes.append(f"“{name}”的扩展名是 {ext}，内容其实是{enc}文本表格（制表符或逗号分隔），已按文本读取。")
+    out.fmt = fmt
+    return out
+
+
+def _binary(data: bytes) -> bool:
+    """Bytes that are not text (control characters other than tab/newline in the first KB)."""
+    head = data[:1024]
+    return sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head)
 
 
 # ---------------------------------------------------------------- header detection
 
 
-def find_header(cells: pd.DataFrame, index: dict[str, str]) -> tuple[int, int]:
-    """(row position, matches) of the row with the most recognised headers in the first rows."""
-    scan = cells.head(int(threshold("max_header_scan_rows")))
-    best, best_hits = -1, 0
-    for pos in range(len(scan)):
-        hits = len({match_header(v, index) for v in scan.iloc[pos].tolist()} - {None})
-        if hits > best_hits:
-            best, best_hits = pos, hits
-    return best, best_hits
+def _text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    t = str(v)
+    return "" if t.strip() in ("", "nan", "None", "NaT") else t  # kept as written (spaces and all)
+
+
+@dataclass
+class _Header:
+    pos: int  # row position of the (first) header row
+    rows: int  # 1, or 2 for a two-row merged header
+    labels: list[str]  # header as shown per column ("服务时间/开始" for a combined one)
+    strong: list[str | None]  # field by alias (or sub-header) per column
+    weak: list[str | None]  # field by fallback alias per column
+    hits: int
+
+
+class _Indexes:
+    def __init__(self, kind: str):
+        self.strong = alias_index(kind)
+        self.weak = alias_index(kind, "fallback_aliases")
+        self.sub = alias_index(kind, "sub_aliases")
+
+
+def _single(vals: list, ix: _Indexes, pos: int) -> _Header:
+    labels = [_text(v) for v in vals]
+    strong = [match_header(x, ix.strong) for x in labels]
+    weak = [match_header(x, ix.weak) if s is None else None for x, s in zip(labels, strong, strict=True)]
+    return _Header(pos, 1, labels, strong, weak, len(set(strong + weak) - {None}))
+
+
+def _double(top_vals: list, sub_vals: list, ix: _Indexes, pos: int) -> _Header:
+    """Two header rows: a group label merged across columns above its sub-headers (服务时间 → 日期/开始/结束)."""
+    labels, strong, weak = [], [], []
+    group = ""
+    for t, s in zip((_text(v) for v in top_vals), (_text(v) for v in sub_vals), strict=False):
+        if t:
+            group = t if s else ""
+        elif not s:
+            group = ""
+        if not s:  # a header merged down over both rows, or an empty column
+            labels.append(t)
+            strong.append(match_header(t, ix.strong))
+            weak.append(match_header(t, ix.weak) if strong[-1] is None else None)
+            continue
+        g = t or group
+        labels.append(f"{g.strip()}/{s.strip()}" if g else s)
+        c = (match_header(g + s, ix.strong) if g else None) or match_header(s, ix.strong) or match_header(s, ix.sub)
+        strong.append(c)
+        weak.append(match_header(s, ix.weak) if c is None else None)
+    return _Header(pos, 2, labels, strong, weak, len(set(strong + weak) - {None}))
+
+
+def find_header(cells: pd.DataFrame, ix: _Indexes) -> _Header | None:
+    """The header among the first rows: the row with the most recognised headers, or a pair of rows
+    (a two-row merged header) when combining them recognises strictly more."""
+    n = int(threshold("max_header_scan_rows"))
+    vals = cells.head(n + 1).to_numpy(dtype=object).tolist()
+    best: _Header | None = None
+    for pos in range(min(len(vals), n)):
+        h = _single(vals[pos], ix, pos)
+        if best is None or h.hits > best.hits:
+            best = h
+    if best is None:
+        return None
+    for pos in range(min(len(vals) - 1, n)):
+        h = _double(vals[pos], vals[pos + 1], ix, pos)
+        if h.hits > best.hits:
+            best = h
+    return best if best.hits >= 2 else None
 
 
 def _first_nonblank_row(cells: pd.DataFrame) -> list[str]:
@@ -197,62 +641,181 @@ def _first_nonblank_row(cells: pd.DataFrame) -> list[str]:
 def _frame_from_sheet(
     cells: pd.DataFrame, kind: str, name: str, sheet: str | None, overrides: dict[str, str] | None = None
 ) -> Table | None:
-    index = alias_index(kind)
+    ix = _Indexes(kind)
     overrides = overrides or {}
     if sheet == PARQUET:
-        header_pos, data, rows = -1, cells, pd.RangeIndex(2, len(cells) + 2)  # as if the header were row 1
-        headers = [str(c) for c in cells.columns]
+        h = _single([str(c) for c in cells.columns], ix, -1)
+        data, rows = cells, pd.RangeIndex(2, len(cells) + 2)  # as if the header were row 1
     else:
-        header_pos, hits = find_header(cells, index)
-        if hits < 2:
+        h = find_header(cells, ix)
+        if h is None:
             return None
-        headers = ["" if v is None or str(v) == "nan" else str(v) for v in cells.iloc[header_pos].tolist()]
-        data = cells.iloc[header_pos + 1 :]
+        data = cells.iloc[h.pos + h.rows :]
         rows = data.index + 1
     data = data.set_axis(range(data.shape[1]), axis=1)
+    width = data.shape[1]
+    labels = (h.labels + [""] * width)[:width]
+    strong, weak = (h.strong + [None] * width)[:width], (h.weak + [None] * width)[:width]
     mapping: dict[str, str] = {}
     cols: dict[str, int] = {}
+    fields: list[str | None] = [None] * width
+    status = ["未识别" if x else "空表头" for x in labels]
     unknown: list[str] = []
     notes: list[str] = []
-    for pos, header in enumerate(headers):
+    for pos, header in enumerate(labels):
         # the user's own mapping (app dropdowns) wins; "" means "do not use this column"
-        canon = overrides[header] or None if header in overrides else match_header(header, index)
-        if canon is None:
-            if header.strip():
-                unknown.append(header)
-        elif canon in cols:
-            notes.append(f"表头“{header}”与“{mapping[canon]}”都对应字段“{canon}”，已使用前者“{mapping[canon]}”。")
+        if header in overrides:
+            canon = overrides[header] or None
+            if canon is None:
+                status[pos] = "按设置不使用"
+                continue
         else:
-            cols[canon] = pos
-            mapping[canon] = header
+            canon = strong[pos]
+        if canon is None:
+            continue
+        if canon in cols:
+            status[pos] = "重复，未使用"
+            fields[pos] = canon
+            first = cols[canon]
+            notes.append(
+                f"表头“{header}”（{_col_letter(pos)}列）与“{mapping[canon]}”（{_col_letter(first)}列）都对应字段“{canon}”："
+                f"检查使用{_col_letter(first)}列，{_col_letter(pos)}列未参与检查。"
+            )
+        else:
+            cols[canon], mapping[canon], fields[pos], status[pos] = pos, header, canon, "已使用"
+    for pos, header in enumerate(labels):  # fallback headers, only for fields no other column gives
+        canon = weak[pos]
+        if canon and status[pos] == "未识别" and header not in overrides and canon not in cols:
+            cols[canon], mapping[canon], fields[pos], status[pos] = pos, header, canon, "已使用"
+            notes.append(
+                f"表中没有每条记录自己的“{canon}”，已用“{header}”代替；它可能是整个项目的时间，"
+                f"不一定是这位志愿者这一次服务的时间。"
+            )
+    unknown = [labels[p] for p in range(width) if status[p] == "未识别"]
     df = pd.DataFrame({canon: data[pos].reset_index(drop=True) for canon, pos in cols.items()})
     df[ROW] = pd.Series(rows).to_numpy()
-    original = data.set_axis([h or f"第{i + 1}列" for i, h in enumerate(headers)], axis=1).reset_index(drop=True)
+    shown = []
+    for i, x in enumerate(labels):
+        label = x or f"第{i + 1}列"
+        shown.append(f"{label}({_col_letter(i)}列)" if label in shown or labels.count(x) > 1 and x else label)
+    original = data.set_axis(shown, axis=1).reset_index(drop=True)
+    columns = pd.DataFrame({
+        "column": [_col_letter(i) for i in range(width)], "header": labels, "field": fields,
+        "unit": [None] * width, "status": status,
+    })
+    columns = columns[(columns["header"] != "") | (columns["status"] != "空表头")].reset_index(drop=True)
     return Table(df=df, kind=kind, source=name, sheet=None if sheet == PARQUET else sheet,
-                 header_row=None if header_pos < 0 else header_pos + 1, mapping=mapping,
-                 unknown_headers=unknown, notes=notes, original=original)
+                 header_row=None if h.pos < 0 else h.pos + h.rows, mapping=mapping,
+                 unknown_headers=unknown, notes=notes, original=original, columns=columns, header_rows=h.rows)
 
 
-def _drop_blank_rows(t: Table) -> None:
-    """Drop rows with no value in any recognised column, and 合计 rows; runs on parsed columns."""
-    fields = [c for c in t.df.columns if c != ROW]
-    blank = t.df[fields].isna().all(axis=1)
-    first = t.df[fields[0]] if fields else None
-    total = first.isin(["合计", "总计", "小计"]).fillna(False).astype(bool) if first is not None else blank & False
+def _row_list(rows, limit: int = 10) -> str:
+    rows = [int(r) for r in rows]
+    return "、".join(map(str, rows[:limit])) + (f" 等 {len(rows)} 行" if len(rows) > limit else "")
+
+
+def _cells_matching(t: Table, candidates: pd.Series, pattern: str) -> pd.Series:
+    """Per row (only the ``candidates``), the first cell of any source column matching ``pattern``, else NA."""
+    out = pd.Series(pd.NA, index=t.df.index, dtype="string[pyarrow]")
+    if t.original is None or not candidates.any():
+        return out
+    sub = t.original[candidates.to_numpy()]
+    for col in sub.columns:
+        vals = sub[col]
+        texts = vals.where(vals.map(lambda v: isinstance(v, str))) if vals.dtype == object else vals.astype(str)
+        texts = parsing.nfkc(texts.dropna().astype("string[pyarrow]")).str.replace(r"\s+", "", regex=True)
+        found = texts[texts.str.contains(pattern, regex=True).fillna(False)]
+        if len(found):
+            out.loc[found.index] = out.loc[found.index].fillna(found)
+    return out
+
+
+def _set_aside(t: Table) -> None:
+    """Take out rows that are not records: blank rows, 合计/小计 rows, the signature footer and rows
+    whose 审核状态 says they were rejected, revoked or are still pending; each is counted with a reason."""
+    df = t.df
+    names = [c for c in df.columns if c != ROW]
+    lay = layout()
+    blank = df[names].isna().all(axis=1) if names else pd.Series(True, index=df.index)
+    ident = [c for c in ("志愿者编号", "证件号码", "联系电话") if c in df.columns]
+    anon = ~df[ident].notna().any(axis=1) if ident else pd.Series(True, index=df.index)
+    cand = anon & ~blank
+    words = "|".join(re.escape(w) for w in lay["total_words"])
+    total_cell = _cells_matching(t, cand, rf"^(?:{words})(?:[:：].*)?$")
+    total = total_cell.notna()
+    foot = "|".join(re.escape(w) for w in lay["footer_words"])
+    footer_cell = _cells_matching(t, cand & ~total, rf"^(?:{foot})(?:[(（](?:签字|签名|盖章)[)）])?[:：]|^(?:签字|签名|盖章)$")
+    footer = footer_cell.notna()
+    parts = [(blank, BLANK_ROW, pd.Series("", index=df.index)), (total, TOTAL_ROW, total_cell),
+             (footer, FOOTER_ROW, footer_cell)]
     if total.any():
-        t.notes.append(f"第 {', '.join(map(str, t.df.loc[total, ROW].tolist()))} 行是合计行，未作为记录检查。")
-    keep = ~(blank | total)
-    if keep.all():
+        t.notes.append(f"第 {_row_list(df.loc[total, ROW])} 行是合计/小计行，未作为记录检查。")
+    if footer.any():
+        t.notes.append(f"第 {_row_list(df.loc[footer, ROW])} 行是表尾的签字、制表人等内容，未作为记录检查。")
+    if "审核状态" in df.columns:
+        st = df["审核状态"].astype("string[pyarrow]").str.replace(r"\s+", "", regex=True)
+        ap = lay["approval"]
+
+        def has(words):
+            return st.str.contains("|".join(map(re.escape, words)), regex=True).fillna(False).astype(bool)
+
+        rejected = has(ap["rejected"]) & ~blank
+        pending = has(ap["pending"]) & ~rejected & ~blank
+        approved = has(ap["approved"]) & ~rejected & ~pending
+        aside = rejected | pending
+        parts.append((aside, NOT_APPROVED, st))
+        if aside.any():
+            counts = st[aside].value_counts()
+            said = "、".join(f"“{k}”{v} 条" for k, v in counts.items())
+            t.notes.append(
+                f"审核状态为{said}的记录（第 {_row_list(df.loc[aside, ROW])} 行）没有通过审核、已撤销或尚待审核，"
+                f"不是有效的志愿服务记录，已放在一边、没有检查。"
+            )
+        other = st.notna() & ~aside & ~approved
+        if other.any():
+            vals = "、".join(f"“{v}”" for v in st[other].unique()[:5])
+            t.notes.append(f"审核状态有本工具不认识的写法{vals}，这些记录照常检查；如果它们不是有效记录，请先删去。")
+    drop = pd.Series(False, index=df.index)
+    skipped = []
+    for flag, code, detail in parts:
+        flag = flag & ~drop
+        if flag.any():
+            skipped.append(pd.DataFrame({
+                "row": df.loc[flag, ROW].astype("int64").to_numpy(), "reason_code": str(getattr(code, "value", code)),
+                "reason": _SKIP_LABELS[code], "detail": detail[flag].astype(object).to_numpy(),
+            }))
+        drop |= flag
+    if skipped:
+        t.skipped = pd.concat([t.skipped, *skipped], ignore_index=True) if len(t.skipped) else pd.concat(
+            skipped, ignore_index=True)
+    if not drop.any():
         return
-    t.df = t.df[keep].reset_index(drop=True)
+    keep = ~drop
+    t.df = df[keep].reset_index(drop=True)
     if t.original is not None:
         t.original = t.original[keep.to_numpy()].reset_index(drop=True)
     if len(t.bad_cells):
         t.bad_cells = t.bad_cells[t.bad_cells["row"].isin(t.df[ROW])].reset_index(drop=True)
 
 
-def _parse(t: Table) -> None:
-    specs = field_specs(t.kind)
+def _drop_blank_rows(t: Table) -> None:  # kept for callers of the old name
+    _set_aside(t)
+
+
+def _unit(t: Table, name: str, spec: dict) -> float:
+    """Units per hour of an hours column, from its header: 60 when the header says 分钟."""
+    header = parsing.normalize_header(t.mapping.get(name, ""))
+    units = (load_params(f"fields/{t.kind}").get("units") or {}).get(name) or {}
+    for unit, words in units.items():
+        if any(parsing.normalize_header(w) in header for w in words):
+            t.units[name] = unit
+            return 60.0 if unit == "分钟" else 1.0
+    t.units[name] = "小时"
+    return 1.0
+
+
+def _parse(t: Table, units: dict[str, str] | None = None) -> None:
+    specs = all_fields(t.kind)
     bad_parts = []
     for name in [c for c in t.df.columns if c in specs]:
         kind = specs[name]["type"]
@@ -270,28 +833,136 @@ def _parse(t: Table) -> None:
             val = parsing.parse_time_of_day(raw)
             bad = raw.notna() & val.isna()
         elif kind == "hours":
-            val, bad = parsing.parse_hours(raw)
+            per_hour = _unit(t, name, specs[name])
+            if units and units.get(name):  # the user's choice in the app wins over the header
+                t.units[name] = units[name]
+                per_hour = 60.0 if units[name] == "分钟" else 1.0
+            val, bad = parsing.parse_hours(raw, per_hour)
+            if per_hour != 1.0:
+                t.notes.append(f"服务时长按分钟换算为小时（表头“{t.mapping.get(name, name)}”）。")
         elif kind == "money":
             val, bad = parsing.parse_money(raw)
         elif kind == "id":
             val, bad = parsing.parse_code(raw)
+        elif kind == "span":
+            continue  # needs 服务日期 parsed first: see _derive
         else:
             val, bad = parsing.parse_text(raw), None
         if bad is not None and bad.any():
-            bad_parts.append(pd.DataFrame({
-                "row": t.df.loc[bad, ROW].to_numpy(), "field": name, "header": t.mapping.get(name, name),
-                "value": raw[bad].astype(str).to_numpy(), "type": kind, "hint": parsing.HINTS.get(kind, ""),
-            }))
+            bad_parts.append(_bad_frame(t, name, raw, bad, kind))
         t.df[name] = val
-    # A date column plus time-only 开始/结束 columns: fill the times that parsed as nothing.
     if bad_parts:
         t.bad_cells = pd.concat(bad_parts, ignore_index=True)
     else:
         t.bad_cells = pd.DataFrame(columns=["row", "field", "header", "value", "type", "hint"])
+    if len(t.columns):
+        t.columns["unit"] = t.columns["field"].map(t.units)
+
+
+def _bad_frame(t: Table, name: str, raw: pd.Series, bad: pd.Series, kind: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "row": t.df.loc[bad, ROW].to_numpy(), "field": name, "header": t.mapping.get(name, name),
+        "value": raw[bad].astype(str).to_numpy(), "type": kind, "hint": parsing.HINTS.get(kind, ""),
+    })
+
+
+def _derive(t: Table) -> None:
+    """Fields read from other columns: a 起止时间 cell split into start and end, date-only start/end
+    columns kept as dates, 信用时长 + 荣誉时长, and which records are later entries (补录)."""
+    df = t.df
+    if "起止时间" in df.columns:
+        header = t.mapping.pop("起止时间")
+        day = df["服务日期"] if "服务日期" in df.columns else None
+        start, end, has_time, bad = parsing.parse_span(df["起止时间"], day)
+        if bad.any():
+            part = _bad_frame(t, "起止时间", df["起止时间"], bad, "datetime")
+            part["hint"] = "请写成“2024-03-09 8:30-11:30”，或日期另起一列、这里写“8:30-11:30”"
+            t.bad_cells = pd.concat([t.bad_cells, part], ignore_index=True)
+        made = []
+        if has_time.any():
+            for canon, v in (("开始时间", start), ("结束时间", end)):
+                if canon not in df.columns:
+                    df[canon] = v.where(has_time)
+                    t.mapping[canon] = header
+                    made.append(canon)
+        dated = start.notna() & ~has_time
+        if dated.any():
+            for canon, v in (("开始日期", start), ("结束日期", end)):
+                if canon not in df.columns:
+                    df[canon] = v.dt.normalize()
+                    t.mapping[canon] = header
+                    made.append(canon)
+        df.drop(columns="起止时间", inplace=True)
+        if made:
+            t.notes.append(f"“{header}”一列同时写了日期和时段，已拆成{'、'.join(made)}。")
+            t.columns.loc[t.columns["field"] == "起止时间", "field"] = "起止时间→" + "、".join(made)
+    moved = []
+    for canon, dated_name in (("开始时间", "开始日期"), ("结束时间", "结束日期")):
+        if canon in df.columns and dated_name not in df.columns:
+            v = df[canon].dropna()
+            if len(v) and (v == v.dt.normalize()).all():
+                df[dated_name] = df.pop(canon)
+                t.mapping[dated_name] = t.mapping.pop(canon)
+                t.columns.loc[t.columns["field"] == canon, "field"] = dated_name
+                moved.append(t.mapping[dated_name])
+    if moved:
+        t.notes.append(
+            f"“{'”“'.join(moved)}”只有日期、没有时刻：按日期核对10个工作日的记录时限；"
+            "服务时长与起止时间是否相符、是否时间重叠（REC004）无法核对。"
+        )
+    if "荣誉时长(小时)" in df.columns:
+        honor = df["荣誉时长(小时)"]
+        later = honor.fillna(0) > 0
+        if "服务时长(小时)" in df.columns:
+            credit = df["服务时长(小时)"]
+            both = credit.notna() | honor.notna()
+            df["服务时长(小时)"] = (credit.fillna(0) + honor.fillna(0)).where(both)
+            t.notes.append(
+                f"服务时长按“{t.mapping['服务时长(小时)']}”与“{t.mapping['荣誉时长(小时)']}”相加计算；"
+                "有荣誉时长的记录是组织事后补录的。"
+            )
+        else:
+            df["服务时长(小时)"] = honor
+            t.mapping["服务时长(小时)"] = t.mapping["荣誉时长(小时)"]
+        if "时长类型" not in df.columns:
+            df["时长类型"] = pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]").where(~later, "荣誉时长")
+    t.df = df
+
+
+def _guard_wrong_file(t: Table) -> None:
+    """A per-person hours summary or a volunteer roster is not a file of service records: say which
+    export to download instead of checking it as if it were one."""
+    lay = layout()
+    present = set(t.mapping)
+    if present & set(lay["service_fields"]):
+        return
+    headers = [parsing.normalize_header(h) for h in t.columns["header"]] if len(t.columns) else []
+    said = "、".join(f"“{h}”" for h in list(t.mapping.values())[:6])
+    fix = (
+        "请在平台上导出逐条的服务记录明细（每行是一位志愿者参加一次活动，带服务日期或起止时间、活动或项目名称、"
+        "服务时长），而不是按人统计的表；手工台账请每次服务写一行。"
+    )
+    summary = [w for w in lay["summary_headers"] if any(parsing.normalize_header(w) in h for h in headers)]
+    if summary or present & {"服务时长(小时)", "荣誉时长(小时)"}:
+        raise LoadError(
+            f"“{t.source}”看起来是按志愿者汇总的时长统计表（有{said}等列，却没有服务日期、起止时间或活动名称），"
+            f"不是逐条的服务记录，无法检查每次服务是否记录完整、及时。" + fix, code=SUMMARY_FILE)
+    roster = [w for w in lay["roster_headers"] if any(parsing.normalize_header(w) in h for h in headers)]
+    if roster or present & {"姓名", "证件号码", "联系电话", "志愿者编号"}:
+        raise LoadError(
+            f"“{t.source}”看起来是志愿者名单（有{said}等列，却没有任何服务时间、时长或活动），不是服务记录。" + fix
+            + "如果想同时核对志愿者信息，可把名单放在同一工作簿的“志愿者”工作表里，按志愿者编号与服务记录合并。",
+            code=SUMMARY_FILE)
+
+
+def _finish(t: Table, units: dict[str, str] | None = None) -> None:
+    _parse(t, units)
+    _derive(t)
+    _set_aside(t)
 
 
 def _role(t: Table) -> str:
-    specs = field_specs(t.kind)
+    specs = all_fields(t.kind)
     counts = {role: 0 for role in _SHEET_ROLES}
     for canon in t.mapping:
         counts[specs[canon].get("sheet", "records")] += 1
@@ -335,6 +1006,11 @@ def _join(tables: list[Table]) -> Table:
         main.df = merged.drop(columns="_merge")
         for c in extra:
             main.mapping[c] = f"{side.sheet}!{side.mapping[c]}"
+        if len(side.columns):
+            more = side.columns.copy()
+            more["header"] = f"{side.sheet}!" + more["header"].astype(str)
+            more.loc[more["field"].isin([key]), "status"] = "用于合并"
+            main.columns = pd.concat([main.columns, more], ignore_index=True)
         if len(side.bad_cells):
             # a bad cell in the 志愿者/活动 sheet is reported on every record that uses that row's key
             keyed = side.bad_cells.merge(side.df[[ROW, key]], left_on="row", right_on=ROW).drop(columns=[ROW, "row"])
@@ -347,23 +1023,35 @@ def _join(tables: list[Table]) -> Table:
 
 def load_table(
     source, kind: str = "records", sheet: str | None = None, name: str | None = None,
-    overrides: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None, units: dict[str, str] | None = None,
 ) -> Table:
     """Read a file (path or bytes) into a canonical :class:`Table`; raises :class:`LoadError`.
 
-    ``overrides`` maps a header as written to a canonical field chosen by the user ("" = ignore it).
+    ``overrides`` maps a header as written to a canonical field chosen by the user ("" = ignore it);
+    ``units`` sets the unit of an hours field ({"服务时长(小时)": "分钟"}) when the header does not say.
+    Hidden sheets are read only when no visible sheet holds a table (or when named in ``sheet``).
     """
     sheets = read_cells(source, name=name, sheet=sheet)
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "上传的文件")
-    tables, skipped = [], []
-    for sheet_name, cells in sheets.items():
-        t = _frame_from_sheet(cells, kind, label, sheet_name, overrides)
-        if t is None:
-            skipped.append((sheet_name, cells))
-            continue
-        _parse(t)
-        _drop_blank_rows(t)
-        tables.append(t)
+    hidden = sheets.hidden - {sheet}
+    order = [n for n in sheets if n not in hidden]
+    tables, skipped, hidden_used = [], [], []
+    max_cols = int(_limit("max_columns"))
+    for pass_names in (order, [n for n in sheets if n in hidden]):
+        if tables:
+            break
+        for sheet_name in pass_names:
+            cells = sheets[sheet_name]
+            if cells.shape[1] > max_cols:
+                raise LoadError(f"“{label}”有 {cells.shape[1]:,} 列，超过 Excel 最多 {max_cols:,} 列的上限，已拒绝读取。")
+            t = _frame_from_sheet(cells, kind, label, sheet_name, overrides)
+            if t is None:
+                skipped.append((sheet_name, cells))
+                continue
+            _finish(t, units)
+            tables.append(t)
+            if sheet_name in hidden:
+                hidden_used.append(sheet_name)
     if not tables:
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
         needed = "、".join(field_specs(kind))
@@ -374,12 +1062,22 @@ def load_table(
             + ("或使用 data/samples/template.xlsx 模板。" if kind == "records" else "或参照 data/samples/ 里的示例表。")
         )
     table = tables[0] if len(tables) == 1 or kind != "records" else _join(tables)
+    table.notes[:0] = sheets.notes
     if len(tables) > 1 and kind != "records":
         table.notes.append(f"工作簿有多张表，只检查了第一张“{table.sheet}”；可用 --sheet 指定。")
     for sheet_name, _ in skipped:
-        if len(sheets) > 1 and sheet_name not in (None, PARQUET):
+        if len(sheets) > 1 and sheet_name not in (None, PARQUET) and sheet_name not in hidden:
             table.notes.append(f"工作表“{sheet_name}”里没有找到可识别的表头，已跳过。")
+    unused_hidden = [n for n in sheets if n in hidden and n not in hidden_used]
+    if unused_hidden:
+        table.notes.append(f"隐藏的工作表{'、'.join(f'“{n}”' for n in unused_hidden)}没有检查（只检查看得见的工作表）。")
+    if hidden_used:
+        table.notes.append(f"工作簿里看得见的工作表都没有记录，检查的是隐藏的工作表“{hidden_used[0]}”。")
+    if kind == "records":
+        _guard_wrong_file(table)
     if table.df.empty:
+        if len(table.skipped) and (table.skipped["reason_code"] != str(getattr(BLANK_ROW, "value", BLANK_ROW))).any():
+            raise LoadError(f"“{label}”里没有可检查的记录：" + "".join(table.notes[-3:]))
         raise LoadError(f"“{label}”的表头下面没有任何数据行。请确认导出的文件包含记录。")
     if table.sheet:
         table.df[SHEET] = table.sheet
@@ -393,6 +1091,5 @@ def load_frame(frame: pd.DataFrame, kind: str = "records", name: str = "表格")
     t = _frame_from_sheet(cells, kind, name, None)
     if t is None:
         raise LoadError(f"“{name}”的列名里找不到可识别的字段。")
-    _parse(t)
-    _drop_blank_rows(t)
+    _finish(t)
     return t

@@ -111,6 +111,10 @@ def normalize_text(s: pd.Series) -> pd.Series:
     if wide.any():  # only the cells that need it
         s = s.where(~wide, nfkc(s[wide]))
     s = s.str.strip()
+    # what exports add to keep Excel from reading a cell as a number: a leading ' and ="…"
+    quoted = s.str.startswith("'").fillna(False) | s.str.startswith('="').fillna(False)
+    if quoted.any():
+        s = s.where(~quoted, s.str.replace(r'^(?:\'|="(.*)"$)', r"\1", regex=True).str.strip())
     return s.mask(s.isin(_BLANKS))
 
 
@@ -228,28 +232,50 @@ _HOURS_RE = (
 )
 
 
+_HMS_RE = r"^\s*(?P<H>\d{1,4})\s*[:：]\s*(?P<M>\d{1,2})(?:\s*[:：]\s*(?P<S>\d{1,2}))?\s*$"
+
+
 @on_uniques
-def _hours_from_strings(text: pd.Series) -> pd.Series:
+def _hours_from_strings(text: pd.Series, per_hour: float = 1.0) -> pd.Series:
+    """Text durations → hours. A bare number is in the column's unit (``per_hour`` units make an hour);
+    text that names its unit (90分钟, 1小时30分) or is a clock duration (1:30, 01:30:00) is read as written."""
     t = nfkc(text).str.lower().str.strip()
     p = t.str.extract(_HOURS_RE)
-    h = to_float(p["h"]).fillna(to_float(t))
+    bare = to_float(t)
+    h = to_float(p["h"]).where(bare.isna())
     mins = to_float(p["min"])
-    return (h.fillna(0) + mins.fillna(0) / 60).where(h.notna() | mins.notna())
+    named = (h.fillna(0) + mins.fillna(0) / 60).where(h.notna() | mins.notna())
+    clock = t.str.extract(_HMS_RE)
+    cm, cs = to_float(clock["M"]), to_float(clock["S"]).fillna(0)
+    hms = (to_float(clock["H"]) + cm / 60 + cs / 3600).where(cm.between(0, 59) & cs.between(0, 59))
+    return (bare / per_hour).fillna(named).fillna(hms)
 
 
-def parse_hours(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """'2', '2.5', '2小时', '1小时30分', '90分钟' → hours; '两小时' is reported as unreadable."""
+def parse_hours(raw: pd.Series, per_hour: float = 1.0) -> tuple[pd.Series, pd.Series]:
+    """'2', '2.5', '2小时', '1小时30分', '90分钟', '1:30', Excel [h]:mm cells → hours.
+
+    ``per_hour`` is how many of the column's units make an hour: 60 when the header says the column
+    is in minutes (服务时长(分钟)); it applies to bare numbers only. '两小时' is reported as unreadable.
+    """
     blank = _is_blank(raw)
     kind = _kind(raw)
     if kind == "number":
-        num = to_float(raw)
+        num = to_float(raw) / per_hour
     elif kind in ("string", "empty"):
-        num = _hours_from_strings(raw.astype("string[pyarrow]")).astype(float)
+        num = _hours_from_strings(raw.astype("string[pyarrow]"), per_hour).astype(float)
     else:
-        num = to_float(raw)  # numbers (and numeric text) first, then the text with units
-        text = num.isna() & ~blank
+        types = raw.map(type)  # Excel [h]:mm cells come as timedelta, h:mm cells as time of day
+        num = (to_float(raw.where(types.isin([int, float]))) / per_hour).astype(float)
+        is_td = types.isin([dt.timedelta, pd.Timedelta])
+        if is_td.any():
+            num[is_td] = pd.to_timedelta(raw[is_td].astype(object)).dt.total_seconds().to_numpy() / 3600
+        is_tod = types == dt.time
+        if is_tod.any():
+            tod = pd.to_timedelta(raw[is_tod].astype(str))
+            num[is_tod] = tod.dt.total_seconds().to_numpy() / 3600
+        text = num.isna() & ~blank & ~is_td & ~is_tod
         if text.any():
-            num[text] = _hours_from_strings(raw[text].astype("string[pyarrow]")).astype(float)
+            num[text] = _hours_from_strings(raw[text].astype("string[pyarrow]"), per_hour).astype(float)
     bad = ~blank & num.isna()
     return num.astype(float), bad
 
@@ -297,3 +323,53 @@ def parse_code(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         return text, pd.Series(False, index=raw.index)
     rounded = (num.abs() >= 1e14).fillna(False).astype(bool)
     return text.where(~rounded), rounded
+
+
+# ---------------------------------------------------------------- a date and a time range in one cell
+
+_SPAN_DATE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_SPAN_TIME = r"\d{1,2}\s*(?:[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?|[时点](?:\s*\d{1,2}\s*分?)?)"
+_SPAN_RE = (
+    rf"^\s*(?P<d1>{_SPAN_DATE})?\s*(?:上午|下午)?\s*(?P<t1>{_SPAN_TIME})?\s*"
+    rf"(?:(?:-|~|～|—|–|－|至|到)+\s*(?P<d2>{_SPAN_DATE})?\s*(?:上午|下午)?\s*(?P<t2>{_SPAN_TIME})?)?\s*$"
+)
+
+
+@on_uniques
+def _span_parts(text: pd.Series) -> pd.DataFrame:
+    return nfkc(text).str.extract(_SPAN_RE)
+
+
+def parse_span(raw: pd.Series, day: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """'2024-03-09 8:30-11:30', '2024年3月9日 8:30—11:30', '2024-03-01至2024-03-05', '8:30-11:30' (with
+    ``day``, the parsed 服务日期 column) → (start, end, has_time, bad). A range that ends before it starts
+    (22:00-02:00) ends on the next day. Cells with dates but no times give dates only (has_time False)."""
+    blank = _is_blank(raw)
+    if _kind(raw) == "datetime":  # a plain date column under a 服务时间-like header
+        day = pd.to_datetime(raw, errors="coerce").astype("datetime64[us]")
+        has_time = (day != day.dt.normalize()) & day.notna()
+        return day, day.copy(), has_time, pd.Series(False, index=raw.index)
+    text = raw.where(~blank).astype("string[pyarrow]")
+    parts = text.pipe(_span_parts)
+    d1, _ = parse_datetime(parts["d1"].astype("string[pyarrow]"))
+    d2, _ = parse_datetime(parts["d2"].astype("string[pyarrow]"))
+    if day is not None:
+        d1 = d1.fillna(day.dt.normalize())
+    d2 = d2.fillna(d1)
+    t1 = parse_time_of_day(parts["t1"].astype(object).where(parts["t1"].notna(), None))
+    t2 = parse_time_of_day(parts["t2"].astype(object).where(parts["t2"].notna(), None))
+    has_time = t1.notna() & t2.notna()
+    start = (d1 + t1.where(has_time, pd.Timedelta(0))).astype("datetime64[us]")
+    end = (d2 + t2.where(has_time, pd.Timedelta(0))).astype("datetime64[us]")
+    overnight = has_time & (end < start) & parts["d2"].isna()
+    end = end.where(~overnight, end + pd.Timedelta(days=1))
+    matched = parts.notna().any(axis=1) & (parts["d1"].notna() | parts["d2"].notna() | has_time)
+    ok = matched & start.notna() & ~(t1.notna() ^ t2.notna())
+    bad = ~blank & ~ok
+    return start.where(ok), end.where(ok), has_time & ok, bad
+
+
+def masked_ids(ids: pd.Series, pattern: str) -> pd.Series:
+    """True where an ID number is masked by the export (430***********1234): it cannot be checked."""
+    s = ids.astype("string[pyarrow]").str.strip()
+    return s.str.fullmatch(pattern).fillna(False).astype(bool)
