@@ -1,6 +1,7 @@
-"""处罚参考：把发现的问题对应到《志愿服务条例》第三十六、三十八、三十九条（params/penalties.yaml）。
+"""处罚参考：把“违规”的发现对应到处罚它所违反义务的条文（params/penalties.yaml，条文原文在 laws.yaml）。
 
-Reference text only, not legal advice: the article texts come from params/laws.yaml by key.
+Only 违规 findings are referenced, and only under the behaviour whose article sanctions the duty the
+rule checks; 存疑 and 提示 are never shown beside a penalty article. Reference text only, not legal advice.
 """
 
 from __future__ import annotations
@@ -10,13 +11,26 @@ import pandas as pd
 from zyfw_checks.clauses import get_clause
 from zyfw_checks.params import load_params
 
+BREACH = "违规"
+
+
+def law_title(key: str) -> str:
+    """'条例第三十八条' → '《志愿服务条例》第三十八条' (the law's name from laws.yaml ``sources``)."""
+    laws = load_params("laws")
+    entry = laws["articles"].get(key, {})
+    law = entry.get("law", "")
+    source = str(laws.get("sources", {}).get(law, ""))
+    name = source[: source.index("》") + 1] if "》" in source else law
+    return name + key.removeprefix(law)
+
 
 def reference(findings: pd.DataFrame) -> list[dict]:
-    """One entry per behaviour the findings touch: the article keys, their text, and the rules found."""
+    """One entry per behaviour a 违规 finding touches: the rules found, the article keys and their text."""
     spec = load_params("penalties")
     laws = load_params("laws")["articles"]
-    serious = findings[findings["severity"] != "提示"] if len(findings) else findings  # a 提示 is not a breach
-    found = set(serious["rule"]) if len(serious) else set()
+    if not len(findings):
+        return []
+    found = set(findings.loc[findings["severity"] == BREACH, "rule"])
     out = []
     for behaviour, entry in spec["behaviours"].items():
         rules = sorted(found & set(entry.get("rules", [])))
@@ -25,7 +39,7 @@ def reference(findings: pd.DataFrame) -> list[dict]:
         out.append({
             "行为": behaviour,
             "涉及规则": rules,
-            "条文": [{"条文": k, "内容": laws.get(k, {}).get("text") or "（原文未核实）",
+            "条文": [{"条文": k, "名称": law_title(k), "内容": laws.get(k, {}).get("text") or "（原文未核实）",
                       "出处": laws.get(k, {}).get("url", "")} for k in entry["articles"]],
         })
     return out
@@ -45,5 +59,5 @@ def render_text(findings: pd.DataFrame) -> str:
     for item in ref:
         lines.append(f"  {item['行为']}（{'、'.join(item['涉及规则'])}）：")
         for art in item["条文"]:
-            lines.append(f"    《志愿服务条例》{art['条文'].removeprefix('条例')}：{art['内容']}")
+            lines.append(f"    {art['名称']}：{art['内容']}")
     return "\n".join(lines) + "\n"
