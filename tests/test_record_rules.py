@@ -16,10 +16,13 @@ def test_compliant_record_has_no_findings():
 
 
 # ---------------------------------------------------------------- REC001
-def test_rec001_blank_evaluation_flagged_and_named():
-    f = findings({"服务评价": None}, {}, rule="REC001")
-    assert f["row"].tolist() == [2]
-    assert "服务评价" in f.iloc[0]["message"]
+def test_rec001_blank_evaluation_is_doubtful_other_blanks_are_breaches():
+    # 办法第十条: the organisation "可以" evaluate, so a blank evaluation is 存疑; a blank duration is 违规
+    f = findings({"服务评价": None}, {}, {"服务时长(小时)": None}, {"服务时长(小时)": None, "服务评价": None},
+                 rule="REC001")
+    assert f.set_index("row")["severity"].to_dict() == {2: "存疑", 4: "违规", 5: "违规"}
+    assert "服务评价" in f.iloc[0]["message"] and "可以" in f.iloc[0]["message"]
+    assert "服务时长" in f.iloc[2]["message"] and "服务评价" in f.iloc[2]["message"]
 
 
 def test_rec001_content_or_activity_name_suffices():
@@ -27,10 +30,21 @@ def test_rec001_content_or_activity_name_suffices():
     assert len(findings({"服务内容": None, "活动名称": None}, rule="REC001")) == 1
 
 
-def test_rec001_absent_column_reported_on_each_record():
-    f = findings({}, {}, rule="REC001", drop=("服务评价",))
-    assert len(f) == 2
-    assert "表中没有该列" in f.iloc[0]["message"]
+def test_rec001_absent_column_is_not_assessed_once_not_a_finding_per_row():
+    t = load_frame(records({}, {}, {"姓名": None}, drop=("服务评价", "组织单位")))
+    res = check_table(t)
+    f = res.findings[res.findings["rule"] == "REC001"]
+    assert f["row"].tolist() == [4]  # the blank 姓名 only
+    status = res.rule_status().set_index("code").loc["REC001"]
+    assert status["reason_code"] == "MISSING_FIELD"
+    assert "服务评价" in status["reason"] and "组织单位" in status["reason"]
+    assert sum(p.rule == "REC001" for p in res.partial) == 1
+
+
+def test_rec001_date_only_record_book_has_its_service_time():
+    t = load_frame(records({"开始时间": None, "结束时间": None, "服务日期": "2024-03-09"}, drop=()))
+    f = check_table(t).findings
+    assert "REC001" not in set(f["rule"])
 
 
 def test_rec001_unreadable_cell_is_not_called_blank():
@@ -119,9 +133,15 @@ def test_sys001_designated_platforms_pass(platform):
     assert findings({"记录平台": platform}, rule="SYS001").empty
 
 
-def test_sys001_other_platform_and_blank():
+def test_sys001_other_platform_is_doubtful_not_a_breach():
+    # 办法第四条第三款 allows other systems or paper if entered into the designated one
     f = findings({"记录平台": "某区志愿者管理系统"}, {"记录平台": None}, rule="SYS001")
-    assert f.set_index("row")["severity"].to_dict() == {2: "违规", 3: "提示"}
+    assert f.set_index("row")["severity"].to_dict() == {2: "存疑", 3: "提示"}
+    assert "核实" in f.iloc[0]["message"]
+    from zyfw_checks.rules import get_rule
+
+    r = get_rule("SYS001")
+    assert r.severity != "违规" and "条例第三十八条" not in r.laws and r.severity_reason
 
 
 # ---------------------------------------------------------------- DAT001
@@ -175,7 +195,7 @@ def test_duplicate_is_not_also_reported_as_overlap():
 
 # ---------------------------------------------------------------- not assessed
 def test_missing_fields_make_rules_not_assessed():
-    t = load_frame(records({}, drop=("记录时间", "记录平台")))
+    t = load_frame(records({}, drop=("记录时间", "录入系统时间", "记录平台")))
     res = check_table(t)
     na = {n["rule"]: n for n in res.not_assessed}
     assert "REC002" in na and "记录时间" in na["REC002"]["reason"]
@@ -191,3 +211,58 @@ def test_rec004_rounding_tolerance_boundary():
     # params/thresholds.yaml hours_tolerance = 0.05: 2.05 h on a 2 h span is rounding, 2.06 h is not
     assert findings({"服务时长(小时)": 2.05}, rule="REC004").empty
     assert len(findings({"服务时长(小时)": 2.06}, rule="REC004")) == 1
+
+
+# ---------------------------------------------------------------- REC002 / REC003 semantics (issue 9, issue 10)
+def test_rec002_runs_from_the_end_date_when_only_dates_exist_and_names_it():
+    edits = [{"开始时间": None, "结束时间": None, "服务日期": "2024-03-08", "记录时间": "2024-03-22"},  # 10th
+             {"开始时间": None, "结束时间": None, "服务日期": "2024-03-08", "记录时间": "2024-03-25"}]  # 11th
+    f = findings(*edits, rule="REC002")
+    assert f["row"].tolist() == [3]
+    assert "服务日期" in f.iloc[0]["message"] and "2024-03-08" in f.iloc[0]["message"]
+
+
+def test_rec002_uses_entry_time_of_system_records_when_there_is_no_record_time():
+    f = findings({"录入系统时间": "2024-04-01 09:00"}, {"录入系统时间": "2024-03-12 09:00"}, rule="REC002",
+                 drop=("记录时间",))
+    assert f["row"].tolist() == [2]
+
+
+def test_rec002_later_entry_is_said():
+    f = findings({"时长类型": "荣誉时长", "记录时间": "2024-05-10 09:00"}, {"时长类型": "信用时长"}, rule="REC002")
+    assert f["row"].tolist() == [2] and "补录" in f.iloc[0]["message"]
+
+
+@pytest.mark.parametrize("method", ["手工录入", "后台录入", "管理员手动录入", "批量导入", "系统", "荣誉时长补录"])
+def test_rec003_typed_into_the_system_is_not_paper(method):
+    assert findings({"记录方式": method, "录入系统时间": None}, rule="REC003").empty
+
+
+@pytest.mark.parametrize("method", ["纸质", "纸质台账", "手工", "纸质记录后录入系统", "线下签到表"])
+def test_rec003_paper_spellings(method):
+    assert len(findings({"记录方式": method, "录入系统时间": None}, rule="REC003")) == 1
+
+
+def test_rec003_without_entry_column_is_not_assessed_once():
+    t = load_frame(records({"记录方式": "纸质"}, {"记录方式": "纸质"}, drop=("录入系统时间",)))
+    res = check_table(t)
+    assert "REC003" not in set(res.findings["rule"])
+    assert res.rule_status().set_index("code").loc["REC003", "status"] == "部分未评估"
+
+
+def test_dat001_masked_ids_are_not_invalid_but_said_once():
+    t = load_frame(records({"证件号码": "430***********1234"}, {"证件号码": "430102********123X"},
+                           {"证件号码": "4301021990"}))
+    res = check_table(t)
+    f = res.findings[res.findings["rule"] == "DAT001"]
+    assert f["row"].tolist() == [4]
+    st = res.rule_status().set_index("code").loc["DAT001"]
+    assert st["reason_code"] == "MASKED_VALUES" and "2 条" in st["reason"]
+
+
+def test_rules_in_these_modules_say_why_they_have_their_severity():
+    from zyfw_checks.rules import all_rules
+
+    for r in all_rules():
+        if r.fn.__module__.rsplit(".", 1)[-1] in ("records", "system", "data_quality"):
+            assert r.severity_reason.strip(), r.code

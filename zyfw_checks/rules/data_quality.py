@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zyfw_checks.parsing import on_uniques
+from zyfw_checks.params import load_params
+from zyfw_checks.parsing import masked_ids, on_uniques
+from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, volunteer_key
 
@@ -57,6 +59,10 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
     ),
     compliant="证件类型“居民身份证”，号码 11010519491231002X（校验位正确）。",
     noncompliant="号码 110105194912310021：校验位应为 X；或 4301021990023012 只有16位。",
+    severity_reason=(
+        "条例第十九条要求如实记录志愿者个人基本信息，号码本身不符合国家标准 GB 11643 即数据显示记录有误，为违规；"
+        "导出时已打码的号码无法校验，只说一次未评估。"
+    ),
     not_modelled=(
         "不核对前6位地址码：号码按发证时的行政区划编制，python-stdnum 按出生年份核对地址码，"
         "会把1984年以后发证、出生早于该区划设立的真实号码判为无效。"
@@ -69,6 +75,15 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
         resident = kind.isna() | kind.str.contains("身份证", regex=False).fillna(False)
     else:
         resident = pd.Series(True, index=df.index)
+    masked = masked_ids(ids, load_params("fields/layout")["masked_id_pattern"]) & resident
+    if masked.any():
+        ctx.partly_unassessed(
+            Reason.MASKED_VALUES,
+            f"{int(masked.sum())} 条记录的证件号码在导出时已打码（中间用 * 遮住），无法校验；"
+            "如需校验，请导出不打码的明细（注意保管）",
+            rows=int(masked.sum()),
+        )
+        resident = resident & ~masked
     problem = ric_problems(ids.where(resident)).fillna("")
     bad = problem.str.len() > 0
     shown = ctx.show_id(ids[bad])
@@ -88,6 +103,7 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
     compliant="同一志愿者在同一活动上午、下午各签到一次，两段时间不同。",
     noncompliant="第5行和第9行：同一志愿者、同一活动、开始结束时间完全相同。",
+    severity_reason="同一次服务记了两次，服务时长被重复计算，是表中数据自身显示的记录失实（条例第十九条“如实记录”），为违规。",
 )
 def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     frame = pd.DataFrame({
@@ -116,6 +132,7 @@ def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
     compliant="服务时长：2.5；开始时间：2024年3月5日9时30分。",
     noncompliant="服务时长：两小时；开始时间：上周六上午。",
+    severity_reason="单元格写法不规范不等于记录有误，需要有人看一眼、改成标准写法，所以是存疑。",
 )
 def dat003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     bad = ctx.table.bad_cells

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from zyfw_checks.params import load_params, threshold
+from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, fmt_num, join_flags, volunteer_key
 
@@ -13,14 +17,27 @@ def _missing(df: pd.DataFrame, ctx, name: str) -> pd.Series:
     """Blank cells of one field ('A|B': both blank); unreadable cells are DAT003's, not blanks."""
     flags = []
     for alt in name.split("|"):
-        if alt not in df.columns:
-            flags.append(pd.Series(True, index=df.index))
-        else:
+        if alt in df.columns:
             flags.append(df[alt].isna() & ~ctx.table.bad_mask(alt).to_numpy())
+    if not flags:
+        return pd.Series(False, index=df.index)
     out = flags[0]
     for f in flags[1:]:
         out = out & f
     return out
+
+
+# A date-only column stands for a date-time field the record book does not have (REC001 accepts it):
+# 服务时间 is recorded when the day is, even without the clock times.
+_DATE_STANDS_FOR = {"开始时间": ("开始日期", "服务日期"), "结束时间": ("结束日期", "服务日期")}
+_EVALUATION = "服务评价"
+
+
+def _alternatives(name: str) -> str:
+    alts = []
+    for alt in name.split("|"):
+        alts += [alt, *_DATE_STANDS_FOR.get(alt, ())]
+    return "|".join(alts)
 
 
 @rule(
@@ -29,26 +46,90 @@ def _missing(df: pd.DataFrame, ctx, name: str) -> pd.Series:
     clause="二（二）①-完整准确",
     severity="违规",
     needs=(),
-    laws=("条例第十九条", "办法第四条", "办法第五条", "办法第七条"),
+    laws=("条例第十九条", "办法第四条", "办法第五条", "办法第七条", "办法第十条"),
     explanation=(
-        "每条志愿服务记录都应有志愿者基本信息（姓名、证件号码）、服务时间（开始、结束、时长）、"
-        "服务内容、记录单位和服务评价。必填项清单在 params/thresholds.yaml 的 required_record_fields 中。"
-        "整列缺失时，每条记录都会被列出，并注明“表中没有该列”。"
+        "每条志愿服务记录都应有志愿者基本信息（姓名、证件号码）、服务时间（开始、结束、时长；只记日期的台账，日期也算）、"
+        "服务内容和记录单位。这些单元格空白的报“违规”。服务评价空白的报“存疑”：办法第十条说组织“可以”对服务质量进行评价，"
+        "请核实是否确实没有评价。必填项清单在 params/thresholds.yaml 的 required_record_fields 中。"
+        "表中整列没有的项目不逐条列出，只在检查结果里说一次“未评估”。"
     ),
     compliant="张三，证件号码齐全，2024-03-05 09:00–11:00 共2小时，“社区敬老院陪护”，评价“优秀”。",
-    noncompliant="李四的记录没有服务评价，服务时长一栏空白。",
+    noncompliant="李四的记录服务时长一栏空白（违规）；王五的记录没有服务评价（存疑）。",
     not_modelled="技能培训、表彰奖励按志愿者记录，不是每条服务记录都必须有，本规则不把它们当作必填。",
+    severity_reason=(
+        "条例第十九条、办法第四条要求志愿服务组织如实记录志愿者个人基本信息和志愿服务情况，单元格空白即数据本身显示未记录，"
+        "为违规；办法第十条的服务质量评价用的是“可以”，空白只能存疑；整列缺失可能是导出时没选该列，只算未评估。"
+    ),
 )
 def rec001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     groups = load_params("thresholds")["required_record_fields"]["groups"]
-    parts = []
+    parts, absent, soft = [], [], []
     for fields in groups.values():
         for name in fields:
-            absent = all(alt not in df.columns for alt in name.split("|"))
-            label = name.replace("|", "或") + ("（表中没有该列）" if absent else "")
-            parts.append((_missing(df, ctx, name), label))
+            alts = _alternatives(name)
+            if all(alt not in df.columns for alt in alts.split("|")):
+                absent.append(name.replace("|", "或"))
+                continue
+            flag = _missing(df, ctx, alts)
+            parts.append((flag, name.replace("|", "或")))
+            if name == _EVALUATION:
+                soft.append(flag)
+    if absent:
+        ctx.partly_unassessed(
+            Reason.MISSING_FIELD,
+            f"表中没有{'、'.join(f'“{a}”' for a in absent)}列，这些项目未检查（可能是导出时没有选这些列）",
+            rows=len(df),
+        )
+    if not parts:
+        return hits(df.index[:0], [], [])
     text = join_flags(parts, sep="、")
-    return hits(text.index, "记录缺少：" + text, "空白字段：" + text)
+    idx = text.index
+    hard = pd.Series(False, index=idx)
+    for flag, label in parts:
+        if label != _EVALUATION:
+            hard |= flag.loc[idx].fillna(False).astype(bool)
+    only_eval = ~hard
+    msg = ("记录缺少：" + text).where(
+        ~only_eval, "没有服务评价（办法第十条：组织“可以”对服务质量进行评价），请核实是否确实没有评价")
+    severity = pd.Series("违规", index=idx).where(~only_eval, "存疑")
+    return hits(idx, msg, "空白字段：" + text, severity)
+
+
+def method_kind(method: pd.Series) -> pd.Series:
+    """纸质 / 系统 / 补录 for each 记录方式 cell (params/record_methods.yaml, first class that matches), NA if none."""
+    classes = load_params("record_methods")["classes"]
+    text = method.astype("string[pyarrow]").str.lower()
+    codes, uniques = pd.factorize(text)
+    u = pd.Series(uniques, dtype="string[pyarrow]")
+    kind = pd.Series(pd.NA, index=u.index, dtype="string[pyarrow]")
+    for c in classes:
+        hit = u.str.contains("|".join(re.escape(str(w).lower()) for w in c["words"]), regex=True).fillna(False)
+        kind = kind.where(kind.notna() | ~hit, c["kind"])
+    out = pd.Series(kind.to_numpy()[np.where(codes < 0, 0, codes)] if len(u) else pd.NA, index=method.index,
+                    dtype="string[pyarrow]")
+    return out.where(codes >= 0)
+
+
+def _later_entry(df: pd.DataFrame) -> pd.Series:
+    """Records entered afterwards (志愿汇 荣誉时长, 补录): from 时长类型 or 记录方式."""
+    out = pd.Series(False, index=df.index)
+    for col in ("时长类型", "记录方式"):
+        if col in df.columns:
+            out |= (method_kind(df[col]) == "补录").fillna(False).astype(bool)
+    return out
+
+
+def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
+    """The activity's end date per record and the header it came from (结束时间, else 结束日期, else 服务日期)."""
+    end = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    source = pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
+    for col in ("结束时间", "结束日期", "服务日期"):
+        if col in df.columns:
+            v = df[col].dt.normalize().astype("datetime64[us]")
+            take = end.isna() & v.notna()
+            end = end.where(~take, v)
+            source = source.where(~take, ctx.table.mapping.get(col, col))
+    return end, source
 
 
 @rule(
@@ -56,26 +137,38 @@ def rec001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     title="未在10个工作日内完成记录",
     clause="二（二）①-十个工作日",
     severity="违规",
-    needs=("结束时间", "记录时间"),
+    needs=("结束时间|结束日期|服务日期", "记录时间|录入系统时间"),
     laws=("办法第十一条",),
     explanation=(
         "志愿服务情况和评价情况应在活动结束后10个工作日内记录。从结束日期的次日起数法定工作日："
         "周末、法定节假日不算，调休上班的周六、周日算。第10个工作日当天记录仍合规，第11个工作日起为逾期。"
+        "只有日期、没有时刻的记录按结束日期计算；结果写明用的是哪一列的日期。荣誉时长、补录的记录按补录的时间核对。"
         "节假日数据没有覆盖的年份只能按周末估算，这时结果标为“存疑”并说明。"
     ),
     compliant="2023-09-28 活动结束（国庆前），2023-10-18 记录：正好第10个工作日（10月7日、8日调休上班计入）。",
     noncompliant="2023-09-28 活动结束，2023-10-19 才记录：已是第11个工作日。",
+    not_modelled="办法第十一条的时限只管志愿服务情况和评价情况；个人基本信息、培训、表彰的记录时间不在本规则内。",
+    severity_reason=(
+        "办法第十一条：志愿服务组织“应当在志愿服务活动结束后10个工作日内完成记录”，结束日期和记录时间都在表里，"
+        "逾期即数据本身显示的违规；节假日安排未覆盖的年份只能估算，为存疑。"
+    ),
 )
 def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     n = int(threshold("record_deadline_workdays"))
     cal = ctx.workdays
-    end = df["结束时间"].dt.normalize()
-    rec = df["记录时间"].dt.normalize()
+    end, used = _end_date(df, ctx)
+    later = _later_entry(df)
+    rec_at = df["记录时间"] if "记录时间" in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    if "录入系统时间" in df.columns:
+        paper = (method_kind(df["记录方式"]) == "纸质").fillna(False) if "记录方式" in df.columns else False
+        fill = rec_at.isna() & ~paper  # a system record's entry time is its record time; paper is REC003's
+        rec_at = rec_at.where(~fill, df["录入系统时间"])
+    rec = rec_at.dt.normalize()
     deadline = cal.add_workdays(end, n)
     late = rec > deadline
     uncovered = late & ~(cal.covered(end) & cal.covered(rec))
     if uncovered.any():
-        ctx.notes.append(
+        ctx.note(
             f"REC002：{int(uncovered.sum())} 条记录涉及{cal.last_covered.year}年以后的日期，"
             f"{cal.coverage_note}，这些记录的期限只按周末估算，已标为“存疑”，请按国务院当年放假安排人工核对。"
         )
@@ -84,25 +177,21 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     overdue = pd.Series(cal.cum[pos_rec] - cal.cum[pos_end] - n, index=df.index)
     idx = df.index[late]
     msg = (
-        "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束，应在" + fmt_dt(deadline[late], "%Y-%m-%d")
-        + f"（第{n}个工作日）前完成记录，实际记录时间" + fmt_dt(df.loc[late, "记录时间"])
+        "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束（按“" + used[late].fillna("") + "”一列的日期），应在"
+        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）前完成记录，实际记录时间" + fmt_dt(rec_at[late])
         + "，逾期" + overdue[late].astype("string[pyarrow]") + "个工作日"
     )
+    msg = msg.where(~later[late], msg + "（荣誉时长/补录记录，按补录时间核对）")
     note = pd.Series("", index=idx, dtype="string[pyarrow]").where(
         ~uncovered[late], f"；{cal.coverage_note}，本条按周末估算，请人工核对"
     )
     evidence = (
-        "结束日期 " + fmt_dt(end[late], "%Y-%m-%d") + "；期限 " + fmt_dt(deadline[late], "%Y-%m-%d")
-        + "；记录日期 " + fmt_dt(rec[late], "%Y-%m-%d") + "；逾期工作日 " + overdue[late].astype("string[pyarrow]")
+        "结束日期 " + fmt_dt(end[late], "%Y-%m-%d") + "（" + used[late].fillna("") + "）；期限 "
+        + fmt_dt(deadline[late], "%Y-%m-%d") + "；记录日期 " + fmt_dt(rec[late], "%Y-%m-%d") + "；逾期工作日 "
+        + overdue[late].astype("string[pyarrow]")
     )
     severity = pd.Series("违规", index=idx).where(~uncovered[late], "存疑")
     return hits(idx, msg + note, evidence, severity)
-
-
-def _is_paper(method: pd.Series) -> pd.Series:
-    words = load_params("thresholds")["record_methods"]["paper"]
-    pattern = "|".join(map(str, words))
-    return method.str.lower().str.contains(pattern, regex=True).fillna(False)
 
 
 @rule(
@@ -111,38 +200,42 @@ def _is_paper(method: pd.Series) -> pd.Series:
     clause="二（二）①-纸质录入",
     severity="违规",
     needs=("记录方式",),
-    optional=("录入系统时间", "结束时间"),
-    laws=("条例第十九条",),
+    optional=("录入系统时间", "结束时间", "结束日期", "服务日期"),
+    laws=("条例第十九条", "办法第四条"),
     explanation=(
-        "以纸质方式记录的，应及时录入指定的志愿服务信息系统。没有录入系统时间的纸质记录为“违规”；"
-        "录入时间晚于活动结束后第10个工作日（params/thresholds.yaml 中可改）的为“存疑”，因为通知没有规定具体天数。"
+        "以纸质方式记录的，应及时录入指定的志愿服务信息系统。“记录方式”按 params/record_methods.yaml 归类："
+        "“手工录入”“后台录入”是管理员直接录入系统，算系统记录；荣誉时长、补录算事后录入的系统记录（由 REC002 按补录时间核对）。"
+        "纸质记录的录入系统时间一栏空白的为“违规”；录入时间晚于活动结束后第10个工作日（params/thresholds.yaml 中可改）的为“存疑”，"
+        "因为通知只说“及时”，没有规定具体天数。表中没有“录入系统时间”列时，本规则对纸质记录未评估。"
     ),
-    compliant="记录方式“纸质”，活动 2024-05-10 结束，2024-05-15 录入湖南志愿服务网。",
+    compliant="记录方式“纸质”，活动 2024-05-10 结束，2024-05-15 录入湖南志愿服务网；或记录方式“手工录入”。",
     noncompliant="记录方式“纸质”，录入系统时间一栏空白：这条记录只在纸上。",
+    severity_reason=(
+        "办法第四条第三款：纸质等形式记录的信息，志愿服务组织“应当”录入指定的志愿服务信息系统，录入时间空白即数据显示未录入，"
+        "为违规；“及时”没有规定天数，晚于工具默认的10个工作日只能存疑。"
+    ),
 )
 def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    paper = _is_paper(df["记录方式"].astype("string[pyarrow]"))
-    if "录入系统时间" in df.columns:
-        entered = df["录入系统时间"]
-    else:
-        entered = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
-    not_entered = paper & entered.isna()
-    late = pd.Series(False, index=df.index)
-    deadline = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
-    if "结束时间" in df.columns:
-        n = int(threshold("paper_entry_deadline_workdays"))
-        deadline = ctx.workdays.add_workdays(df["结束时间"].dt.normalize(), n)
-        late = paper & (entered.dt.normalize() > deadline)
+    paper = (method_kind(df["记录方式"]) == "纸质").fillna(False).astype(bool)
+    if "录入系统时间" not in df.columns:
+        if paper.any():
+            ctx.partly_unassessed(
+                Reason.MISSING_FIELD, f"{int(paper.sum())} 条纸质记录：表中没有“录入系统时间”列，无法核对是否已录入系统",
+                rows=int(paper.sum()))
+        return hits(df.index[:0], [], [])
+    entered = df["录入系统时间"]
+    not_entered = paper & entered.isna() & ~ctx.table.bad_mask("录入系统时间").to_numpy()
+    n = int(threshold("paper_entry_deadline_workdays"))
+    end, used = _end_date(df, ctx)
+    deadline = ctx.workdays.add_workdays(end, n)
+    late = paper & (entered.dt.normalize() > deadline)
     bad = not_entered | late
     idx = df.index[bad]
-    absent_col = "录入系统时间" not in df.columns
-    msg = pd.Series(
-        "纸质记录没有录入信息系统的时间" + ("（表中没有“录入系统时间”列）" if absent_col else "，可能尚未录入"),
-        index=idx, dtype="string[pyarrow]",
-    ).where(~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于"
-            + fmt_dt(deadline[bad], "%Y-%m-%d"))
+    msg = pd.Series("纸质记录没有录入信息系统的时间，可能尚未录入", index=idx, dtype="string[pyarrow]").where(
+        ~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
+        + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d"))
     evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]") + "；录入系统时间：" + fmt_dt(entered[bad])
-    severity = pd.Series("违规", index=idx).where(~late[bad] & (not absent_col), "存疑")
+    severity = pd.Series("违规", index=idx).where(~late[bad], "存疑")
     return hits(idx, msg, evidence, severity)
 
 
@@ -153,6 +246,7 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     severity="违规",
     needs=("开始时间", "结束时间"),
     optional=("服务时长(小时)", VOLUNTEER),
+    laws=("办法第七条",),
     explanation=(
         "记录的服务时长不能超过开始到结束的时间跨度；结束时间不能早于开始时间；同一志愿者同一天累计不能超过24小时；"
         "同一志愿者不能同时出现在两个时间重叠的活动里（一个结束、另一个同时开始的“首尾相接”不算重叠）。"
@@ -160,6 +254,10 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
     compliant="09:00–11:30 的活动记 2.5 小时；同一人 11:30 结束后 11:30 开始下一场。",
     noncompliant="09:00–11:00 的活动记 8 小时；或同一人 09:00–11:00 和 10:00–12:00 各记一次。",
+    severity_reason=(
+        "办法第七条：服务时间是志愿者“实际付出的时间”，志愿服务组织应当科学合理确定；记录的时长超过起止时间、"
+        "结束早于开始或同一人同时身处两处，都是表中数据自身显示的记录失实，为违规。"
+    ),
 )
 def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     start, end = df["开始时间"], df["结束时间"]
