@@ -46,7 +46,26 @@ def test_absent_column_is_not_assessed():
 
 def test_platform_sides():
     f = findings({}, {"注册平台": "街道小程序"}, {"注册平台": "志愿汇"}, {"注册平台": "中国志愿服务网"})
-    assert f[["row", "rule", "severity"]].values.tolist() == [[3, "STN005", "违规"], [4, "STN005", "提示"]]
+    assert f[["row", "rule", "severity"]].values.tolist() == [[3, "STN005", "存疑"], [4, "STN005", "提示"]]
+
+
+def test_other_platform_is_never_a_breach_nor_article_38():
+    from zyfw_checks import penalties
+    from zyfw_checks.rules import get_rule
+
+    f = findings({"注册平台": "街道自建小程序"}, {"注册平台": "纸质台账"})
+    assert set(f["severity"]) == {"存疑"} and "违规" not in set(f["severity"])
+    assert "办法第四条" in f.iloc[0]["message"]  # other systems or paper are allowed if entered into the designated one
+    r = get_rule("STN005")
+    assert r.severity != "违规" and "条例第三十八条" not in r.laws
+    assert penalties.reference(f) == []
+
+
+def test_every_station_rule_states_why_its_severity():
+    from zyfw_checks.rules import rules_for
+
+    for r in rules_for("stations"):
+        assert len(r.severity_reason) > 10, r.code
 
 
 def test_sample_stations_find_planted(samples):
