@@ -7,9 +7,12 @@
 #
 # Safety settings: only the one app notebook is served (no file tree, no other notebooks, no files
 # from the folder), source code is stripped from the page, tracebacks are never shown, the kernel
-# accepts only widget messages from the page (no code can be sent to it), idle sessions are closed,
-# and uploads are processed in memory. To serve several users, run this behind a reverse proxy
-# (nginx/caddy with HTTPS) and keep --Voila.ip=127.0.0.1 so only the proxy reaches it.
+# accepts only widget messages from the page (no code can be sent to it), a page's kernel ends within
+# seconds after the page is closed, cleared or disconnected, and uploads are processed in memory.
+# Capacity (pages at once, checks at once, memory and time per check) is set in
+# zyfw_checks/app/config/voila.py and enforced by zyfw_checks/app/serve.py (Voilà plus those rules).
+# To serve several users, run this behind a reverse proxy (nginx/caddy with HTTPS) and keep
+# --Voila.ip=127.0.0.1 so only the proxy reaches it.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,7 +36,7 @@ VENV="${ZYFW_VENV:-$HERE/.venv}"
 if [ -x "$VENV/bin/voila" ]; then
   export PATH="$VENV/bin:$PATH"
 fi
-if ! command -v voila >/dev/null 2>&1; then
+if ! python -c 'import voila' >/dev/null 2>&1; then
   echo "找不到 voila。请先安装：pip install -e '.[app]'" >&2
   exit 2
 fi
@@ -47,7 +50,7 @@ echo "志愿服务自查应用：http://127.0.0.1:${PORT}/"
 echo "（在浏览器中打开上面的地址；按 Ctrl+C 停止。上传文件不超过 ${MAX_MB} MB。）"
 
 cd "$HERE"
-exec voila "$NOTEBOOK" \
+exec python -m zyfw_checks.app.serve "$NOTEBOOK" \
   --Voila.config_file_paths="$HERE/zyfw_checks/app/config" \
   --no-browser \
   --port="$PORT" \

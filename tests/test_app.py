@@ -78,7 +78,14 @@ def test_filters(ran):
     assert "没有符合筛选条件的问题" in ran.table_html.value
 
 
+def test_reports_only_on_request(ran):
+    assert ran.downloads.value == "" and ran._report_cache == {}
+    assert ran.build_downloads()
+    assert "下载 Excel 报告" in ran.downloads.value
+
+
 def test_downloads_are_reports(ran):
+    assert ran.build_downloads()
     xlsx = _link_bytes(ran.downloads.value, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["汇总", "问题明细", "原始记录", "未评估规则"]
@@ -88,6 +95,7 @@ def test_downloads_are_reports(ran):
 
 
 def test_masked_by_default_in_page_and_reports(ran):
+    ran.build_downloads()
     ids = load_table(PROBLEMS).df["证件号码"].dropna().astype(str)
     page = ran.table_html.value + ran.downloads.value
     xlsx = _link_bytes(ran.downloads.value, "xlsx")
@@ -123,9 +131,99 @@ def test_too_large():
     limit = max_upload_bytes()
     msg = check_upload("big.xlsx", limit + 1)
     assert msg and "超过了" in msg and "MB" in msg
+    assert check_upload("ok.xlsx", limit) is None
     app = SelfCheckApp()
     app.load_bytes(b"x", "big.csv", size=limit + 1)
     assert "上传上限" in app.status_text
+    # the page's script reads the same limit and message (before sending) from the title
+    assert f"data-max-bytes='{limit}'" in app.title.value and "上传上限" in app.title.value
+
+
+def test_accepts_every_type_the_loader_reads():
+    from zyfw_checks import load
+
+    accepted = set(SelfCheckApp().upload.accept.split(","))
+    assert load.EXCEL_EXT | load.CSV_EXT | load.PARQUET_EXT <= accepted
+
+
+def test_job_over_memory_limit_gets_a_message_and_the_session_goes_on(monkeypatch):
+    import time
+
+    from zyfw_checks.app import self_check
+    from zyfw_checks.app.service import Limits
+
+    real = self_check.load_with_mapping
+
+    def greedy(*args, **kwargs):  # runs in the worker: a reader that keeps growing
+        hoard = []
+        for _ in range(100):
+            hoard.append(bytearray(16 * 1024 * 1024))
+            time.sleep(0.02)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(self_check, "load_with_mapping", greedy)
+    app = SelfCheckApp(limits=Limits(job_memory_mb=64))
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert "内存" in app.status_text and "上限" in app.status_text
+    assert app.table is None and not app._busy
+    monkeypatch.setattr(self_check, "load_with_mapping", real)
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert "已读取" in app.status_text
+
+
+def test_line_tells_the_place_and_runs_everyone(tmp_path):
+    """One slot: a second job waits, is told its place, and runs when the first has finished."""
+    import threading
+    import time
+
+    from zyfw_checks.app.service import Limits, run_job, wait_message
+
+    limits = Limits(run_dir=tmp_path / "run", max_running=1)
+    go = tmp_path / "go"
+
+    def first() -> str:  # runs in a worker process: waits until the second job has been told its place
+        while not go.exists():
+            time.sleep(0.02)
+        return "first"
+
+    done, told = [], []
+    t = threading.Thread(target=lambda: done.append(run_job(first, limits)))
+    t.start()
+    while not list((tmp_path / "run" / "running").glob("*")):
+        time.sleep(0.02)
+
+    def on_wait(ahead: int, running: int, eta: float) -> None:
+        told.append((ahead, running))
+        go.touch()
+
+    done.append(run_job(lambda: "second", limits, on_wait=on_wait))
+    t.join(60)
+    assert told[0] == (0, 1)
+    assert sorted(done) == ["first", "second"]
+    assert wait_message(0, 1, 12.2).startswith("正在排队：前面还有 1 位，预计 13 秒")
+
+
+def test_clear_asks_the_server_to_end_the_session(tmp_path):
+    from zyfw_checks.app.service import Limits
+
+    app = SelfCheckApp(limits=Limits(run_dir=tmp_path))
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    app.clear()
+    assert (tmp_path / "ended" / str(__import__("os").getpid())).exists()
+    assert app.ended and app.controls.layout.display == "none"
+    assert not app.load_bytes(PROBLEMS.read_bytes(), "problems.xlsx")  # nothing more in this session
+
+
+def test_duration_unit_chosen_in_the_mapping():
+    csv = ("记录编号,姓名,开始时间,结束时间,服务时长\n"
+           "A1,张三,2024-03-05 09:00,2024-03-05 11:00,120\n").encode()
+    app = SelfCheckApp()
+    _upload(app, csv, "minutes.csv")
+    field = next(iter(app._unit_dropdowns))
+    app.set_unit(field, "分钟")
+    assert app.apply_mapping()
+    assert app.table.units[field] == "分钟"
+    assert float(app.table.df[field].iloc[0]) == 2.0
 
 
 def test_mapping_dropdowns_change_the_check():
@@ -187,5 +285,6 @@ def test_start_script_setting_opens_with_the_sample_checked(monkeypatch):
     assert display_app().result is None
     monkeypatch.setenv(PRELOAD_ENV, "1")
     app = display_app()
+    app.wait(120)  # the served page runs jobs in the background
     assert app.result is not None and app.result.records == 61
     assert "ZYFW_APP_SAMPLE=1" in (REPO / "scripts" / "start.sh").read_text(encoding="utf-8")
