@@ -14,6 +14,7 @@ from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_table
 from zyfw_checks.report import excel, html
 from zyfw_checks.samples import SAMPLES, synthetic_records
+from zyfw_checks.style import FILL
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULAS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@SUM(A1)", '=HYPERLINK("http://evil.example","点我")']
@@ -64,7 +65,8 @@ def test_problem_cells_highlighted_with_a_problem_column(records):
     rec001 = by_row[2]
     assert "REC001" in rec001[1].value
     cell = rec001[_col(ws, "服务评价") - 1]
-    assert cell.fill.fgColor.rgb.endswith("F8CBAD")  # 违规 colour
+    sev = res.findings.loc[(res.findings["row"] == 2) & (res.findings["rule"] == "REC001"), "severity"].iloc[0]
+    assert cell.fill.fgColor.rgb.endswith(FILL[sev].lstrip("#"))  # the finding's severity colour
     clean = by_row[12]
     assert clean[1].value is None
     assert clean[_col(ws, "服务评价") - 1].fill.fgColor.rgb in (None, "00000000")
