@@ -246,3 +246,200 @@ def test_scientific_notation_id_from_csv_gets_a_specific_message(tmp_path):
     f = check_file(path).findings
     assert f[["row", "rule"]].values.tolist() == [[2, "DAT001"]]
     assert "科学计数法" in f.iloc[0]["message"]
+
+
+# ---------------------------------------------------------------- issue 10 / 12: real shapes and hostile files
+import io  # noqa: E402
+import zipfile  # noqa: E402
+
+from zyfw_checks.load import SUMMARY_FILE, read_cells  # noqa: E402
+
+
+def _xlsx_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    return buf.getvalue()
+
+
+def _swap_sheet(xlsx: bytes, sheet_xml: bytes) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for i in src.infolist():
+            z.writestr(i.filename, sheet_xml if i.filename == "xl/worksheets/sheet1.xml" else src.read(i))
+    return out.getvalue()
+
+
+def test_zip_bomb_is_refused_from_the_zip_directory():
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    body = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    bomb = _swap_sheet(_xlsx_bytes(records({})), body + row * 400_000 + b"</sheetData></worksheet>")
+    assert len(bomb) < 200_000  # ~20 MB of sheet XML in a small file
+    with pytest.raises(LoadError, match="异常庞大") as err:
+        load_table(bomb, name="bomb.xlsx")
+    assert "压缩比" in str(err.value)
+
+
+def test_sheet_declaring_more_rows_than_excel_allows_is_refused():
+    body = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<dimension ref="A1:AB4000000"/><sheetData/></worksheet>')
+    with pytest.raises(LoadError, match="1,048,576"):
+        load_table(_swap_sheet(_xlsx_bytes(records({})), body), name="big.xlsx")
+
+
+@pytest.mark.parametrize("sep_line", [True, False])
+def test_semicolon_csv_and_sep_line(tmp_path, sep_line):
+    body = records({}, {"姓名": "王五"}).to_csv(index=False, sep=";")
+    path = tmp_path / "semi.csv"
+    path.write_text(("sep=;\n" if sep_line else "") + body, encoding="utf-8")
+    t = load_table(path)
+    assert t.header_row == 1 and t.df["_row"].tolist() == [2, 3]  # Excel hides the sep= line
+    assert t.df["姓名"].tolist() == ["张三", "王五"]
+    assert any("分隔" in n for n in t.notes)
+
+
+def test_duplicate_column_names_both_kept_first_used_said(tmp_path):
+    df = records({})
+    df.insert(len(df.columns), "联系电话 ", "0731-1234567")
+    path = tmp_path / "dup.csv"
+    df.rename(columns={"联系电话 ": "联系电话"}).to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["联系电话"].tolist() == ["13812345678"]
+    assert len([c for c in t.original.columns if c.startswith("联系电话")]) == 2
+    assert any("联系电话" in n and "未参与检查" in n for n in t.notes)
+    status = t.columns.set_index("column")["status"]
+    assert (status == "重复，未使用").sum() == 1
+    from zyfw_checks.engine import check_table
+
+    check_table(t)  # no internal error on the duplicated name
+
+
+def test_hidden_sheet_is_never_chosen_over_a_visible_one(tmp_path):
+    path = tmp_path / "hidden.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        records({"姓名": "可见"}).to_excel(xw, sheet_name="A", index=False)
+        records({"姓名": "隐藏"}).to_excel(xw, sheet_name="B", index=False)
+        xw.book["B"].sheet_state = "hidden"
+        xw.book.move_sheet("B", offset=-1)  # the hidden sheet comes first
+    t = load_table(path)
+    assert t.df["姓名"].tolist() == ["可见"]
+    assert any("隐藏" in n and "B" in n for n in t.notes)
+
+
+def test_two_row_merged_header_is_combined(tmp_path):
+    path = tmp_path / "two.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "证件号码", "服务时间", None, None, "服务时长", "服务评价"])
+    ws.append([None, None, "日期", "开始", "结束", None, None])
+    ws.merge_cells("C1:E1")
+    ws.merge_cells("A1:A2")
+    ws.append(["张三", "11010519491231002X", dt.date(2024, 3, 9), dt.time(9), dt.time(11, 30), 2.5, "优秀"])
+    wb.save(path)
+    t = load_table(path)
+    assert t.header_row == 2 and t.header_rows == 2
+    assert t.df["_row"].tolist() == [3]
+    assert t.df["开始时间"].tolist() == [pd.Timestamp("2024-03-09 09:00")]
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:30")]
+    assert t.mapping["开始时间"] == "服务时间/开始"
+
+
+@pytest.mark.parametrize(("header", "cells", "hours"), [
+    ("服务时长(分钟)", ["90", "150"], [1.5, 2.5]),
+    ("时长（分）", ["90", "1:30"], [1.5, 1.5]),
+    ("服务时长", ["1:30", "01:30:00"], [1.5, 1.5]),
+])
+def test_duration_units_from_the_header_and_clock_durations(tmp_path, header, cells, hours):
+    df = records(*({"服务时长(小时)": c} for c in cells)).rename(columns={"服务时长(小时)": header})
+    path = tmp_path / "u.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["服务时长(小时)"].tolist() == hours
+    assert ("分钟" in header or "分）" in header) == any("按分钟换算为小时" in n for n in t.notes)
+
+
+def test_user_can_set_the_duration_unit(tmp_path):
+    path = tmp_path / "u.csv"
+    records({"服务时长(小时)": "120"}).to_csv(path, index=False)
+    t = load_table(path, units={"服务时长(小时)": "分钟"})
+    assert t.df["服务时长(小时)"].tolist() == [2.0] and t.units["服务时长(小时)"] == "分钟"
+
+
+def test_date_and_time_range_in_one_cell_and_date_only_columns(tmp_path):
+    df = records({}, {}, {}, drop=("开始时间", "结束时间"))
+    df.insert(0, "服务时间", ["2024-03-09 8:30-11:30", "2024年3月9日 14:00—16:00", "2024-03-09 22:00-01:00"])
+    path = tmp_path / "span.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["开始时间"].dt.strftime("%m-%d %H:%M").tolist() == ["03-09 08:30", "03-09 14:00", "03-09 22:00"]
+    assert t.df["结束时间"].dt.strftime("%m-%d %H:%M").tolist() == ["03-09 11:30", "03-09 16:00", "03-10 01:00"]
+    dates = records({"开始时间": "2024-03-04", "结束时间": "2024-03-08"}).to_csv(index=False)
+    t = load_table(dates.encode(), name="d.csv")
+    assert "结束日期" in t.df.columns and "结束时间" not in t.df.columns
+    assert any("只有日期" in n for n in t.notes)
+
+
+def test_leading_quote_and_formula_text_are_stripped(tmp_path):
+    path = tmp_path / "q.csv"
+    records({"证件号码": "'11010519491231002X", "联系电话": '="13812345678"'}).to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["证件号码"].tolist() == ["11010519491231002X"]
+    assert t.df["联系电话"].tolist() == ["13812345678"]
+
+
+def test_html_table_with_rowspan_saved_as_xls():
+    html = ("<html><body><table><tr><th rowspan='2'>姓名</th><th colspan='2'>服务时间</th><th rowspan='2'>服务时长</th>"
+            "<th rowspan='2'>证件号码</th></tr><tr><th>开始</th><th>结束</th></tr>"
+            "<tr><td>张三</td><td>2024-03-09 09:00</td><td>2024-03-09 11:00</td><td>2</td>"
+            "<td>11010519491231002X</td></tr></table></body></html>")
+    t = load_table(html.encode("utf-8"), name="export.xls")
+    assert t.df["姓名"].tolist() == ["张三"] and t.df["_row"].tolist() == [3]
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:00")]
+    assert any("网页表格" in n for n in t.notes)
+
+
+def test_utf16_text_without_bom_saved_as_xls():
+    text = records({}).to_csv(index=False, sep="\t")
+    t = load_table(text.encode("utf-16-le"), name="export.xls")
+    assert t.df["姓名"].tolist() == ["张三"]
+
+
+def test_rows_set_aside_carry_reason_codes(tmp_path):
+    df = records({"审核状态": "审核通过"}, {"审核状态": "审核未通过"}, {"审核状态": "已撤销"},
+                 {"审核状态": "待审核"}, {"审核状态": "通过"})
+    df.loc[len(df)] = ["制表人：张老师"] + [None] * (df.shape[1] - 1)
+    path = tmp_path / "st.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["_row"].tolist() == [2, 6]
+    assert t.skipped.set_index("row")["reason_code"].to_dict() == {
+        3: "NOT_APPROVED", 4: "NOT_APPROVED", 5: "NOT_APPROVED", 7: "FOOTER_ROW"}
+    assert t.skipped_counts() == {"NOT_APPROVED": 3, "FOOTER_ROW": 1}
+
+
+def test_a_record_mentioning_a_footer_word_is_kept(tmp_path):
+    path = tmp_path / "k.csv"
+    records({"活动负责人": "负责人：李四", "服务内容": "合计"}).to_csv(path, index=False)
+    assert len(load_table(path).df) == 1  # it has an ID number: a record, not a footer
+
+
+def test_summary_file_gets_the_export_to_download(tmp_path):
+    path = tmp_path / "s.csv"
+    pd.DataFrame({"姓名": ["张三"], "证件号码": ["11010519491231002X"], "信用时长": [3], "荣誉时长": [1],
+                  "总时长": [4]}).to_csv(path, index=False)
+    with pytest.raises(LoadError, match="服务记录明细") as err:
+        load_table(path)
+    assert err.value.code == SUMMARY_FILE
+
+
+def test_describe_is_plain_data():
+    import json
+
+    t = load_table(records({}).to_csv(index=False).encode(), name="x.csv")
+    d = t.describe()
+    json.dumps(d, ensure_ascii=False)
+    by_field = {c["field"]: c for c in d["columns"]}
+    assert by_field["服务时长(小时)"]["unit"] == "小时" and by_field["姓名"]["status"] == "已使用"
+
+
+def test_read_cells_reports_the_real_format():
+    assert read_cells(b"<html><table><tr><td>a</td></tr></table></html>", name="a.xls").fmt == "html"

@@ -172,10 +172,12 @@ def _utf16(data: bytes) -> str | None:
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return "utf-16"
     head = data[:400]
-    if len(head) >= 4:
-        if head[1::2].count(0) > 0.4 * (len(head) // 2) and head[0::2].count(0) < 0.1 * (len(head) // 2):
+    half = len(head) // 2
+    if half >= 4:  # ASCII (tabs, digits, newlines) in UTF-16 has a zero byte on one side only; CJK has none
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if odd > 0.1 * half and even < 0.02 * half:
             return "utf-16-le"
-        if head[0::2].count(0) > 0.4 * (len(head) // 2) and head[1::2].count(0) < 0.1 * (len(head) // 2):
+        if even > 0.1 * half and odd < 0.02 * half:
             return "utf-16-be"
     return None
 
@@ -921,7 +923,7 @@ def _derive(t: Table) -> None:
                     df[canon] = v.dt.normalize()
                     t.mapping[canon] = header
                     made.append(canon)
-        df.drop(columns="起止时间", inplace=True)
+        df = df.drop(columns="起止时间")
         if made:
             t.notes.append(f"“{header}”一列同时写了日期和时段，已拆成{'、'.join(made)}。")
             t.columns.loc[t.columns["field"] == "起止时间", "field"] = "起止时间→" + "、".join(made)

@@ -119,6 +119,11 @@ def _later_entry(df: pd.DataFrame) -> pd.Series:
     return out
 
 
+def _when(s: pd.Series) -> pd.Series:
+    """A date-time as written: the date alone when the source had no clock time."""
+    return fmt_dt(s).where(s != s.dt.normalize(), fmt_dt(s, "%Y-%m-%d"))
+
+
 def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
     """The activity's end date per record and the header it came from (结束时间, else 结束日期, else 服务日期)."""
     end = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
@@ -178,7 +183,7 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     idx = df.index[late]
     msg = (
         "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束（按“" + used[late].fillna("") + "”一列的日期），应在"
-        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）前完成记录，实际记录时间" + fmt_dt(rec_at[late])
+        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）前完成记录，实际记录时间" + _when(rec_at[late])
         + "，逾期" + overdue[late].astype("string[pyarrow]") + "个工作日"
     )
     msg = msg.where(~later[late], msg + "（荣誉时长/补录记录，按补录时间核对）")
