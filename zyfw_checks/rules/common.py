@@ -7,6 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.formatting import fmt_dt, fmt_num  # noqa: F401  (rule modules import them from here)
+
 VOLUNTEER_KEYS = ("志愿者编号", "证件号码", "姓名")
 ACTIVITY_KEYS = ("活动编号", "活动名称")
 VOLUNTEER = "|".join(VOLUNTEER_KEYS)
@@ -26,15 +28,6 @@ def volunteer_key(df: pd.DataFrame) -> pd.Series:
 
 def activity_key(df: pd.DataFrame) -> pd.Series:
     return first_present(df, ACTIVITY_KEYS)
-
-
-def fmt_dt(s: pd.Series, fmt: str = "%Y-%m-%d %H:%M") -> pd.Series:
-    return s.dt.strftime(fmt).astype("string[pyarrow]").fillna("（空）")
-
-
-def fmt_num(s: pd.Series) -> pd.Series:
-    """2.0 → '2', 2.5 → '2.5'."""
-    return s.round(2).astype("string[pyarrow]").str.replace(r"\.0$", "", regex=True).fillna("（空）")
 
 
 def join_flags(parts: list[tuple[pd.Series, object]], sep: str = "；") -> pd.Series:
