@@ -168,12 +168,6 @@ def test_populations_sum_to_province_total():
     assert len(p["prefectures"]) == 14
 
 
-def test_org003_reported_once_per_prefecture():
-    f = findings(org(), org(统一社会信用代码=code("430104", 2)), org(统一社会信用代码=code("430202", 3)), rule="ORG003")
-    assert f["row"].tolist() == [2, 4]  # first 长沙 row, first 株洲 row
-    assert "长沙市" in f.iloc[0]["message"] and "株洲市" in f.iloc[1]["message"]
-
-
 # ---------------------------------------------------------------- ORG004–ORG006 and the samples
 
 
@@ -212,3 +206,104 @@ def test_to_count_reads_units_and_reports_unreadable():
     vals, bad = ident.to_count(pd.Series(["1,200人", "35次", 12, None, "很多"]))
     assert vals.tolist()[:3] == [1200.0, 35.0, 12.0]
     assert bad.tolist() == [False, False, False, False, True]
+
+
+# ---------------------------------------------------------------- issue 9: verdicts the text supports
+
+
+def run(*rows: dict, as_of: str | None = None, extra: dict | None = None):
+    t = table(*rows)
+    for col, values in (extra or {}).items():  # columns the loader may not know yet
+        t.df[col] = pd.Series(values, index=t.df.index, dtype="string")
+    return check_table(t, options={"as_of": as_of} if as_of else None)
+
+
+def org002(*rows: dict, as_of: str, extra: dict | None = None) -> pd.DataFrame:
+    f = run(*rows, as_of=as_of, extra=extra).findings
+    return f[f["rule"] == "ORG002"]
+
+
+def test_org002_not_before_the_deadline_has_come():
+    # identified 2026-10-01: the first list it must be in is 2027's (by 2027-06-30)
+    assert org002(org(标识日期="2026-10-01", 公告日期=None), as_of="2026-11-29").empty
+    f = org002(org(标识日期="2026-10-01", 公告日期=None), as_of="2027-07-01")
+    assert len(f) == 1 and "2027-06-30" in f.iloc[0]["message"]
+
+
+def test_org002_no_duty_before_the_notice_took_effect():
+    # identified 2022: the notice (2023-09-07) first binds the 2024 list, not 2022's or 2023's
+    f = org002(org(标识日期="2022-05-01", 公告日期="2023-07-15"), as_of="2024-12-01")
+    assert f.empty
+    f = org002(org(标识日期="2022-05-01", 公告日期="2024-07-15"), as_of="2024-12-01")
+    assert len(f) == 1 and f.iloc[0]["severity"] == "违规" and "2024-06-30" in f.iloc[0]["message"]
+
+
+def test_org002_every_year_from_2024_whose_june_30_has_passed():
+    years = {"公告年度": ["2024", "2024、2025", "2024,2025,2026"]}
+    rows = [org(标识日期="2024-03-01", 名称=f"组织{i}", 统一社会信用代码=code(seed=i)) for i in range(3)]
+    f = org002(*rows, as_of="2026-07-15", extra=years)
+    assert f["row"].tolist() == [2, 3]
+    assert f["evidence"].str.extract(r"缺 ([^；]+)")[0].tolist() == ["2025、2026", "2026"]
+    assert (f["severity"] == "违规").all() and "2025" in f.iloc[0]["message"]
+    assert org002(*rows, as_of="2026-06-30", extra=years)["row"].tolist() == [2]  # 2026's deadline not yet passed
+
+
+def test_org002_deadline_series_read_through_its_dates():
+    from zyfw_checks.params import threshold
+
+    assert threshold("announcement_deadline", "2024-06-30", name="orgs") == {"month": 6, "day": 30}
+    assert threshold("announcement_deadline", "2029-06-30", name="orgs") is None  # 有效期5年
+    done = {"公告年度": ["2024、2025、2026、2027、2028"]}
+    assert org002(org(标识日期="2024-01-10"), as_of="2030-01-01", extra=done).empty
+
+
+def test_org002_single_date_checks_the_first_year_and_says_the_rest_is_unassessed():
+    res = run(org(标识日期="2024-03-15", 公告日期="2024-06-18"), as_of="2026-11-29")
+    assert res.findings[res.findings["rule"] == "ORG002"].empty
+    s = res.rule_status().set_index("code").loc["ORG002"]
+    assert s["status"] == "部分未评估" and "公告年度" in s["reason"]
+
+
+def test_org003_summary_per_prefecture_and_county_never_a_row_finding():
+    rows = [org(统一社会信用代码=code("430102", 1)), org(统一社会信用代码=code("430104", 2)),
+            org(统一社会信用代码=code("430202", 3))]
+    res = run(*rows)
+    assert res.findings[res.findings["rule"] == "ORG003"].empty
+    assert res.rule_status().set_index("code").loc["ORG003", "severity"] == "提示"
+    d = ident.density(table(*rows).df)
+    assert {"市州", "县市区", "全省"} <= set(d["层级"])
+    assert {"长沙市", "芙蓉区", "岳麓区", "株洲市", "荷塘区"} <= set(d["地区"])
+    assert {"名单中组织数", "已标识数", "人口来源"} <= set(d.columns)
+    city = d.set_index("地区").loc["长沙市"]
+    assert city["名单中组织数"] == 2 and "人口普查" in city["人口来源"]
+    assert any("名单" in n and "完整" in n for n in res.notes)
+
+
+def test_name_with_zhiyuan_but_no_listed_word_is_doubt():
+    f = findings(org(名称="星城青年志愿协会", 是否已标识="否", 是否主动申请标识=None, 章程以志愿服务为宗旨="是"),
+                 rule="ORG004")
+    assert len(f) == 1 and f.iloc[0]["severity"] == "存疑" and "等字样" in f.iloc[0]["message"]
+
+
+def test_identified_with_blank_application_is_not_org006():
+    f = findings(org(名称="邻里互助促进会", 是否主动申请标识=None, 是否已标识="是"))
+    assert f[f["rule"] == "ORG006"].empty
+    f = findings(org(名称="邻里互助促进会", 是否主动申请标识=None, 是否已标识="否", 章程以志愿服务为宗旨="是"))
+    assert f[f["rule"] == "ORG004"].empty  # not identified and never applied: nothing to do
+
+
+@pytest.mark.parametrize(("text", "amended"), [
+    ("未修改宗旨", False), ("无修改", False), ("没有修改章程", False), ("2024年5月修改宗旨", True), ("宗旨已变更", True)])
+def test_unamended_wordings(text, amended):
+    d = ident.decide(table(org(章程宗旨=OTHER, 章程修改情况=text)).df)
+    assert bool(d["章程已修改"].iloc[0]) is amended
+    assert (d["结论"].iloc[0] == ident.CANCEL) is amended
+
+
+def test_org_rules_cite_the_definition_and_state_why_their_severity():
+    from zyfw_checks.rules import get_rule, rules_for
+
+    assert "条例第六条" in get_rule("ORG006").laws
+    for r in rules_for("orgs"):
+        assert len(r.severity_reason) > 10, r.code
+    assert get_rule("ORG001").severity == "存疑"  # a mistyped code is a data problem, not a duty failed

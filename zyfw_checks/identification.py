@@ -1,19 +1,22 @@
 """二（一） 志愿服务组织标识：每个组织的结论（直接标识 / 审核章程后标识 / 不标识 / 取消标识）与理由，
-统一社会信用代码的校验与登记地，每百万人口标识数（按市州）。
+统一社会信用代码的校验与登记地，每年6月30日公告的应公告年度，每百万人口标识数（按市州和县市区）。
 
-Everything here is vectorised over the organisation table; the ORG rules in ``rules/orgs.py`` and
-the ``zyfw orgs`` command both read the same :func:`decide` and :func:`density`.
+The one home of the organisation decisions: the ORG rules in ``rules/orgs.py``, the ``zyfw orgs``
+command and the spot-check plan all read :func:`decide`, :func:`announcement_deadlines` and
+:func:`density`. Everything is vectorised over the organisation table (loops run over years or
+jurisdictions, never over organisations).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
 import pandas as pd
 
 from zyfw_checks.clauses import get_clause
-from zyfw_checks.params import load_params
+from zyfw_checks.params import ParamError, load_params, param_series, threshold, value_on
 
 # ---------------------------------------------------------------- small parsers
 
@@ -181,20 +184,32 @@ def charter_is_volunteer(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Ser
     return verdict, basis, keywords_only
 
 
+def amended_charter(amend: pd.Series) -> pd.Series:
+    """True where 章程修改情况 says the charter was amended; '无', '未修改宗旨', '没有修改章程' … are not."""
+    cfg = load_params("orgs")["unamended"]
+    t = amend.astype("string").str.normalize("NFKC").str.strip().str.lower()
+    prefixes = "|".join(re.escape(str(w)) for w in cfg["prefixes"])
+    unamended = t.isin([str(w).lower() for w in cfg["words"]]) | t.str.match(f"(?:{prefixes})")
+    return (t.notna() & (t != "") & ~unamended.fillna(False)).fillna(False).astype(bool)
+
+
 def decide(df: pd.DataFrame) -> pd.DataFrame:
     """One decision per organisation with its reason and clause id; indexed like ``df``."""
+    cfg = load_params("orgs")
     name = _col(df, "名称").astype("string")
-    words = load_params("orgs")["name_words"]["words"]
-    name_found = matched_words(name, words)
+    name_found = matched_words(name, cfg["name_words"]["words"])
     name_has = name_found.str.len() > 0
+    similar = matched_words(name, cfg["name_words"].get("similar", []))
+    name_like = ~name_has & (similar.str.len() > 0)  # e.g. 青年志愿协会: is it one of the "等字样"? a person decides
     vol, basis, keywords_only = charter_is_volunteer(df)
     vol_true = vol.fillna(False).astype(bool)
     vol_false = (vol == False).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
-    applied = yes_no(_col(df, "是否主动申请标识")).fillna(False).astype(bool)
     identified = yes_no(_col(df, "是否已标识")).fillna(False).astype(bool)
+    applied_cell = yes_no(_col(df, "是否主动申请标识"))
+    # an organisation already identified with the cell left blank was identified at some request: not a finding
+    applied = (applied_cell.fillna(False) | (applied_cell.isna() & identified)).astype(bool)
     amend = _col(df, "章程修改情况").astype("string").str.strip()
-    amended = amend.notna() & ~amend.str.lower().isin([str(w).lower() for w in load_params("orgs")["unamended_words"]])
-    amended = amended.fillna(False).astype(bool)
+    amended = amended_charter(amend)
 
     name_txt = pd.Series("名称含“", index=df.index, dtype="string") + name_found + "”"
     name_txt = name_txt.where(name_has, "名称不含“志愿服务”“志愿者”“义工”等字样")
@@ -213,6 +228,11 @@ def decide(df: pd.DataFrame) -> pd.DataFrame:
     decision = decision.mask(direct, DIRECT)
     reason = reason.mask(direct, name_txt + "；" + basis + "：应直接进行标识并公告")
     clause = clause.mask(direct, "二（一）-直接标识")
+    like = name_like & vol_true & ~applied
+    decision = decision.mask(like, DIRECT)
+    reason = reason.mask(like, "名称含“" + similar + "”，但不含所列“志愿服务”“志愿者”“义工”；通知列举以“等字样”结尾，"
+                         "是否属于同类字样请核实：属于的，" + basis + "，应直接标识并公告；不属于的，须本组织主动要求、核准章程后标识")
+    clause = clause.mask(like, "二（一）-直接标识")
     words_only = name_has & vol_false
     reason = reason.mask(words_only, name_txt + "，但" + basis + "：名称有字样而章程不以开展志愿服务为宗旨的，不能直接标识")
     clause = clause.mask(words_only, "二（一）-直接标识")
@@ -222,7 +242,7 @@ def decide(df: pd.DataFrame) -> pd.DataFrame:
                          + "：在核准章程时同步取消志愿服务组织身份标识并公告")
     clause = clause.mask(cancel, "二（一）-取消标识")
     kept_no = identified & ~amended & vol_false
-    reason = reason.mask(kept_no, "目前已标识，但" + basis + "，且未写明章程修改情况：请核实章程；如章程已修改，应取消标识")
+    reason = reason.mask(kept_no, "目前已标识，但" + basis + "，章程修改情况未写明修改：请核实章程；如章程已修改，应取消标识")
     unknown = vol.isna()
     decision = decision.mask(unknown, UNKNOWN)
     reason = reason.mask(unknown, name_txt + "；章程宗旨空白，无法判断是否以开展志愿服务为宗旨：请补充章程宗旨或核实结果")
@@ -243,7 +263,8 @@ def decide(df: pd.DataFrame) -> pd.DataFrame:
     todo = todo.mask((decision == NA) & identified, "不是社会组织却已标识，请核实")
     return pd.DataFrame({
         "结论": decision, "理由": reason, "clause": clause, "现状": status, "待办": todo,
-        "名称含字样": name_has, "章程为志愿服务": vol, "按关键词判断": keywords_only & vol.notna(),
+        "名称含字样": name_has, "字样待核实": like & (decision == DIRECT), "章程为志愿服务": vol,
+        "按关键词判断": keywords_only & vol.notna(),
         "主动申请": applied, "已标识": identified, "章程已修改": amended,
     }, index=df.index)
 
@@ -253,61 +274,99 @@ def cite(clause_ids: pd.Series) -> pd.Series:
     return clause_ids.map({c: get_clause(c).cite() for c in clause_ids.dropna().unique()}).astype("string")
 
 
-# ---------------------------------------------------------------- announcement deadline
+# ---------------------------------------------------------------- yearly announcement (每年6月30日前)
 
 
-def announcement_deadline(identified_on: pd.Series) -> pd.Series:
-    """The first 30 June on or after the identification date (6月30日 itself counts as on time)."""
-    cfg = load_params("orgs")["announcement"]
-    m, d = int(cfg["month"]), int(cfg["day"])
-    day = pd.to_datetime(identified_on).dt.normalize()
-    same_year = pd.to_datetime(pd.DataFrame({"year": day.dt.year, "month": m, "day": d}), errors="coerce")
-    return same_year.where(day <= same_year, same_year + pd.DateOffset(years=1)).astype("datetime64[us]")
+def day_of(value=None) -> dt.date:
+    """A date from a date, a timestamp or 'YYYY-MM-DD' text; today when None."""
+    return dt.date.today() if value is None else pd.Timestamp(str(value)[:10]).date()
+
+
+def announcement_deadlines(as_of=None) -> dict[int, pd.Timestamp]:
+    """{year: that year's announcement deadline} for every year whose deadline has passed by ``as_of``
+    (default today) and on which the notice is in force, read from the dated series
+    ``announcement_deadline`` in params/orgs.yaml (first 2024: the notice dates from 2023-09-07;
+    none after its five years). A deadline day itself is still on time, so it has passed only after it."""
+    series = param_series("announcement_deadline", "orgs")
+    day = day_of(as_of)
+    first = day_of(series[0]["since"]).year
+    out = {}
+    for year in range(first, day.year + 1):  # a handful of years
+        for item in series:
+            v = item["value"]
+            if not v:
+                continue
+            deadline = dt.date(year, int(v["month"]), int(v["day"]))
+            try:
+                in_force = value_on(series, deadline, "announcement_deadline")
+            except ParamError:
+                continue
+            if in_force == v and deadline < day:
+                out[year] = pd.Timestamp(deadline)
+                break
+    return out
 
 
 # ---------------------------------------------------------------- density
 
 
-def density(df: pd.DataFrame, pops: dict | None = None) -> pd.DataFrame:
-    """Identified organisations per million people, per 市州 present in the table, plus the province.
+DENSITY_COLUMNS = ["层级", "地区", "区划代码", "名单中组织数", "已标识数", "按结论应标识数", "常住人口", "人口来源",
+                   "每百万人口已标识", "需达到", "达标", "缺口", "说明"]
 
-    Organisations registered at 省本级 count for the province only. A 市州 is assessed only if the
-    table has at least one organisation of it (a file may cover one city only); the province line
-    says whether all 14 市州 are in the file. ``pops`` overrides params/populations.yaml (tests).
+
+def density(df: pd.DataFrame, pops: dict | None = None, on=None) -> pd.DataFrame:
+    """Identified organisations per million people: one row per 市州 and per 县市区 in the table, and the province.
+
+    The notice does not say at which level the 20 per million applies, so both are shown (a summary,
+    never a finding on an organisation's row). A 市州 counts its 市本级 and county organisations; a
+    县市区 counts the organisations registered there; 省本级 counts for the province only. The numbers
+    mean something only if the list holds every organisation of the area. ``pops`` overrides
+    params/populations.yaml (tests); a 县市区 without a population in that file shows the counts only.
     """
     p = pops or populations()
-    per_million = float(load_params("orgs")["density"]["per_million"])
+    per_million = threshold("density_per_million", on, name="orgs")
     where = jurisdiction_of(df)
     ident = yes_no(_col(df, "是否已标识")).fillna(False).astype(bool)
     should = decide(df)["结论"].isin([DIRECT, REVIEW]) if len(df) else pd.Series(False, index=df.index)
-    frame = pd.DataFrame({"code": where["市州代码"], "ident": ident, "should": should})
-    grouped = frame.dropna(subset=["code"]).groupby("code").agg(
-        组织数=("ident", "size"), 已标识数=("ident", "sum"), 按结论应标识数=("should", "sum"))
+    frame = pd.DataFrame({"city": where["市州代码"], "county": where["县区代码"], "ident": ident, "should": should})
+    agg = {"名单中组织数": ("ident", "size"), "已标识数": ("ident", "sum"), "按结论应标识数": ("should", "sum")}
+    by_city = frame.dropna(subset=["city"]).groupby("city").agg(**agg)
+    by_county = frame.dropna(subset=["county"]).groupby("county").agg(**agg)
     pref = {str(k): v for k, v in p["prefectures"].items()}
+    names = {str(k): v for k, v in p.get("counties", {}).items()}
+    county_pop = {str(k): v for k, v in (p.get("county_populations") or {}).items()}
+    city_source = str(p.get("source_short") or p.get("source") or "")
+    county_source = str(p.get("county_populations_source") or "未录入（params/populations.yaml 的 county_populations）")
     rows = []
-    for code, g in grouped.iterrows():  # ≤ 14 市州: a loop over jurisdictions, not records
+    for code, g in by_city.iterrows():  # ≤ 14 市州 and their 县市区: loops over jurisdictions, not organisations
         info = pref.get(str(code))
         if info is None:
             continue
-        rows.append({"地区": info["name"], "区划代码": str(code), "常住人口": int(info["population"]),
-                     **{k: int(v) for k, v in g.items()}})
-    province_pop = int(p["province"]["population"])
+        rows.append({"层级": "市州", "地区": info["name"], "区划代码": str(code), **{k: int(v) for k, v in g.items()},
+                     "常住人口": int(info["population"]), "人口来源": city_source, "说明": "含市本级和各县市区登记的组织"})
+        for ccode, cg in by_county[by_county.index.str[:4] == str(code)].iterrows():
+            pop = county_pop.get(str(ccode))
+            rows.append({"层级": "县市区", "地区": names.get(str(ccode), f"代码 {ccode}"), "区划代码": str(ccode),
+                         **{k: int(v) for k, v in cg.items()}, "常住人口": int(pop) if pop else pd.NA,
+                         "人口来源": county_source if pop else "未录入，无法计算",
+                         "说明": "只含在本县市区登记的组织"})
     in_prov = where["登记层级"].isin(["省本级", "市本级", "县级"])
-    covered = sorted(grouped.index.intersection(list(pref)))
-    rows.append({"地区": p["province"]["name"] + "（全省）", "区划代码": p["province"]["code"], "常住人口": province_pop,
-                 "组织数": int(in_prov.sum()), "已标识数": int((ident & in_prov).sum()),
-                 "按结论应标识数": int((should & in_prov).sum())})
-    out = pd.DataFrame(rows, columns=["地区", "区划代码", "常住人口", "组织数", "已标识数", "按结论应标识数"])
-    pop = out["常住人口"].astype("int64")
-    out["每百万人口已标识"] = (out["已标识数"] * 1_000_000 / pop).round(2)
+    covered = sorted(by_city.index.intersection(list(pref)))
+    rows.append({"层级": "全省", "地区": p["province"]["name"], "区划代码": p["province"]["code"],
+                 "名单中组织数": int(in_prov.sum()), "已标识数": int((ident & in_prov).sum()),
+                 "按结论应标识数": int((should & in_prov).sum()), "常住人口": int(p["province"]["population"]),
+                 "人口来源": city_source,
+                 "说明": "" if len(covered) == len(pref) else
+                 f"名单只含 {len(covered)} 个市州的组织（共 {len(pref)} 个），全省数字只反映本名单"})
+    out = pd.DataFrame(rows, columns=DENSITY_COLUMNS)
+    pop = out["常住人口"].astype("Int64")
+    out["常住人口"] = pop
+    if per_million is None:  # the notice is no longer in force on ``on``
+        out["说明"] = out["说明"] + "；通知在该日期已不适用，不计算是否达标"
+        return out
+    out["每百万人口已标识"] = (out["已标识数"] * 1_000_000 / pop.astype("Float64")).round(2)
     # exact integer comparison: count × 1,000,000 ≥ 20 × population (no rounding at the boundary)
-    out["需达到"] = np.ceil(pop * per_million / 1_000_000).astype("int64")
-    out["达标"] = out["已标识数"].astype("int64") * 1_000_000 >= np.int64(round(per_million)) * pop
+    out["需达到"] = (pop * int(per_million) + 999_999) // 1_000_000
+    out["达标"] = (out["已标识数"].astype("Int64") * 1_000_000 >= pop * int(per_million)).astype("boolean")
     out["缺口"] = (out["需达到"] - out["已标识数"]).clip(lower=0)
-    complete = len(covered) == len(pref)
-    out["说明"] = ""
-    if not complete:
-        out.loc[out.index[-1], "说明"] = (
-            f"文件只含 {len(covered)} 个市州的组织（共 {len(pref)} 个），全省数字只反映本文件，不能据此判断全省是否达标")
-    out["说明"] = out["说明"].where(out["说明"] != "", "")
     return out

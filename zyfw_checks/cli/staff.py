@@ -98,6 +98,35 @@ def org_outputs(table, mask: bool = True):
     return result, organisations, ident.density(df)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts: numpy scalars as Python values, missing values as None."""
+    out = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for item in out:
+        for k, v in item.items():
+            if hasattr(v, "item"):
+                item[k] = v.item()
+    return out
+
+
+def density_lines(dens: pd.DataFrame) -> list[str]:
+    """The 每百万人口标识数 summary (ORG003), one line per 市州 / 县市区 / 全省."""
+    from zyfw_checks.params import threshold
+
+    target = threshold("density_per_million", name="orgs")
+    lines = [f"每百万人口标识数（提示；通知“每百万人口标识志愿服务组织须达{target}个以上”未说按哪一级，市州、县市区都列出；"
+             "按统一社会信用代码第3–8位归属地区。名单必须包含本地区全部组织，数字才有意义）："]
+    for r in dens.itertuples():
+        indent = "    " if r.层级 == "县市区" else "  "
+        head = f"{indent}{r.地区}（{r.层级}）：名单中 {r.名单中组织数} 个组织，已标识 {r.已标识数}"
+        if pd.isna(r.常住人口):
+            lines.append(head + f"；常住人口{r.人口来源}")
+            continue
+        ok = "" if "达标" not in dens.columns or pd.isna(r.达标) else ("，达到" if r.达标 else f"，未达到，还差{r.缺口}个")
+        lines.append(head + f" / 常住人口 {int(r.常住人口):,}（{r.人口来源}）→ 每百万人口 {r.每百万人口已标识:.2f} 个"
+                     f"（至少 {r.需达到} 个）{ok}" + (f"　{r.说明}" if r.层级 == "全省" and r.说明 else ""))
+    return lines
+
+
 def cmd_orgs(args) -> int:
     from zyfw_checks.load import load_table
 
@@ -117,11 +146,7 @@ def cmd_orgs(args) -> int:
         counts = organisations["结论"].value_counts()
         lines.append("结论合计：" + "　".join(f"{k} {v}" for k, v in counts.items()))
         lines.append("")
-        lines.append("每百万人口标识数（按统一社会信用代码第3–6位归属市州；人口为2020年第七次人口普查）：")
-        for r in dens.itertuples():
-            ok = "达标" if r.达标 else f"未达标，还差{r.缺口}个"
-            lines.append(f"  {r.地区}：已标识 {r.已标识数} / 常住人口 {r.常住人口:,} → 每百万人口 {r.每百万人口已标识:.2f} 个"
-                         f"（需 ≥20，即至少 {r.需达到} 个）{ok}" + (f"　{r.说明}" if r.说明 else ""))
+        lines += density_lines(dens)
         lines.append("")
         return findings_text(result, "志愿服务组织标识检查（湘民发〔2023〕29号 二（一））", "个组织", limit).replace(
             "各规则结果：", "\n".join(lines) + "\n各规则结果：", 1)
@@ -129,13 +154,7 @@ def cmd_orgs(args) -> int:
     def as_json():
         d = result_dict(result)
         orgs_list = organisations[["row", "名称", "结论", "理由", "clause", "现状", "待办", "登记地"]]
-        d = {"organisations": orgs_list.astype(object).where(orgs_list.notna(), None).to_dict("records"),
-             "density": dens.astype(object).to_dict("records"), **d}
-        for item in d["density"]:
-            for k, v in item.items():
-                if hasattr(v, "item"):
-                    item[k] = v.item()
-        return d
+        return {"organisations": _records(orgs_list), "density": _records(dens), **d}
 
     def sheets():
         return {"结论": organisations, "每百万人口标识数": dens, **result_sheets(result)}
