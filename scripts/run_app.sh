@@ -4,6 +4,7 @@
 #   scripts/run_app.sh            # http://127.0.0.1:8866/
 #   scripts/run_app.sh 9000       # another port
 #   scripts/run_app.sh 9000 plan  # the staff spot-check planner (notebooks/spot_check_plan.ipynb)
+#   scripts/run_app.sh 8866 self_check --ZyfwService.max_sessions=30   # any further server setting
 #
 # Safety settings: only the one app notebook is served (no file tree, no other notebooks, no files
 # from the folder), source code is stripped from the page, tracebacks are never shown, the kernel
@@ -57,4 +58,5 @@ exec python -m zyfw_checks.app.serve "$NOTEBOOK" \
   --Voila.ip=127.0.0.1 \
   --Voila.open_browser=False \
   --theme=light \
-  --Voila.log_level=WARN
+  --Voila.log_level=WARN \
+  "${@:3}"

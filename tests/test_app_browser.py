@@ -3,6 +3,8 @@
 Starts ``scripts/run_app.sh`` (the same command the README gives), uploads the problem sample through
 the file chooser, runs the check, reads the findings count and a known finding's row from the page,
 downloads the Excel report, uploads a broken file, and checks that no request left this computer.
+Privacy: a page's kernel process is gone within 30 s after the page is closed (with and without the
+browser's unload event) or 清除本次数据 is clicked; a file over the upload limit is refused in the page.
 Screenshots go to ``artifacts/``. Never downloads a browser: skipped when /usr/bin/chromium is absent.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -63,7 +66,8 @@ def server():
                 time.sleep(0.5)
         else:
             pytest.fail("Voilà did not start within 60 s")
-        yield url
+        proc.url = url  # type: ignore[attr-defined]
+        yield proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the server and its kernels: our own process group only
         try:
@@ -74,22 +78,60 @@ def server():
         log.close()
 
 
-@pytest.fixture()
-def page(server):
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 1000},
-                                      locale="zh-CN")
-        pg = context.new_page()
-        pg.requests = []  # type: ignore[attr-defined]
-        pg.on("request", lambda r: pg.requests.append(r.url))
-        pg.goto(server, wait_until="domcontentloaded")
-        pg.wait_for_selector("button.widget-upload", timeout=90_000)
-        yield pg
-        context.close()
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.requests = []  # type: ignore[attr-defined]
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.goto(url, wait_until="domcontentloaded")
+    pg.wait_for_selector("button.widget-upload", timeout=90_000)
+    return pg
+
+
+@pytest.fixture()
+def page(server, browser):
+    pg = _open(browser, server.url)
+    yield pg
+    pg.context.close()
+
+
+def _kernel_pid(server, page) -> int:
+    """The process of the page's kernel (its connection file is named after the kernel id)."""
+    import psutil
+
+    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
+    for child in psutil.Process(server.pid).children(recursive=True):
+        try:
+            if any(f"kernel-{kernel}.json" in part for part in child.cmdline()):
+                return child.pid
+        except psutil.Error:
+            continue
+    raise AssertionError(f"no kernel process for {kernel}")
+
+
+def _gone_within(pids: dict[str, int], seconds: float) -> dict[str, float | None]:
+    """Seconds until each process was gone (None: still there after ``seconds``)."""
+    import psutil
+
+    t0 = time.time()
+    gone: dict[str, float | None] = dict.fromkeys(pids)
+    while time.time() < t0 + seconds and None in gone.values():
+        for how, pid in pids.items():
+            if gone[how] is None and (not psutil.pid_exists(pid)
+                                      or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE):
+                gone[how] = round(time.time() - t0, 1)
+        time.sleep(0.5)
+    return gone
 
 
 def _upload(page, path: Path) -> None:
@@ -134,6 +176,8 @@ def test_upload_run_download(page, tmp_path):
     assert row.get_by_text("合规示例：", exact=True).is_visible()
     _shot(page, "app_2_results.png")
 
+    page.get_by_role("button", name="生成报告下载链接").click()  # reports are built on request only
+    page.locator("a[download$='.xlsx']").wait_for(timeout=60_000)
     with page.expect_download() as dl:
         page.click("a[download$='.xlsx']")
     data = Path(dl.value.path()).read_bytes()
@@ -178,6 +222,7 @@ def test_page_connection_cannot_execute_code(server, tmp_path):
 
     from tornado.websocket import websocket_connect
 
+    server = server.url
     html = urllib.request.urlopen(server, timeout=60).read().decode()  # noqa: S310 (localhost)
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
     marker = tmp_path / "executed"
@@ -207,7 +252,46 @@ def test_page_connection_cannot_execute_code(server, tmp_path):
             ws.close()
         return seen
 
-    seen = asyncio.run(talk())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's event loop
+        seen = pool.submit(asyncio.run, talk()).result()
     assert "kernel_info_reply" in seen
     assert "execute_reply" not in seen and "execute_input" not in seen
     assert not marker.exists()
+
+
+def test_kernel_ends_when_page_closed_or_cleared(server, browser, tmp_path):
+    """Closed with the unload event (the page's shutdown beacon), closed without it (the websocket drops:
+    the server's reaper), and 清除本次数据: each page's kernel process is gone within 30 s."""
+    pages = {how: _open(browser, server.url) for how in ("close", "crash", "clear")}
+    pids = {how: _kernel_pid(server, pg) for how, pg in pages.items()}
+    assert len(set(pids.values())) == 3
+    for pg in pages.values():
+        _upload(pg, SAMPLE)
+    for pg in pages.values():
+        pg.get_by_text("已读取“problems.xlsx”").wait_for(timeout=60_000)
+    pages["clear"].get_by_role("button", name="清除本次数据").click()
+    pages["clear"].get_by_text("本次会话已结束").wait_for(timeout=30_000)
+    pages["close"].close(run_before_unload=True)
+    pages["crash"].context.close()  # the browser context goes away without running unload handlers
+    gone = _gone_within(pids, 30)
+    print("kernel gone after (s):", gone)
+    assert None not in gone.values(), gone
+    log = (ARTIFACTS / "voila.log").read_text(encoding="utf-8")
+    assert "_xsrf" not in log  # the close beacon is no longer refused
+    pages["clear"].context.close()
+    pages["close"].context.close()
+
+
+def test_file_over_the_limit_is_refused_in_the_page(page, tmp_path):
+    from zyfw_checks.app.self_check import max_upload_bytes
+
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:
+        f.truncate(max_upload_bytes() + 20 * 1024 * 1024)  # 70 MB: used to drop the connection silently
+    _upload(page, big)
+    msg = page.locator("#zy-client-msg")
+    msg.get_by_text("上传上限").wait_for(timeout=30_000)
+    assert "big.csv" in msg.inner_text() and "没有上传" in msg.inner_text()
+    assert page.get_by_text("请上传记录文件").is_visible()  # nothing reached the kernel
