@@ -104,3 +104,24 @@ def test_form_docx_filled_and_masked(capsys, samples, tmp_path):
     subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], check=True,
                    timeout=120)
     assert (tmp_path / "form.pdf").stat().st_size > 1000
+
+
+def test_certs_records_complete_declaration(capsys, samples):
+    args = ("certs", samples / "certificates.xlsx", "--records", samples / "problems.xlsx", "--format", "json")
+    _, out, _ = run(capsys, *args)
+    sev = {f["rule"]: f["severity"] for f in json.loads(out)["findings"]}
+    assert sev["CRT001"] == sev["CRT002"] == "存疑"
+    _, out, _ = run(capsys, *args, "--records-complete")
+    d = json.loads(out)
+    sev = {f["rule"]: f["severity"] for f in d["findings"]}
+    assert sev["CRT001"] == sev["CRT002"] == "违规"
+    assert any("声明" in n for n in d.get("notes", [])) or "声明" in out
+
+
+def test_orgs_as_of_date(capsys, samples, tmp_path):
+    _, out, _ = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--format", "json", "--as-of", "2024-06-30")
+    assert not [f for f in json.loads(out)["findings"] if f["rule"] == "ORG002"]  # 2024's deadline not yet passed
+    _, out, _ = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--format", "json", "--as-of", "2024-07-01")
+    assert [f for f in json.loads(out)["findings"] if f["rule"] == "ORG002"]
+    code, _, err = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--as-of", "明天")
+    assert code == 2 and "日期" in err

@@ -73,13 +73,25 @@ def _exit(result) -> int:
 # ---------------------------------------------------------------- zyfw orgs
 
 
-def org_outputs(table, mask: bool = True):
-    """(CheckResult, organisations frame, density frame) for a loaded orgs table."""
+def parse_day(text: str | None):
+    """A --as-of date (YYYY-MM-DD) → datetime.date; None stays None (today)."""
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
+
+
+def org_outputs(table, mask: bool = True, as_of=None):
+    """(CheckResult, organisations frame, density frame) for a loaded orgs table, judged on ``as_of``."""
     from zyfw_checks import identification as ident
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
 
-    result = check_table(table, mask=mask)
+    result = check_table(table, mask=mask, options={"as_of": as_of} if as_of else None)
     df = table.df
     d = ident.decide(df)
     where = ident.jurisdiction_of(df)
@@ -95,7 +107,7 @@ def org_outputs(table, mask: bool = True):
             if bad.any():
                 result.notes.append(f"“{table.mapping.get(col, col)}”列第 {', '.join(map(str, df.loc[bad, ROW].head(10).tolist()))} 行"
                                     "不是数字，抽查排序时按0计。")
-    return result, organisations, ident.density(df)
+    return result, organisations, ident.density(df, on=as_of)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -131,8 +143,9 @@ def cmd_orgs(args) -> int:
     from zyfw_checks.load import load_table
 
     src = Path(args.file)
+    as_of = parse_day(args.as_of)
     table = load_table(src, kind="orgs", sheet=args.sheet)
-    result, organisations, dens = org_outputs(table, mask=not args.no_mask)
+    result, organisations, dens = org_outputs(table, mask=not args.no_mask, as_of=as_of)
 
     def text(limit):
         lines = ["各组织结论（二（一） 志愿服务组织标识）："]
@@ -173,7 +186,12 @@ def cmd_certs(args) -> int:
     src, rec_src = Path(args.file), Path(args.records)
     table = load_table(src, kind="certificates", sheet=args.sheet)
     records = load_table(rec_src, sheet=args.records_sheet)
-    result = check_table(table, mask=not args.no_mask, related={"records": records})
+    result = check_table(table, mask=not args.no_mask, related={"records": records},
+                         options={"export_complete": bool(args.records_complete)})
+    result.notes.append(
+        "已声明服务记录表包含证明所涉期间的全部记录（--records-complete）：没有记录依据的证明报“违规”。"
+        if args.records_complete else
+        "未声明服务记录表完整：没有记录依据的证明只报“存疑”（可能是导出不全）；确认记录表完整后可加 --records-complete。")
     _emit(args, src, lambda limit: findings_text(result, "志愿服务记录证明检查（湘民发〔2023〕29号 二（二）②）", "份证明", limit),
           lambda: result_dict(result), lambda: result_sheets(result), [src, rec_src])
     return _exit(result)
@@ -260,12 +278,17 @@ def _common(p, fmt: bool = True) -> None:
 def add_parsers(sub) -> None:
     o = sub.add_parser("orgs", help="志愿服务组织标识：每个组织的结论、每百万人口标识数（二（一））")
     o.add_argument("file", metavar="FILE", help="社会组织名单（.xlsx/.xls/.csv）")
+    o.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="按哪一天判断哪些年度的6月30日公告期限已过（默认今天）")
     _common(o)
     o.set_defaults(func=cmd_orgs)
     c = sub.add_parser("certs", help="检查志愿服务记录证明台账（二（二）②），需同时提供服务记录")
     c.add_argument("file", metavar="FILE", help="记录证明台账")
     c.add_argument("--records", required=True, metavar="RECORDS_FILE", help="服务记录文件（与 zyfw check 相同格式）")
     c.add_argument("--records-sheet", help="服务记录文件中的工作表")
+    c.add_argument("--records-complete", action="store_true",
+                   help="声明服务记录文件包含这些证明所涉期间本组织的全部记录（未筛选、未截断）；"
+                        "声明后，没有记录依据的证明报“违规”，否则只报“存疑”")
     _common(c)
     c.set_defaults(func=cmd_certs)
     s = sub.add_parser("stations", help="检查社区志愿服务站（点）“四有”（二（四））")
