@@ -968,7 +968,8 @@ def _guard_wrong_file(t: Table) -> None:
     if present & set(lay["service_fields"]):
         return
     headers = [parsing.normalize_header(h) for h in t.columns["header"]] if len(t.columns) else []
-    said = "、".join(f"“{h}”" for h in list(t.mapping.values())[:6])
+    shown = [h for h in (t.columns["header"].tolist() if len(t.columns) else t.mapping.values()) if str(h).strip()]
+    said = "、".join(f"“{h}”" for h in shown[:6])
     fix = (
         "请在平台上导出逐条的服务记录明细（每行是一位志愿者参加一次活动，带服务日期或起止时间、活动或项目名称、"
         "服务时长），而不是按人统计的表；手工台账请每次服务写一行。"
