@@ -140,4 +140,4 @@ def test_mask_text_matches_the_reference_patterns():
                                                                      masking._ID_IN_TEXT.sub(r"\1***********\2", v)))
     got = masking.mask_text(s)
     assert got.tolist() == ref.tolist()
-    assert got.str.contains("430***********0114", regex=False).sum() > 50  # the sample does exercise masking
+    assert got.str.contains("430***********0114", regex=False).sum() > 20  # the sample does exercise masking
