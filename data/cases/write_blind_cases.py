@@ -31,7 +31,7 @@ COLUMNS = [
     "补贴类型", "补贴金额", "参与费用", "记录平台", "标注", "标注理由",
 ]
 
-# 14 市州: 市州, 区县, 区县代码 (GB/T 2260, used as 证件号码 birthplace), 街道, 社区, 乡镇, 村, 高校, 医院
+# 14 市州: 市州, 区县, 区县代码 (GB/T 2260), 街道, 社区, 乡镇, 村, 高校, 医院
 CITIES = [
     ("长沙市", "岳麓区", "430104", "望月湖街道", "望月湖社区", "莲花镇", "桐木村", "湖南师范大学", "长沙市第一医院"),
     ("株洲市", "芦淞区", "430203", "建设街道", "杨家山社区", "白关镇", "丝茅冲村", "湖南工业大学", "株洲市中心医院"),
@@ -48,6 +48,32 @@ CITIES = [
     ("娄底市", "娄星区", "431302", "乐坪街道", "新星社区", "杉山镇", "白马村", "湖南人文科技学院", "娄底市中心医院"),
     ("湘西土家族苗族自治州", "吉首市", "433101", "乾州街道", "世纪社区", "矮寨镇", "坪朗村", "吉首大学", "湘西自治州人民医院"),
 ]
+
+# 证件号码 birthplace codes (GB/T 2260) per 市州 with the years each code was in use, as in python-stdnum's
+# cn/loc data: a number is only valid with a code that existed in the holder's birth year.
+BIRTHPLACES = {
+    "长沙市": [("430104", 1996, None), ("430121", None, None)],
+    "株洲市": [("430203", 1997, None), ("430221", None, 2018)],
+    "湘潭市": [("430302", 1984, None), ("430321", None, None)],
+    "衡阳市": [("430405", 2001, None), ("430421", 1983, None), ("432721", None, 1983)],
+    "邵阳市": [("430502", 1997, None), ("430522", 1983, None), ("432525", None, 1983)],
+    "岳阳市": [("430602", 1996, None), ("430621", 1983, None), ("432221", None, 1983)],
+    "常德市": [("430702", 1988, None), ("432401", None, 1988)],
+    "张家界市": [("430802", 1988, None), ("433127", None, None)],
+    "益阳市": [("430902", 1994, None), ("432301", None, 1994)],
+    "郴州市": [("431002", 1994, None), ("432801", None, 1994)],
+    "永州市": [("431102", 2005, None), ("431103", 1995, None), ("432922", None, 1995)],
+    "怀化市": [("431202", 1997, None), ("433001", None, 1997)],
+    "娄底市": [("431302", 1999, None), ("432501", None, 1999)],
+    "湘西土家族苗族自治州": [("433101", 1982, None), ("433122", None, None)],
+}
+
+
+def birthplace(city: str, year: int) -> str:
+    for code, start, end in BIRTHPLACES[city]:
+        if (start is None or year >= start) and (end is None or year <= end):
+            return code
+    raise ValueError(f"no birthplace code for {city} in {year}")
 
 ORG_TEMPLATES = {
     "sq": "{c}{d}{street}{comm}志愿服务站",
@@ -162,7 +188,7 @@ def person(rng: random.Random, city: tuple, identity: str) -> tuple[str, str, st
         year = rng.randint(1950, 1963)
     birth = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
     seq = rng.randint(0, 99) * 10 + rng.choice([1, 3, 5, 7, 9] if male else [0, 2, 4, 6, 8])
-    first17 = f"{city[2]}{birth:%Y%m%d}{seq:03d}"
+    first17 = f"{birthplace(city[0], birth.year)}{birth:%Y%m%d}{seq:03d}"
     return name, "男" if male else "女", first17 + ric_check_digit(first17)
 
 
@@ -227,8 +253,39 @@ def expand(cases: list[list[str]]) -> list[dict[str, str]]:
     return out
 
 
+def validate(rows: list[dict[str, str]]) -> None:
+    """Self-check of the expanded rows; raises on any inconsistency."""
+    header = (HERE / "act_cases.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    if header != COLUMNS:
+        raise ValueError("columns differ from act_cases.csv")
+    try:
+        from stdnum.cn import ric
+    except ImportError:  # pragma: no cover - stdnum is a project dependency
+        ric = None
+    for row in rows:
+        rid = row["记录编号"]
+        begin = dt.datetime.fromisoformat(row["开始时间"])
+        end = dt.datetime.fromisoformat(row["结束时间"])
+        recorded = dt.datetime.fromisoformat(row["记录时间"])
+        assert abs((end - begin).total_seconds() / 3600 - float(row["服务时长(小时)"])) < 1e-9, rid
+        assert 1 <= (recorded.date() - end.date()).days <= 3, rid
+        assert row["证件号码"][:17].isdigit() and row["证件号码"][17] == ric_check_digit(row["证件号码"][:17]), rid
+        assert ric is None or ric.is_valid(row["证件号码"]), rid
+        assert int(row["证件号码"][16]) % 2 == (1 if row["性别"] == "男" else 0), rid
+        assert len(row["联系电话"]) == 11 and row["联系电话"].isdigit() and row["联系电话"][0] == "1", rid
+        assert row["标注"] in ("①", "②", "③", "④", "无"), rid
+        assert row["标注理由"].endswith("。") and row["标注理由"].count("。") == 1, rid
+        if row["标注"] == "①":
+            assert begin.date() in DAYS["wd"] and begin.hour >= 9 and end <= begin.replace(hour=17, minute=0), rid
+        if row["标注"] == "④":
+            assert float(row["参与费用"]) > 0, rid
+        fee = float(row["参与费用"])
+        assert fee == 0 or f"{fee:g}" in row["服务内容"], rid
+
+
 def main() -> None:
     rows = expand(parse_cases())
+    validate(rows)
     with OUT.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
@@ -464,7 +521,7 @@ CASES = """
 无|防诈宣传进街头|在步行街向路人发放防诈骗宣传单并现场讲解|志愿者|wm|步行街|we|2|0|志愿者在街头实际宣传讲解2小时，是线下实际服务而非转发。
 无|社区公众号推文撰写|为社区公众号采写防汛知识原创推文并配图排版，在社区办公室完成|居民|sq|社区办公室|we|3|0|志愿者实际采写编辑推文3小时，是提供服务的时间，不是转发记时长。
 无|爱心义卖摊位值守|在爱心义卖现场帮助摆摊、收银、维持秩序|中学生|xx|学校义卖现场|we|4|0|志愿者按在义卖现场实际服务时间记录，不是按消费金额折算。
-无|垃圾分类定点督导|在小区垃圾分类投放点督导居民分类投放，早晚各一小时|志愿者|sq|小区垃圾投放点|we|2|0|志愿者在投放点实际督导2小时，按服务时间记录。
+无|垃圾分类定点督导|在小区垃圾分类投放点督导居民早间分类投放|志愿者|sq|小区垃圾投放点|we|2|0|志愿者在投放点实际督导2小时，按服务时间记录。
 无|献血车旁服务|在街头献血车旁为排队献血者维持秩序、讲解献血须知|志愿者|hs|街头献血车|we|3|0|志愿者为献血者提供服务，本人并未献血，按实际服务时间记录。
 无|造血干细胞宣传招募|在高校设宣传点讲解造血干细胞捐献知识，协助登记采样|大学生|hs|高校宣传点|we|4|0|志愿者实际在宣传点服务4小时，记录的是服务时间。
 无|健步走赛事服务|为全民健步走活动在沿线路口维护秩序、指引路线|志愿者|tw|城市绿道|we|5|0|志愿者在活动沿线实际服务5小时，不是以步数兑换时长。
@@ -494,7 +551,7 @@ CASES = """
 无|论坛签到志愿服务|为行业论坛提供签到和会场引导，参会费由主办方向企业代表收取，志愿者无需交费|大学生|dx|市会展中心|we|6|0|会议费是主办方向参会企业收取的，志愿者无偿提供会务服务。
 无|博物馆志愿讲解|在博物馆特展厅为观众义务讲解，特展门票60元由博物馆向观众收取|志愿者|{c}博物馆志愿服务队|市博物馆特展厅|we|4|60|门票是博物馆向观众收取的，志愿讲解员不交费且无偿服务。
 无|研学活动安全员|为学校组织的研学活动担任志愿安全员，研学费用由学生家长交给研学机构，志愿者不交费|志愿者|tw|研学基地|we|6|0|研学收费与志愿者无关，志愿者无偿提供安全保障服务。
-无|抗洪抢险志愿服务|志愿者交通食宿自理，赶赴华容团洲垸协助转运群众和物资|志愿者|{c}应急救援志愿服务队|华容县团洲乡|we|8|0|交通食宿自理是志愿者自担成本，组织方未收费，属于真实救灾服务。
+无|抗洪抢险志愿服务|志愿者交通食宿自理，赶赴华容团洲垸协助转运群众和物资|志愿者|{c}应急救援志愿服务队|华容县团洲乡|su|8|0|交通食宿自理是志愿者自担成本，组织方未收费，属于真实救灾服务。
 无|免费乡村支教营|暑期支教营不向志愿者收费，组织方承担交通和住宿，志愿者为村小学生上兴趣课|大学生|dx|村小学|su|6|0|组织方承担费用且不收费，志愿者实际支教服务，可以记录。
 无|研学基地义务讲解|在红色研学基地为来访学生义务讲解，参观免费|志愿者|wm|红色研学基地|we|4|0|参观免费，志愿者提供讲解服务，不是收费研学。
 无|博览会翻译志愿服务|为收费的国际农博会提供英语翻译，展位费由主办方向参展商收取，志愿者不交费|大学生|dx|农博会展馆|we|6|0|收费对象是参展商，志愿者无偿提供翻译服务，不是以志愿服务名义收费。
