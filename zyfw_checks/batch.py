@@ -1,0 +1,579 @@
+"""Province scale, out of core: ``zyfw check FOLDER/`` over a folder of exports or a Parquet dataset.
+
+Why partitioning by volunteer is exact
+---------------------------------------
+Every record rule looks either at one row (dates, hours, texts, platform, ID number) or at the
+rows of one volunteer (overlaps and the daily cap of REC004, duplicates of DAT002). So the rows
+can be split by a hash of the volunteer key — 志愿者编号, else 证件号码, else 姓名: the first of
+these columns the data has, the same choice the rules make (``rules.common.volunteer_key``) —
+and each part checked on its own by the in-memory engine (:func:`zyfw_checks.engine.check_table`).
+A volunteer's rows all land in one part, in their original order, so the findings are exactly
+those of checking everything at once; the tests compare the two.
+
+The four steps
+--------------
+1. **读取** each file with the ordinary loader (headers, encodings, dates, rows set aside), one
+   file at a time, and spill its canonical rows to Parquet in a work folder. Each row keeps its
+   file and its Excel row number: inside the engine a row is known by a batch-wide number
+   (the Excel row plus the file's offset; the first file's rows keep their own numbers).
+2. **重新分区**: DuckDB reads the spilled rows and writes them out again partitioned by
+   ``hash(volunteer key) % P`` (``COPY … TO … (PARTITION_BY (_part))``), under a memory limit
+   with a temp folder, so no step holds more than one part in memory. P is chosen so a part has
+   about ``part_rows`` rows (``params/limits.yaml``-style default below, changeable).
+3. **检查** each part with ``check_table``; its findings go back to (file, Excel row) and are
+   spilled to Parquet; per-organisation counts for the risk table are summed as parts go.
+4. **写出**: DuckDB sorts all findings by file, row, rule — the order of a single-file check —
+   and streams them to one Parquet or JSON Lines file.
+
+When one machine is outgrown
+-----------------------------
+Steps 2 and 4 are plain SQL over Parquet files, and step 3 is a function of one part. The same
+statements run unchanged in spirit on a cluster engine: in Spark SQL
+``INSERT OVERWRITE … PARTITIONED BY (_part) SELECT *, pmod(hash(志愿者编号), P) AS _part FROM rows``
+(or ``df.repartition(P, "志愿者编号")``) followed by ``groupBy("_part").applyInPandas(check_part)``,
+where ``check_part`` is :func:`check_part` below; on Trino/Presto the repartition is a
+``CREATE TABLE … WITH (partitioned_by = ARRAY['_part'])``. Step 1 is per file and runs anywhere.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zyfw_checks.engine import FINDING_COLUMNS, CheckResult, check_table
+from zyfw_checks.load import CSV_EXT, EXCEL_EXT, PARQUET_EXT, ROW, LoadError, Table, load_table
+from zyfw_checks.registry import PartialSkip
+from zyfw_checks.rules import rules_for
+from zyfw_checks.rules.common import VOLUNTEER_KEYS
+
+FILE = "_file"  # index of the source file in the batch
+SEQ = "_seq"  # position of the row in the batch (files in order, rows in file order)
+PART = "_part"
+OUTPUT_COLUMNS = ["file", *FINDING_COLUMNS]
+BAD_COLUMNS = ["row", "field", "header", "value", "type", "hint"]
+DEFAULT_PART_ROWS = 250_000  # rows per part: a part's check stays well under 1 GB
+DEFAULT_MEMORY_MB = 1024  # DuckDB's memory_limit during the repartition and the final sort
+_CROSS_REF = r"第(\d+)行"
+
+
+class BatchError(ValueError):
+    """A folder that cannot be checked (the message says why, in Chinese)."""
+
+
+def _duckdb():
+    try:
+        import duckdb
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise BatchError("检查文件夹需要 DuckDB：请运行 pip install 'zyfw_checks[batch]'（或 pip install duckdb）。") from exc
+    return duckdb
+
+
+def list_inputs(folder: Path) -> list[Path]:
+    """The record files of a folder, in name order (sub-folders of a Parquet dataset included)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BatchError(f"“{folder}”不是文件夹。")
+    exts = EXCEL_EXT | CSV_EXT | PARQUET_EXT
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in exts
+         and not p.name.startswith(("~$", ".")) and not any(part.startswith(".") for part in p.relative_to(folder).parts)),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    if not files:
+        raise BatchError(f"文件夹“{folder}”里没有 .xlsx、.xls、.csv 或 .parquet 记录文件。")
+    return files
+
+
+@dataclass
+class Options:
+    part_rows: int = DEFAULT_PART_ROWS
+    memory_mb: int = DEFAULT_MEMORY_MB
+    threads: int = 2
+    mask: bool = True
+    work_dir: Path | None = None  # default: a temporary folder beside the output, removed at the end
+    keep_work: bool = False
+    progress: bool = True
+
+
+@dataclass
+class BatchResult:
+    folder: str
+    files: pd.DataFrame  # one row per input file: 文件, 工作表, 记录数, 起始编号, 状态, 说明
+    records: int
+    findings: int
+    status: pd.DataFrame  # rule_status() of the whole batch
+    notes: list[str]
+    by_severity: dict[str, int]
+    risk: pd.DataFrame | None = None
+    output: Path | None = None
+    parts: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def has_violation(self) -> bool:
+        return self.by_severity.get("违规", 0) > 0
+
+
+# ---------------------------------------------------------------- step 1: read each file
+
+
+@dataclass
+class _Ingest:
+    names: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    mappings: list[dict] = field(default_factory=list)
+    dtypes: dict = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # column order (first file first)
+    present: list[set] = field(default_factory=list)
+    rows: int = 0
+    files: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _spill(df: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = df.copy(deep=False)
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].astype("string[pyarrow]")
+    pq.write_table(pa.Table.from_pandas(out, preserve_index=False), path, compression="zstd", row_group_size=128_000)
+
+
+def ingest(files: list[Path], root: Path, work: Path, bar=None) -> _Ingest:
+    """Load every file with the ordinary loader and spill its canonical rows (step 1)."""
+    (work / "rows").mkdir(parents=True, exist_ok=True)
+    (work / "bad").mkdir(parents=True, exist_ok=True)
+    ing = _Ingest()
+    offset = 0
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        if bar is not None:
+            bar.set_postfix_str(name[-30:])
+        try:
+            t = load_table(path)
+        except LoadError as exc:
+            ing.files.append({"文件": name, "工作表": "", "记录数": 0, "状态": "无法读取", "说明": str(exc)})
+            if bar is not None:
+                bar.update(1)
+            continue
+        k = len(ing.names)
+        df = t.df
+        max_row = int(df[ROW].max()) if len(df) else 0
+        df[ROW] = df[ROW].astype("int64") + offset
+        df[FILE] = np.int32(k)
+        df[SEQ] = np.arange(ing.rows, ing.rows + len(df), dtype="int64")
+        for col in df.columns:
+            if col not in ing.dtypes:
+                ing.dtypes[col] = df[col].dtype
+                ing.order.append(col)
+        _spill(df, work / "rows" / f"f{k:05d}.parquet")
+        if len(t.bad_cells):
+            bad = t.bad_cells.reindex(columns=BAD_COLUMNS).copy()
+            bad["row"] = bad["row"].astype("int64") + offset
+            for col in BAD_COLUMNS[1:]:
+                bad[col] = bad[col].astype("string[pyarrow]")
+            _spill(bad, work / "bad" / f"f{k:05d}.parquet")
+        ing.names.append(name)
+        ing.sheets.append(t.sheet or "")
+        ing.offsets.append(offset)
+        ing.mappings.append(dict(t.mapping))
+        ing.present.append(set(df.columns))
+        skipped = sum(t.skipped_counts().values())
+        ing.files.append({"文件": name, "工作表": t.sheet or "", "记录数": len(df), "状态": "已读取",
+                          "说明": "；".join(t.notes + ([f"另有 {skipped} 行按规定未作为记录检查（合计行、空行、未通过审核等）"]
+                                                    if skipped else []))})
+        ing.rows += len(df)
+        offset += max_row
+        del t, df
+        gc.collect()
+        if bar is not None:
+            bar.update(1)
+    return ing
+
+
+def merged_mapping(mappings: list[dict]) -> tuple[dict, list[str]]:
+    """One header per field for the messages: the files' own header when they agree, else the field name."""
+    out: dict[str, str] = {}
+    differ = []
+    fields = {f for m in mappings for f in m}
+    for f in sorted(fields):
+        heads = {m[f] for m in mappings if f in m}
+        if len(heads) == 1:
+            out[f] = heads.pop()
+        else:
+            out[f] = f
+            differ.append(f)
+    return out, differ
+
+
+def volunteer_column(columns) -> str | None:
+    """The column the rules take as the volunteer (志愿者编号, else 证件号码, else 姓名)."""
+    return next((c for c in VOLUNTEER_KEYS if c in columns), None)
+
+
+# ---------------------------------------------------------------- step 2: repartition (DuckDB)
+
+
+def _connect(work: Path, opts: Options):
+    duckdb = _duckdb()
+    (work / "tmp").mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={
+        "memory_limit": f"{int(opts.memory_mb)}MB", "threads": int(opts.threads),
+        "temp_directory": str(work / "tmp"), "preserve_insertion_order": False,
+    })
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(path: Path) -> str:
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
+def partition_sql(rows_glob: Path, out: Path, key: str | None, parts: int) -> str:
+    """The repartition statement (step 2): every row gets part ``hash(volunteer) % P``.
+
+    Rows without a volunteer are spread by their position: no per-volunteer rule reads them."""
+    part = f"CASE WHEN {_q(key)} IS NULL THEN {SEQ} % {parts} ELSE hash({_q(key)}) % {parts} END" if key \
+        else f"{SEQ} % {parts}"
+    return (f"COPY (SELECT *, {part} AS {PART} FROM read_parquet({_lit(rows_glob)}, union_by_name = true)) "
+            f"TO {_lit(out)} (FORMAT parquet, PARTITION_BY ({PART}), COMPRESSION zstd)")
+
+
+def repartition(con, work: Path, key: str | None, parts: int) -> None:
+    con.execute(partition_sql(work / "rows" / "*.parquet", work / "parts", key, parts))
+    bad = list((work / "bad").glob("*.parquet"))
+    if bad:
+        con.execute(
+            f"COPY (SELECT b.*, r.{PART} FROM read_parquet({_lit(work / 'bad' / '*.parquet')}) b "
+            f"JOIN (SELECT {ROW}, {PART} FROM read_parquet({_lit(work / 'parts' / '**' / '*.parquet')}, "
+            f"hive_partitioning = true)) r ON b.row = r.{ROW}) "
+            f"TO {_lit(work / 'badparts')} (FORMAT parquet, PARTITION_BY ({PART}), COMPRESSION zstd)")
+
+
+# ---------------------------------------------------------------- step 3: check each part
+
+
+def _read_dir(path: Path) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tbl = pq.read_table(sorted(str(p) for p in path.glob("*.parquet")))
+    strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
+    return tbl.to_pandas(types_mapper=strings.get)
+
+
+def part_table(df: pd.DataFrame, ing: _Ingest, mapping: dict, bad: pd.DataFrame | None, source: str) -> Table:
+    """A part's rows as the loader would have given them (original order, dtypes, bad cells)."""
+    df = df.sort_values(SEQ, kind="stable").reset_index(drop=True)
+    cols = [c for c in ing.order if c in df.columns]
+    df = df[cols]
+    for col in cols:
+        if df[col].dtype != ing.dtypes[col]:
+            df[col] = df[col].astype(ing.dtypes[col])
+    t = Table(df=df, kind="records", source=source, mapping=mapping)
+    if bad is not None and len(bad):
+        b = bad.reindex(columns=BAD_COLUMNS).copy()
+        b["row"] = b["row"].astype("int64")
+        t.bad_cells = b
+    return t
+
+
+def check_part(table: Table, mask: bool = True) -> CheckResult:
+    """Check one part (a function of its rows only: the unit of work on a cluster)."""
+    keep = table.df[[FILE, SEQ]]
+    table.df = table.df.drop(columns=[FILE, SEQ])
+    result = check_table(table, mask=mask)
+    table.df[FILE] = keep[FILE].to_numpy()
+    return result
+
+
+def locate(gid: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batch-wide row numbers → (file index, Excel row in that file)."""
+    k = np.searchsorted(offsets, gid, side="left") - 1
+    return k, gid - offsets[k]
+
+
+def translate_refs(message: pd.Series, own: np.ndarray, offsets: np.ndarray, names: list[str]) -> pd.Series:
+    """“第N行” in a message names a batch-wide row: say the row of its own file (and the file, if another).
+
+    Column-wise over the messages that hold such a reference: each pass rewrites the first
+    remaining reference of every message (a message has one or two) and marks it as done."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    done = "\u0000"
+    s = message.astype("string[pyarrow]")
+    arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
+    has = np.asarray(pc.fill_null(pc.match_substring_regex(arr, _CROSS_REF), False).to_numpy(zero_copy_only=False))
+    if not has.any():
+        return s
+    idx = np.flatnonzero(has)
+    sub = pc.take(arr, pa.array(idx)).to_numpy(zero_copy_only=False).astype(object)
+    own_sub = np.asarray(own)[idx]
+    quoted = np.asarray(["“" + n + "”" for n in names], dtype=object)
+    for _ in range(8):
+        m = pc.extract_regex(pa.array(sub, type=pa.string()), r"(?s)^(?P<a>.*?)第(?P<n>\d+)行(?P<b>.*)$")
+        valid = np.asarray(pc.is_valid(m).to_numpy(zero_copy_only=False), dtype=bool)
+        if not valid.any():
+            break
+        v = np.flatnonzero(valid)
+        mm = pc.take(m, pa.array(v))
+        k, row = locate(np.asarray(pc.cast(mm.field("n"), pa.int64()).to_numpy(zero_copy_only=False)), offsets)
+        where = np.where(k != own_sub[v], quoted[k], "").astype(object)
+        new = pc.binary_join_element_wise(
+            mm.field("a"), pa.array(where, type=pa.string()), "第", pa.array(row.astype(str).astype(object)),
+            done + "行", mm.field("b"), "")
+        sub[v] = new.to_numpy(zero_copy_only=False)
+    fixed = pc.replace_substring(pa.array(sub, type=pa.string()), done, "")
+    out = s.copy()
+    out.iloc[idx] = pd.arrays.ArrowStringArray(fixed)
+    return out
+
+
+def to_files(findings: pd.DataFrame, ing: _Ingest) -> pd.DataFrame:
+    """A part's findings with ``file`` and the row of that file (the engine saw batch-wide numbers)."""
+    offsets = np.asarray(ing.offsets, dtype="int64")
+    f = findings.copy()
+    k, row = locate(f["row"].to_numpy(dtype="int64"), offsets)
+    f["row"] = row
+    f.insert(0, "file", pd.Categorical.from_codes(k.astype("int32"), categories=pd.Index(ing.names)))
+    f["sheet"] = np.asarray(ing.sheets, dtype=object)[k]
+    if len(ing.names) > 1 and len(f):
+        f["message"] = translate_refs(f["message"], k, offsets, ing.names)
+    f[FILE] = k.astype("int32")
+    return f
+
+
+def _spill_findings(f: pd.DataFrame, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = pd.DataFrame({c: f[c] for c in [*OUTPUT_COLUMNS, FILE]})
+    for c in ("file", "rule", "severity", "clause", "title", "sheet"):
+        out[c] = out[c].astype(str).astype("string[pyarrow]")
+    for c in ("record_id", "message", "evidence"):
+        out[c] = out[c].astype("string[pyarrow]")
+    pq.write_table(pa.Table.from_pandas(out, preserve_index=False), path, compression="zstd")
+
+
+def merge_partial(partials: list[PartialSkip]) -> list[PartialSkip]:
+    """One partial skip per (rule, reason): row counts summed, the count in the text updated."""
+    groups: dict[tuple, list[PartialSkip]] = defaultdict(list)
+    for p in partials:
+        groups[(p.rule, str(p.reason), re.sub(r"\d+", "#", p.text))].append(p)
+    out = []
+    for (_, _, _), ps in groups.items():
+        first = ps[0]
+        if len(ps) == 1 or first.rows is None:
+            out.append(first)
+            continue
+        total = sum(p.rows or 0 for p in ps)
+        text = first.text.replace(f"{first.rows}", f"{total}", 1) if str(first.rows) in first.text else first.text
+        out.append(PartialSkip(first.rule, first.reason, text, total))
+    return out
+
+
+def merge_notes(notes: list[str]) -> list[str]:
+    """Notes of the parts: the same note once; a note that differs only in its first number, summed."""
+    groups: dict[str, list[str]] = {}
+    for n in notes:
+        groups.setdefault(re.sub(r"\d+", "#", n, count=1), []).append(n)
+    out = []
+    for items in groups.values():
+        uniq = list(dict.fromkeys(items))
+        if len(uniq) == 1 and len(items) == 1:
+            out.append(uniq[0])
+            continue
+        nums = [re.search(r"\d+", s) for s in items]
+        if all(nums):
+            total = sum(int(m.group()) for m in nums)
+            out.append(re.sub(r"\d+", str(total), items[0], count=1))
+        else:
+            out.append(uniq[0])
+    return out
+
+
+def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: list[PartialSkip]) -> pd.DataFrame:
+    """rule_status() of the whole batch, computed by the engine's own method from the summed counts."""
+    cats = [r.code for r in rules]
+    codes = np.repeat(np.arange(len(cats), dtype="int16"), [int(counts.get(c, 0)) for c in cats])
+    f = pd.DataFrame({"rule": pd.Categorical.from_codes(codes, categories=cats)})
+    stub = CheckResult(table=Table(df=pd.DataFrame(), kind="records", source=""), findings=f, skipped=skipped,
+                       rules=rules, notes=[], partial=partial)
+    out = stub.rule_status()
+    out["count"] = out["code"].map(lambda c: int(counts.get(c, 0))).astype("int64")
+    return out
+
+
+# ---------------------------------------------------------------- step 4: sorted output
+
+
+def write_findings(con, work: Path, out: Path, fmt: str) -> None:
+    cols = ", ".join(_q(c) for c in OUTPUT_COLUMNS)
+    src = f"read_parquet({_lit(work / 'findings' / '*.parquet')})"
+    fmt_sql = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT json"
+    target = out if fmt == "parquet" else out.with_name(out.name + ".part")
+    con.execute(f"COPY (SELECT {cols} FROM {src} ORDER BY {FILE}, row, rule) TO {_lit(target)} ({fmt_sql})")
+    if target != out:
+        target.replace(out)
+
+
+def _empty_output(out: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({c: pa.array([], type=pa.int64() if c == "row" else pa.string())
+                                 for c in OUTPUT_COLUMNS}), out)
+    else:
+        out.write_text("", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the whole run
+
+
+def _bar(total: int, desc: str, unit: str, on: bool):
+    if not on:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _say(msg: str, on: bool) -> None:
+    if on:
+        print(msg, file=sys.stderr)
+
+
+def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None) -> BatchResult:
+    """Check every record file of ``folder`` in bounded memory; findings go to ``output``.
+
+    Returns the batch's per-rule status, counts, notes and the per-organisation aggregates.
+    """
+    import pyarrow as pa
+
+    from zyfw_checks import risk
+
+    opts = opts or Options()
+    folder = Path(folder)
+    files = list_inputs(folder)
+    if fmt not in ("parquet", "jsonl"):
+        raise BatchError(f"检查文件夹时结果只能保存为 parquet 或 jsonl（大批量），不支持 {fmt}。")
+    if output is not None:
+        output = Path(output)
+        if output.resolve().is_relative_to(folder.resolve()):
+            raise BatchError(f"输出文件“{output}”在被检查的文件夹里；为保护原始数据，请保存到文件夹以外。")
+        output.parent.mkdir(parents=True, exist_ok=True)
+    pa.set_memory_pool(pa.system_memory_pool())  # returns freed memory at once: keeps the process small
+    base = opts.work_dir or Path(tempfile.mkdtemp(prefix="zyfw_batch_", dir=(output.parent if output else None)))
+    work = Path(base)
+    if work.exists() and any(work.iterdir()) and opts.work_dir is not None:
+        raise BatchError(f"工作文件夹“{work}”不是空的，请换一个（它会在结束时被删除）。")
+    work.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    try:
+        t0 = time.perf_counter()
+        bar = _bar(len(files), "读取文件", "个", opts.progress)
+        ing = ingest(files, folder, work, bar)
+        if bar is not None:
+            bar.close()
+        timings["读取"] = time.perf_counter() - t0
+        if not ing.names:
+            raise BatchError(f"文件夹“{folder}”里没有一个文件能读取：" + "；".join(f["说明"] for f in ing.files[:3]))
+        columns = set().union(*ing.present)
+        key = volunteer_column(columns)
+        notes = list(ing.notes)
+        lacking = [n for n, p in zip(ing.names, ing.present, strict=True) if key and key not in p]
+        if lacking:
+            notes.append(f"按“{key}”区分志愿者；{len(lacking)} 个文件没有这一列（如“{lacking[0]}”），这些记录不参加"
+                         "同一志愿者的时间重叠、每日上限和重复记录检查。")
+        mapping, differ = merged_mapping(ing.mappings)
+        if differ:
+            notes.append(f"各文件对{'、'.join(differ[:5])}等字段的表头写法不同，问题说明中统一用标准字段名称。")
+        parts = max(1, math.ceil(ing.rows / max(1, opts.part_rows)))
+        t0 = time.perf_counter()
+        _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……", opts.progress)
+        con = _connect(work, opts)
+        repartition(con, work, key, parts)
+        con.close()
+        shutil.rmtree(work / "rows", ignore_errors=True)
+        timings["重新分区"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        (work / "findings").mkdir()
+        rules = rules_for("records")
+        counts: dict[str, int] = defaultdict(int)
+        sev: dict[str, int] = defaultdict(int)
+        partial: list[PartialSkip] = []
+        part_notes: list[str] = []
+        skipped: list[dict] = []
+        aggs = []
+        part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))
+        bar = _bar(len(part_dirs), "检查分区", "份", opts.progress)
+        source = folder.name
+        for i, pdir in enumerate(part_dirs):
+            bdir = work / "badparts" / pdir.name
+            bad = _read_dir(bdir).drop(columns=[PART], errors="ignore") if bdir.exists() else None
+            table = part_table(_read_dir(pdir), ing, mapping, bad, source)
+            res = check_part(table, mask=opts.mask)
+            skipped = res.skipped
+            partial += res.partial
+            part_notes += res.notes
+            f = res.findings
+            if len(f):
+                for code, n in f["rule"].value_counts().items():
+                    counts[code] += int(n)
+                for s, n in f["severity"].value_counts().items():
+                    sev[s] += int(n)
+            aggs.append(risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()]))
+            if len(f):
+                _spill_findings(to_files(f, ing), work / "findings" / f"p{i:05d}.parquet")
+            del table, res, f
+            gc.collect()
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"问题 {sum(counts.values()):,}")
+        if bar is not None:
+            bar.close()
+        shutil.rmtree(work / "parts", ignore_errors=True)
+        timings["检查"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        total = int(sum(counts.values()))
+        if output is not None:
+            _say(f"写出结果：{total:,} 个问题按文件、行号排序后保存到 {output} ……", opts.progress)
+            if total:
+                con = _connect(work, opts)
+                write_findings(con, work, output, fmt)
+                con.close()
+            else:
+                _empty_output(output, fmt)
+        timings["写出"] = time.perf_counter() - t0
+        status = batch_status(rules, counts, skipped, merge_partial(partial))
+        risk_frame = risk.risk_table(risk.combine(aggs))
+        return BatchResult(
+            folder=str(folder), files=pd.DataFrame(ing.files), records=ing.rows, findings=total, status=status,
+            notes=notes + merge_notes(part_notes), by_severity={s: int(sev.get(s, 0)) for s in ("违规", "存疑", "提示")},
+            risk=risk_frame, output=output, parts=len(part_dirs), timings=timings,
+        )
+    finally:
+        if not opts.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
