@@ -42,12 +42,13 @@ def test_row_order_does_not_change_the_draw(orgs_t):
 
 
 def test_complaints_always_included_whatever_the_seed(orgs_t):
-    complained = orgs_t.df.loc[plan.complaint_flags(orgs_t.df["投诉或负面舆情"]), "名称"]
-    assert len(complained) == 2
+    c = plan.complaints(orgs_t.df["投诉或负面舆情"])
+    must, prio = orgs_t.df.loc[c["must"], "名称"], orgs_t.df.loc[c["complaint"] & ~c["must"], "名称"]
+    assert len(must) == 1 and len(prio) == 1  # "投诉证明时长与记录不符" and a bare "是"
     for seed in range(5):
-        sel = plan.make_plan(orgs_t, 2025, seed).selection
-        assert set(complained) <= set(sel["名称"])
-        assert (sel.loc[sel["名称"].isin(complained), "依据"].str.contains("投诉")).all()
+        sel = plan.make_plan(orgs_t, 2025, seed).selection.set_index("名称")
+        assert "投诉" in sel.loc[must.iloc[0], "依据"] and "必查" in sel.loc[must.iloc[0], "入选理由"]
+        assert "投诉" in sel.loc[prio.iloc[0], "入选理由"] and "必查" not in sel.loc[prio.iloc[0], "入选理由"]
 
 
 def test_at_least_ten_per_unit_or_all_with_a_reason(orgs_t):
@@ -63,11 +64,12 @@ def test_key_objects_are_the_top_ranked(orgs_t):
     p = plan.make_plan(orgs_t, 2025, 1)
     unit = p.selection[p.selection["抽查单位"] == "张家界市永定区"]
     keys = unit[unit["入选理由"].str.startswith("重点")]
-    assert len(keys) == 5
+    prio = unit[unit["入选理由"].str.startswith("有投诉")]  # a complaint not about records comes first among key objects
+    assert len(keys) + len(prio) == 5
     pool = orgs_t.df[orgs_t.df["统一社会信用代码"].str[2:8].eq("430802") & orgs_t.df["组织类型"].eq("志愿服务组织")]
     pool = pool[pool["投诉或负面舆情"].eq("否")]
     score, _, _ = plan.ranking_score(orgs_t.df[orgs_t.df["统一社会信用代码"].str[2:8].eq("430802")])
-    top = score.loc[pool.index].sort_values(ascending=False).head(5).index
+    top = score.loc[pool.index].sort_values(ascending=False).head(len(keys)).index
     assert set(keys["名称"]) == set(orgs_t.df.loc[top, "名称"])
 
 
@@ -124,3 +126,79 @@ def test_outputs_escape_user_values(orgs_t):
     wb = load_workbook(io.BytesIO(plan.to_xlsx(p)))
     cells = [c for row in wb["抽查名单"].iter_rows() for c in row if c.value == df.loc[0, "名称"]]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+# ---------------------------------------------------------------- issue 9: read the staff inputs and the notice right
+
+
+def _orgs(divs, **cols):
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"名称": [f"组织{i}" for i in range(len(divs))], "统一社会信用代码": uscc_codes(rng, divs),
+                       "组织类型": "志愿服务组织", "注册志愿者数": range(len(divs)), "投诉或负面舆情": "否"})
+    for k, v in cols.items():
+        df[k] = v
+    return load_frame(df, kind="orgs")
+
+
+def _staff(rows):
+    return load_frame(pd.DataFrame(rows, columns=["姓名", "单位", "人员类别", "工作职责", "行政区划代码"]), kind="staff")
+
+
+def test_staff_categories_matched_exactly():
+    rows = [["甲", "某县民政局", "正式人员", "志愿服务", "430121"], ["乙", "某县民政局", "非正式人员", "志愿服务", "430121"],
+            ["丙", "某县民政局", "非在编人员（劳务派遣）", "行政执法", "430121"], ["丁", "某县文明办", "在编人员", "志愿服务", "430121"]]
+    official, _ = plan.eligible_staff(_staff(rows))
+    assert official["姓名"].tolist() == ["甲", "丁"]
+
+
+@pytest.mark.parametrize(("text", "complaint", "must"), [
+    ("否", False, False), ("暂无", False, False), ("没有投诉", False, False), ("未发现", False, False), ("无投诉", False, False),
+    ("是", True, False), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
+    ("有负面舆情：记录造假", True, True),
+])
+def test_complaints_parsed_and_only_records_complaints_are_must(text, complaint, must):
+    c = plan.complaints(pd.Series([text]))
+    assert bool(c["complaint"].iloc[0]) is complaint and bool(c["must"].iloc[0]) is must
+
+
+def test_non_record_complaint_raises_priority_not_must():
+    divs = ["430121"] * 15
+    t = _orgs(divs, 投诉或负面舆情=["否"] * 14 + ["媒体报道活动现场秩序混乱"])
+    p = plan.make_plan(t, 2025, 1)
+    row = p.selection[p.selection["名称"] == "组织14"].iloc[0]  # lowest-ranked otherwise
+    assert "必查" not in row["入选理由"] and "投诉" in row["入选理由"]
+    assert p.units.iloc[0]["其中必查"] == 0
+
+
+def test_must_with_invalid_code_is_never_dropped():
+    t = _orgs(["430121"] * 12, 投诉或负面舆情=["否"] * 11 + ["志愿者投诉证明时长不符"])
+    t.df.loc[11, "统一社会信用代码"] = "12345"
+    p = plan.make_plan(t, 2025, 1)
+    got = p.selection[p.selection["名称"] == "组织11"]
+    assert len(got) == 1 and "代码" in got.iloc[0]["抽查单位"] and "必查" in got.iloc[0]["入选理由"]
+
+
+def test_teams_same_level_unless_allowed_and_departments_said():
+    t = _orgs(["430121"] * 10 + ["430100"] * 10)
+    rows = [["甲", "长沙县民政局", "正式人员", "志愿服务", "430121"],
+            ["乙", "长沙市民政局", "正式人员", "行政执法", "430100"], ["丙", "长沙市文明办", "正式人员", "志愿服务", "430100"]]
+    p = plan.make_plan(t, 2025, 1, _staff(rows))
+    county = p.teams[p.teams["抽查单位"].str.contains("长沙县") & p.teams["角色"].str.startswith("组员")]
+    assert county["姓名"].tolist() == ["甲"]  # no city staff on the county team
+    assert any("长沙县" in n and "不足" in n for n in p.notes)
+    allowed = plan.make_plan(t, 2025, 1, _staff(rows), allow_upper_staff=True)
+    county = allowed.teams[allowed.teams["抽查单位"].str.contains("长沙县") & allowed.teams["角色"].str.startswith("组员")]
+    assert len(county) == 2 and "上级" in county["说明"].iloc[-1]
+    city = p.units.set_index("层级").loc["市级"]
+    assert "民政" in city["小组涵盖部门"] and "文明办" in city["小组涵盖部门"]
+    assert "妇联" in city["小组未涵盖部门"] and "残联" in city["小组未涵盖部门"]
+
+
+def test_tool_defaults_and_deadline_reading_are_said(orgs_t):
+    p = plan.make_plan(orgs_t, 2025, 1)
+    text = "\n".join(p.notes + plan.header_lines(p))
+    for param in ("spot_check.key_share", "spot_check.team_size", "spot_check.suggested_start", "spot_check.random_draw"):
+        assert "工具默认（可改）" in text and param in text, param
+    s = plan.schedule(2025)
+    assert "9月前" in s.iloc[1]["依据"] and "8月31日" in s.iloc[1]["依据"] and "spot_check.onsite_deadline" in s.iloc[1]["依据"]
+    assert not p.selection["入选理由"].str.contains("双随机").any()

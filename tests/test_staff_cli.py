@@ -125,3 +125,12 @@ def test_orgs_as_of_date(capsys, samples, tmp_path):
     assert [f for f in json.loads(out)["findings"] if f["rule"] == "ORG002"]
     code, _, err = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--as-of", "明天")
     assert code == 2 and "日期" in err
+
+
+def test_plan_prints_tool_defaults_and_deadline_reading(capsys, samples, tmp_path):
+    code, out, _ = run(capsys, "plan", samples / "orgs.xlsx", "--year", 2025, "--seed", 1, "-o", tmp_path / "p.xlsx")
+    assert code == 0 and "工具默认（可改）" in out and "spot_check.key_share" in out
+    assert "“9月前”按8月31日（含）计" in out and "spot_check.onsite_deadline" in out
+    code, out, _ = run(capsys, "plan", samples / "orgs.xlsx", "--year", 2025, "--seed", 1, "-o", tmp_path / "p.xlsx",
+                       "--staff", samples / "staff.xlsx", "--allow-upper-staff")
+    assert code == 0 and "小组涵盖部门" in out

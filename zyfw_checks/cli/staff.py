@@ -224,7 +224,8 @@ def cmd_plan(args) -> int:
     staff_src = Path(args.staff) if args.staff else None
     staff = load_table(staff_src, kind="staff") if staff_src else None
     _err(f"随机种子：{seed}" + ("" if args.seed is not None else "（未指定 --seed，已随机生成；要重现本结果请记下它）"))
-    p = planmod.make_plan(table, args.year, seed, staff, mask=not args.no_mask)
+    p = planmod.make_plan(table, args.year, seed, staff, mask=not args.no_mask,
+                          allow_upper_staff=True if args.allow_upper_staff else None)
     inputs = [src] + ([staff_src] if staff_src else [])
     out = Path(args.output) if args.output else Path.cwd() / f"{src.stem}_{args.year}年抽查计划.xlsx"
     write_output(planmod.to_xlsx(p), out, inputs)
@@ -232,9 +233,12 @@ def cmd_plan(args) -> int:
         write_output(planmod.to_html(p), Path(args.html), inputs)
     lines = planmod.header_lines(p)
     lines += [f"  {u.层级} {u.抽查单位}：可抽 {u.可抽组织数} 家，抽取 {u.抽取数} 家（必查 {u.其中必查}、重点 {u.其中重点}、"
-              f"其他类型 {u.其中其他类型}、随机 {u.其中随机}）" for u in p.units.itertuples()]
+              f"其他类型 {u.其中其他类型}、随机 {u.其中随机}）" + (f"；小组涵盖部门：{u.小组涵盖部门}" if staff else "")
+              for u in p.units.itertuples()]
+    pending = p.selection[p.selection["层级"] == planmod.PENDING]
+    lines += [f"  待定 {r.名称}：{r.抽查单位}" for r in pending.itertuples()]
     lines += [f"说明：{n}" for n in p.notes]
-    lines += [f"{r.事项}：{r.时间}" for r in p.schedule.itertuples()]
+    lines += [f"{r.事项}：{r.时间}（{r.依据}）" for r in p.schedule.itertuples()]
     if p.schedule["提醒"].iloc[-1]:
         lines.append("提醒：" + p.schedule["提醒"].iloc[-1])
     sys.stdout.write("\n".join(lines) + "\n")
@@ -300,6 +304,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--year", type=int, required=True, help="抽查年度，如 2025")
     p.add_argument("--seed", type=int, help="随机种子（整数）；同一名单同一种子结果相同。不给则随机生成并打印")
     p.add_argument("--staff", metavar="STAFF_FILE", help="抽查人员名单（正式人员、专家）")
+    p.add_argument("--allow-upper-staff", action="store_true",
+                   help="县级本级正式人员不足时，允许由市级人员补充（默认不允许：通知要求“联合同级”部门组建小组）")
     p.add_argument("-o", "--output", help="计划 .xlsx 的保存位置（默认 <文件名>_<年>年抽查计划.xlsx）")
     p.add_argument("--html", metavar="OUT.html", help="另存一份可打印的网页")
     p.add_argument("--sheet", help="名单所在工作表")
