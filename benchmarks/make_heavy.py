@@ -38,7 +38,7 @@ def activity_texts(k: int = 167) -> pd.DataFrame:
 
 def heavy(n: int, seed: int = 20231109) -> pd.DataFrame:
     sys.path.insert(0, str(ROOT))
-    from zyfw_checks.samples import synthetic_records
+    from tools.samples import synthetic_records
 
     rng = np.random.default_rng(seed)
     df = synthetic_records(n, seed=seed, volunteers=max(10, n // 25))

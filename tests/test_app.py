@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 
 from tests.conftest import REPO
+from tools.samples import SAMPLES
 from zyfw_checks.app import SelfCheckApp, load_with_mapping
 from zyfw_checks.app.self_check import check_upload, data_link, max_upload_bytes
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_table
-from zyfw_checks.samples import SAMPLES
 
 PROBLEMS = SAMPLES / "problems.xlsx"
 
@@ -288,3 +288,42 @@ def test_start_script_setting_opens_with_the_sample_checked(monkeypatch):
     app.wait(120)  # the served page runs jobs in the background
     assert app.result is not None and app.result.records == 61
     assert "ZYFW_APP_SAMPLE=1" in (REPO / "scripts" / "start.sh").read_text(encoding="utf-8")
+
+
+def test_server_busy_page_and_reaper(tmp_path):
+    """The server's session count, busy page and reaper, with a stand-in for Voilà's kernel manager."""
+    import asyncio
+    import os
+
+    from zyfw_checks.app.serve import ZyfwService, ZyfwVoila, busy_page
+
+    class Kernels:
+        def __init__(self):
+            self._kernel_connections = {"a": 1, "b": 0, "c": 0}
+            self.pids = {"a": 101, "b": 102, "c": os.getpid()}
+            self.down: list[str] = []
+
+        def list_kernel_ids(self):
+            return [k for k in self._kernel_connections if k not in self.down]
+
+        def get_kernel(self, kid):
+            return type("K", (), {"provisioner": type("P", (), {"pid": self.pids[kid]})()})()
+
+        async def shutdown_kernel(self, kid, now=False):
+            self.down.append(kid)
+
+    app = ZyfwVoila()
+    app.kernel_manager = Kernels()
+    app.service = ZyfwService(max_sessions=3, disconnect_grace_s=0, first_connect_s=3600)
+    app.run_dir = tmp_path
+    app._zero_since, app._first_seen, app._connected = {}, {}, {"b"}
+    assert app.active_sessions() == 3 and app.full()
+    (tmp_path / "ended").mkdir()
+    (tmp_path / "ended" / str(os.getpid())).touch()  # "c" was cleared by its user
+    asyncio.run(app.reap())  # notes when "b" lost its page
+    asyncio.run(app.reap())
+    # b: disconnected past the grace; c: asked to end; a: connected, kept
+    assert sorted(app.kernel_manager.down) == ["b", "c"]
+    assert not app.full()
+    page = busy_page(30)
+    assert "现在使用的人较多" in page and "http-equiv='refresh' content='30'" in page

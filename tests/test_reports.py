@@ -10,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tools.samples import SAMPLES, synthetic_records
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_table
 from zyfw_checks.report import excel, html
-from zyfw_checks.samples import SAMPLES, synthetic_records
 from zyfw_checks.style import FILL
 
 SCRIPT = "<script>alert(1)</script>"

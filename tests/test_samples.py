@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from tools.samples import synthetic_records, write_samples
 from zyfw_checks.engine import check_file
-from zyfw_checks.samples import synthetic_records, write_samples
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +46,12 @@ def test_template_has_every_canonical_field(samples):
     t = pd.read_excel(samples / "template.xlsx", engine="calamine")
     assert list(t.columns) == list(field_specs("records"))
     assert t.iloc[0].notna().all()
+
+
+def test_app_demo_files_are_the_samples():
+    """The app ships copies of three sample files as package data; they must not drift from data/samples/."""
+    from tests.conftest import SAMPLES
+    from zyfw_checks.params import demo_file
+
+    for name in ("problems.xlsx", "orgs.xlsx", "staff.xlsx"):
+        assert demo_file(name).read_bytes() == (SAMPLES / name).read_bytes(), name

@@ -25,8 +25,8 @@ import pandas as pd
 from faker import Faker
 from stdnum.cn import uscc
 
+from tools.samples import SAMPLES, excel_writer, generator_main, resident_ids
 from zyfw_checks.load import load_table
-from zyfw_checks.samples import SAMPLES, excel_writer, generator_main, resident_ids
 
 SEED = 20230907
 _ORG_ALPHABET = list("0123456789ABCDEFGHJKLMNPQRTUWXY")
@@ -359,7 +359,7 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
     messy_orgs_csv(orgs, files["orgs_messy"])
     records = out / "problems.xlsx"
     if not records.exists():
-        from zyfw_checks.samples import write_samples as write_records
+        from tools.samples import write_samples as write_records
 
         write_records(out)
     certs, cexp = certificates_frame(records)

@@ -77,5 +77,10 @@ def in_force_since(key: str, name: str = "thresholds") -> dt.date:
     return _as_date(param_series(key, name)[0]["since"])
 
 
+def demo_file(name: str) -> Path:
+    """A demo file the app ships (copies of data/samples/ files, kept equal by a test)."""
+    return DATA_DIR / "demo" / name
+
+
 def notice_text() -> str:
     return (DATA_DIR / "notice-xiangminfa-2023-29.txt").read_text(encoding="utf-8")

@@ -77,11 +77,11 @@ class PlanApp:
         return True
 
     def use_sample(self) -> bool:
-        from zyfw_checks.samples import SAMPLES
+        from zyfw_checks.params import demo_file
 
-        orgs, staff = SAMPLES / "orgs.xlsx", SAMPLES / "staff.xlsx"
+        orgs, staff = demo_file("orgs.xlsx"), demo_file("staff.xlsx")
         if not orgs.exists():
-            self.status.value = _msg("error", "找不到示例名单（data/samples/orgs.xlsx）。")
+            self.status.value = _msg("error", "找不到示例名单（工具包安装不完整），请重新安装工具包。")
             return False
         self.load_bytes(orgs.read_bytes(), "示例_orgs.xlsx", "orgs")
         if staff.exists():

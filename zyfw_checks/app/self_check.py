@@ -90,9 +90,9 @@ def check_upload(name: str, size: int) -> str | None:
 
 
 def sample_path() -> Path:
-    from zyfw_checks.samples import SAMPLES
+    from zyfw_checks.params import demo_file
 
-    return SAMPLES / "problems.xlsx"
+    return demo_file("problems.xlsx")
 
 
 def hours_fields() -> list[str]:
@@ -435,7 +435,7 @@ class SelfCheckApp:
     def use_sample(self) -> bool:
         path = sample_path()
         if not path.exists():
-            self._error("找不到示例数据文件。请运行 python -m zyfw_checks.samples 生成。")
+            self._error("找不到示例数据文件（工具包安装不完整），请重新安装工具包。")
             return False
         if self.background:  # read, then check, in one background thread
             self.background = False

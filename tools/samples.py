@@ -1,4 +1,4 @@
-"""Deterministic sample data (Faker zh_CN, fixed seed): ``python -m zyfw_checks.samples``.
+"""Deterministic sample data (Faker zh_CN, fixed seed): ``python -m tools.samples``.
 
 Writes ``data/samples/``: a clean organisation (no findings), one with every record problem
 planted once (xlsx with a title row, GBK CSV with two title rows, a three-sheet workbook), the
@@ -20,6 +20,7 @@ from zyfw_checks.load import field_specs
 
 SEED = 20230907
 REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "zyfw_checks" / "data" / "demo"  # the copies the app ships as package data
 SAMPLES = REPO / "data" / "samples"
 AREAS = ["430102", "430103", "430104", "430105", "430111", "430202", "430302", "430402", "430502",
          "430602", "430702", "430802", "430902", "431002", "431102", "431202", "431302", "433101"]
