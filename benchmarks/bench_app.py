@@ -16,14 +16,17 @@ import io
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
 from zyfw_checks.app import SelfCheckApp
-from tools.samples import synthetic_records
 
 
 def xlsx_bytes(n: int) -> bytes:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the sample builders live in tools/
+    from tools.samples import synthetic_records
+
     df = synthetic_records(n, distinct_activities=max(10, n // 20))  # as in bench_check.py
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter", datetime_format="yyyy-mm-dd hh:mm") as xw:
