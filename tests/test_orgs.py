@@ -246,6 +246,9 @@ def test_org002_every_year_from_2024_whose_june_30_has_passed():
     assert f["evidence"].str.extract(r"缺 ([^；]+)")[0].tolist() == ["2025、2026", "2026"]
     assert (f["severity"] == "违规").all() and "2025" in f.iloc[0]["message"]
     assert org002(*rows, as_of="2026-06-30", extra=years)["row"].tolist() == [2]  # 2026's deadline not yet passed
+    undated = org002(org(标识日期=None), org(标识日期=None, 统一社会信用代码=code(seed=9)), as_of="2026-07-15",
+                     extra={"公告年度": ["2025", "未公告"]})
+    assert undated[["row", "severity"]].values.tolist() == [[2, "违规"], [3, "存疑"]]  # due from 2025 on: 2026 missing
 
 
 def test_org002_deadline_series_read_through_its_dates():

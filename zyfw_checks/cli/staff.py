@@ -47,7 +47,7 @@ def result_sheets(result) -> dict[str, pd.DataFrame]:
                                  columns=["规则", "问题", "原因"])
     ref = penalties.reference(f)
     if ref:
-        sheets["处罚参考"] = pd.DataFrame([{"行为": r["行为"], "涉及规则": "、".join(r["涉及规则"]), "条文": a["条文"],
+        sheets["处罚参考"] = pd.DataFrame([{"行为": r["行为"], "涉及规则": "、".join(r["涉及规则"]), "条文": a["名称"],
                                         "内容": a["内容"], "说明": penalties.header()["说明"]} for r in ref for a in r["条文"]])
     sheets["说明"] = pd.DataFrame({"说明": result.notes or ["无"]})
     return sheets

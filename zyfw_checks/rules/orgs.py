@@ -99,13 +99,16 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
         missing = {y: due[y] & ~listed[y] & years.notna() for y in deadlines}
         any_missing = pd.concat(missing.values(), axis=1).any(axis=1)
         blank = identified & years.isna() & pd.concat(due.values(), axis=1).any(axis=1)
+        # identified, no 标识日期 and none of the due years listed: which years were due cannot be told
+        blank |= identified & marked.isna() & first_listed.isna() & years.notna()
         bad = any_missing | blank
         idx = df.index[bad]
         gone = _years_text({y: m[bad] for y, m in missing.items()}, idx)
         should = _years_text({y: d[bad] for y, d in due.items()}, idx)
         msg = ("应出现在" + should + "年的公告中，但公告年度只写了“" + years[bad].fillna("") + "”：" + gone
                + "年6月30日前未公告该组织")
-        msg = msg.mask(blank[bad], "已标识，公告年度空白：请核实该组织是否已在各年度（" + should + "）的公告中")
+        msg = msg.mask(blank[bad], "已标识，公告年度为“" + years[bad].fillna("空白") + "”：请核实该组织是否已在"
+                       + str(min(deadlines)) + "年以来各年度的公告中")
         evidence = "应公告年度 " + should + "；已公告 " + years[bad].fillna("（空）") + "；缺 " + gone.mask(gone == "", "（不明）")
         return hits(idx, msg, evidence, pd.Series("违规", index=idx).mask(blank[bad], "存疑"))
     # one 公告日期 per organisation: the first due year can be checked, later years cannot
