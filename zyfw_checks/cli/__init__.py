@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from zyfw_checks.cli import check, staff
+from zyfw_checks.cli import batch, check, staff
 from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, _err
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="命令")
     check.add_parsers(sub)
     staff.add_parsers(sub)
+    batch.add_parsers(sub)
     return p
 
 

@@ -22,6 +22,10 @@ def cmd_check(args) -> int:
     from zyfw_checks.report import writer
 
     src = Path(args.file)
+    if src.is_dir():  # a folder of exports or a Parquet dataset: out of core (cli/batch.py)
+        from zyfw_checks.cli.batch import cmd_check_dir
+
+        return cmd_check_dir(args)
     if src.exists() and src.stat().st_size > 5_000_000:
         _err(f"正在读取 {src.name}（{src.stat().st_size / 1e6:.0f} MB）……")
     table = load_table(src, sheet=args.sheet)
