@@ -299,8 +299,9 @@ def test_server_busy_page_and_reaper(tmp_path):
 
     class Kernels:
         def __init__(self):
-            self._kernel_connections = {"a": 1, "b": 0, "c": 0}
-            self.pids = {"a": 101, "b": 102, "c": os.getpid()}
+            self._kernel_connections = {"a": 1, "b": 0, "c": 0, "p": 0, "t": 1}
+            self.pids = {"a": 101, "b": 102, "c": os.getpid(), "p": 103, "t": 104}
+            self.notebook_data = {"self_check.ipynb": {"kernel_ids": {"p", "t"}}}  # pre-started kernels
             self.down: list[str] = []
 
         def list_kernel_ids(self):
@@ -316,14 +317,14 @@ def test_server_busy_page_and_reaper(tmp_path):
     app.kernel_manager = Kernels()
     app.service = ZyfwService(max_sessions=3, disconnect_grace_s=0, first_connect_s=3600)
     app.run_dir = tmp_path
-    app._zero_since, app._first_seen, app._connected = {}, {}, {"b"}
-    assert app.active_sessions() == 3 and app.full()
+    app._zero_since, app._first_seen, app._connected, app._taken = {}, {}, {"b"}, {"t"}
+    assert app.active_sessions() == 4 and app.full()  # a, b, c and the pre-started kernel a page took
     (tmp_path / "ended").mkdir()
     (tmp_path / "ended" / str(os.getpid())).touch()  # "c" was cleared by its user
     asyncio.run(app.reap())  # notes when "b" lost its page
     asyncio.run(app.reap())
-    # b: disconnected past the grace; c: asked to end; a: connected, kept
+    # b: disconnected past the grace; c: asked to end; a, t: connected; p: waiting in the pool
     assert sorted(app.kernel_manager.down) == ["b", "c"]
-    assert not app.full()
+    assert app.active_sessions() == 2 and not app.full()
     page = busy_page(30)
     assert "现在使用的人较多" in page and "http-equiv='refresh' content='30'" in page

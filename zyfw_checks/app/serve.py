@@ -108,6 +108,7 @@ class ZyfwVoila(Voila):
         self._zero_since: dict[str, float] = {}
         self._first_seen: dict[str, float] = {}
         self._connected: set[str] = set()
+        self._taken: set[str] = set()  # pre-started kernels handed to a page
 
     def init_handlers(self):
         handlers = []
@@ -117,7 +118,22 @@ class ZyfwVoila(Voila):
             handlers.append(item)
         return handlers
 
+    def _watch_pool(self) -> None:
+        """Note which pre-started kernels are handed to pages (Voilà does not keep that apart)."""
+        km = self.kernel_manager
+        take = getattr(km, "get_rendered_notebook", None)
+        if take is None:
+            return
+
+        async def taking(*args, **kwargs):
+            task, rendered, kernel_id = await take(*args, **kwargs)
+            self._taken.add(kernel_id)
+            return task, rendered, kernel_id
+
+        km.get_rendered_notebook = taking
+
     def listen(self):
+        self._watch_pool()
         self.app.settings["zyfw_app"] = self
         self.app.settings["ws_ping_interval"] = self.service.ping_interval_s * 1000
         self.app.settings["ws_ping_timeout"] = self.service.ping_timeout_s * 1000
@@ -133,21 +149,19 @@ class ZyfwVoila(Voila):
 
     # ------------------------------------------------------------ sessions
 
-    def _pool(self) -> tuple[set[str], int]:
-        """Kernel ids waiting in the pre-started pool, and the number of pool kernels still starting."""
-        ready, starting = set(), 0
-        for pool in getattr(self.kernel_manager, "_pools", {}).values():
-            for task in pool:
-                if task.done() and not task.cancelled() and task.exception() is None:
-                    ready.add(task.result()["kernel_id"])
-                else:
-                    starting += 1
-        return ready, starting
+    def _pool_kernels(self) -> set[str]:
+        """Kernels the pre-start pool made that no page has taken yet (ready or still building the app)."""
+        started: set[str] = set()
+        for data in getattr(self.kernel_manager, "notebook_data", {}).values():
+            started |= set(data.get("kernel_ids", ()))
+        return started - self._taken
+
+    def _page_kernels(self) -> list[str]:
+        pool = self._pool_kernels()
+        return [k for k in self.kernel_manager.list_kernel_ids() if k not in pool]
 
     def active_sessions(self) -> int:
-        ready, starting = self._pool()
-        ids = [k for k in self.kernel_manager.list_kernel_ids() if k not in ready]
-        return max(0, len(ids) - starting)
+        return len(self._page_kernels())
 
     def full(self) -> bool:
         return self.active_sessions() >= self.service.max_sessions
@@ -167,10 +181,9 @@ class ZyfwVoila(Voila):
         now = time.monotonic()
         ended_dir = self.run_dir / "ended"
         asked = {p.name for p in ended_dir.iterdir()} if ended_dir.is_dir() else set()
-        ready, _ = self._pool()
-        ids = list(km.list_kernel_ids())
-        for kid in ids:
-            if kid in ready:  # waiting in the pool: its clock starts when a page takes it
+        pool = self._pool_kernels()
+        for kid in list(km.list_kernel_ids()):
+            if kid in pool:  # waiting in the pool: its clock starts when a page takes it
                 self._first_seen.pop(kid, None)
                 continue
             first = self._first_seen.setdefault(kid, now)
@@ -199,6 +212,7 @@ class ZyfwVoila(Voila):
                 if kid not in live:
                     d.pop(kid, None)
         self._connected &= live
+        self._taken &= live
         live_pids = {str(p) for p in (self._kernel_pid(k) for k in live) if p}
         for name in asked - live_pids:
             (ended_dir / name).unlink(missing_ok=True)
