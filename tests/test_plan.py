@@ -202,3 +202,20 @@ def test_tool_defaults_and_deadline_reading_are_said(orgs_t):
     s = plan.schedule(2025)
     assert "9月前" in s.iloc[1]["依据"] and "8月31日" in s.iloc[1]["依据"] and "spot_check.onsite_deadline" in s.iloc[1]["依据"]
     assert not p.selection["入选理由"].str.contains("双随机").any()
+
+
+def test_tool_defaults_can_be_changed(monkeypatch, tmp_path):
+    import yaml
+
+    from zyfw_checks.params import PARAMS_DIR
+
+    spec = yaml.safe_load((PARAMS_DIR / "spot_check.yaml").read_text(encoding="utf-8"))
+    spec["values"]["random_draw"]["series"][0]["value"] = False
+    spec["values"]["key_share"]["series"][0]["value"] = 0.3
+    (tmp_path / "spot_check.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("ZYFW_PARAMS_DIR", str(tmp_path))
+    p = plan.make_plan(_orgs(["430121"] * 15), 2025, 1)
+    unit = p.units.iloc[0]
+    assert unit["其中随机"] == 0 and unit["其中重点"] == 3 and unit["抽取数"] == 3
+    assert "人工指定" in unit["不足说明"]
+    assert any("30%" in n and "spot_check.key_share" in n for n in p.notes)
