@@ -178,8 +178,8 @@ def org003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(df.index[:0], "", "")
 
 
-def _decisions(df: pd.DataFrame) -> pd.DataFrame:
-    return ident.decide(df)
+def _decisions(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    return ctx.once("org_decisions", lambda: ident.decide(df))  # one decision table per run, shared by ORG004–ORG006
 
 
 @rule(
@@ -193,7 +193,9 @@ def _decisions(df: pd.DataFrame) -> pd.DataFrame:
     explanation=(
         "名称含“志愿服务”“志愿者”“义工”等字样、章程以开展志愿服务为宗旨的，应直接标识并公告；名称不含这些字样、"
         "章程以开展志愿服务为宗旨并主动要求标识的，应核准章程后标识并公告。结论为这两种而“是否已标识”为否的，在此列出。"
-        "章程宗旨只按关键词判断（没有填“章程以志愿服务为宗旨”核实结果）的，报“存疑”。"
+        "章程宗旨只按关键词判断（没有填“章程以志愿服务为宗旨”核实结果）的，报“存疑”；名称只含“志愿”而不含所列字样的"
+        "（如“青年志愿协会”），通知的列举以“等字样”结尾，是否属于同类字样要人来定，也报“存疑”。"
+        "已标识的组织“是否主动申请标识”空白的，视为已按申请标识，不再列出。"
     ),
     compliant="“岳麓区义工联合会”，章程宗旨“组织义工开展志愿服务活动”，已标识。",
     noncompliant="“芙蓉区志愿者协会”，章程以开展志愿服务为宗旨，但“是否已标识”为否。",
@@ -205,7 +207,7 @@ def _decisions(df: pd.DataFrame) -> pd.DataFrame:
     ),
 )
 def org004(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    d = _decisions(df)
+    d = _decisions(df, ctx)
     bad = d["结论"].isin([ident.DIRECT, ident.REVIEW]) & ~d["已标识"]
     idx = df.index[bad]
     msg = "结论为“" + d.loc[bad, "结论"] + "”，但尚未标识：" + d.loc[bad, "理由"]
@@ -234,7 +236,7 @@ def org004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def org005(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    d = _decisions(df)
+    d = _decisions(df, ctx)
     bad = d["结论"] == ident.CANCEL
     idx = df.index[bad]
     severity = pd.Series("违规", index=idx).where(~d.loc[bad, "按关键词判断"].astype(bool), "存疑")
@@ -251,7 +253,7 @@ def org005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     table="orgs",
     explanation=(
         "志愿服务组织是以开展志愿服务为宗旨的非营利性组织。已标识、但章程宗旨看不出以开展志愿服务为宗旨、"
-        "又没有写明章程修改情况的，请核实章程：可能是标识有误，也可能是宗旨摘录不全。"
+        "章程修改情况又没有写明修改（空白，或“无”“未修改宗旨”一类写法）的，请核实章程：可能是标识有误，也可能是宗旨摘录不全。"
     ),
     compliant="已标识的“星城义工协会”，章程宗旨“弘扬志愿精神，组织义工开展志愿服务”。",
     noncompliant="已标识的“某某文化传播促进会”，章程宗旨“促进文化交流与传播”。",
@@ -262,6 +264,6 @@ def org005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def org006(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    d = _decisions(df)
+    d = _decisions(df, ctx)
     bad = d["已标识"] & (d["结论"] == ident.NO)
     return hits(df.index[bad], d.loc[bad, "理由"], "现状：已标识；结论：" + d.loc[bad, "结论"])
