@@ -7,12 +7,10 @@ rules only ever see canonical field names and typed columns. The input file is o
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -364,81 +362,10 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> Sheets:
         ) from exc
 
 
-class _HTMLTables(HTMLParser):
-    """The cells of every <table> in an HTML page; a merged cell's text sits in its top-left cell only,
-    as in Excel (colspan/rowspan leave blanks), so the header logic is the same for both."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tables: list[list[list]] = []
-        self._stack: list[dict] = []  # nested tables
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table":
-            self._stack.append({"rows": [], "row": None, "spans": {}})
-        elif not self._stack:
-            return
-        elif tag == "tr":
-            self._end_row()
-            self._stack[-1]["row"] = []
-        elif tag in ("td", "th"):
-            t = self._stack[-1]
-            if t["row"] is None:
-                t["row"] = []
-            self._end_cell()
-            self._cell = []
-            t["cell_span"] = (_int(a.get("colspan")), _int(a.get("rowspan")))
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if not self._stack:
-            return
-        if tag in ("td", "th"):
-            self._end_cell()
-        elif tag == "tr":
-            self._end_row()
-        elif tag == "table":
-            self._end_row()
-            t = self._stack.pop()
-            self.tables.append(t["rows"])
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def _end_cell(self):
-        if self._cell is None or not self._stack:
-            return
-        t = self._stack[-1]
-        text = re.sub(r"\s+", " ", "".join(self._cell)).strip() or None
-        self._cell = None
-        row = t["row"]
-        colspan, rowspan = t.pop("cell_span", (1, 1))
-        r = len(t["rows"])
-        while (r, len(row)) in t["spans"]:  # a cell merged down from a row above
-            row.append(t["spans"].pop((r, len(row))))
-        c = len(row)
-        row.append(text)
-        row.extend([None] * (colspan - 1))
-        for dr in range(1, rowspan):
-            for dc in range(colspan):
-                t["spans"][(r + dr, c + dc)] = None
-
-    def _end_row(self):
-        if not self._stack:
-            return
-        self._end_cell()
-        t = self._stack[-1]
-        if t["row"] is not None:
-            r = len(t["rows"])
-            row = t["row"]
-            while (r, len(row)) in t["spans"]:
-                row.append(t["spans"].pop((r, len(row))))
-            t["rows"].append(row)
-        t["row"] = None
+_TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
+_HTML_TOKENS = re.compile(r"(<tr\b[^>]*>|<t[dh]\b[^>]*>)", re.I)
+_XML_TOKENS = re.compile(r"(<(?:ss:)?Row\b[^>]*>|<(?:ss:)?Cell\b[^>]*>)")
+_XDATA = r'(?s)<(?:ss:)?Data\b[^>]*?Type="(?P<t>\w+)"[^>]*>(?P<v>.*?)</(?:ss:)?Data\s*>'
 
 
 def _int(v) -> int:
@@ -448,78 +375,183 @@ def _int(v) -> int:
         return 1
 
 
+def _attr(markers: pd.Series, word: str, pattern: str) -> np.ndarray:
+    """A numeric attribute of each tag (NaN where absent): RE2 over all tags, skipped when no tag has ``word``.
+    ``pattern`` has one named group ``n``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(markers.array)
+    if not pc.any(pc.match_substring(arr, word, ignore_case=True)).as_py():
+        return np.full(len(markers), np.nan)
+    res = pc.extract_regex(arr, pattern)
+    found = pd.Series(pd.arrays.ArrowStringArray(res.field("n")))
+    found = found.where(res.is_valid().to_numpy(zero_copy_only=False))
+    return parsing.to_float(found).to_numpy()
+
+
+def _positions(group: np.ndarray, width: np.ndarray, explicit: np.ndarray) -> np.ndarray:
+    """0-based positions of items laid out in order within each group: each item starts where the
+    previous one ended, unless it names its own 1-based position (ss:Index), which moves it forward."""
+    ends = pd.Series(width).groupby(group).cumsum().to_numpy()
+    base = ends - width
+    offset = pd.Series(np.where(np.isnan(explicit), np.nan, explicit - 1 - base)).groupby(group).ffill()
+    return (base + offset.fillna(0).to_numpy()).astype("int64")
+
+
+def _clean_markup(values: np.ndarray) -> np.ndarray:
+    """Cell markup → text, per distinct value: tags dropped (<br> as a space), entities decoded,
+    spaces collapsed, empty → None."""
+    import html as _html
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object).astype("string[pyarrow]")
+    u = u.str.replace(r"(?i)<br\s*/?>", " ", regex=True).str.replace(r"<[^>]*>", "", regex=True)
+    amp = u.str.contains("&", regex=False).fillna(False).astype(bool)
+    if amp.any():
+        u[amp] = u[amp].map(_html.unescape)
+    u = u.str.replace("[\\s\u00a0\u3000]+", " ", regex=True).str.strip()
+    u = u.mask(u == "")
+    vals = u.astype(object).where(u.notna(), None).to_numpy()
+    out = np.empty(len(codes), dtype=object)
+    out[:] = None
+    hit = codes >= 0
+    out[hit] = vals[codes[hit]]
+    return out
+
+
+def _grid_rows(cells: pd.DataFrame) -> list[list]:
+    """Rows with rowspans (rare, usually the header): laid out cell by cell; a merged cell's text sits
+    in its top-left cell only, as in Excel."""
+    grid: list[list] = []
+    pending: set[tuple[int, int]] = set()
+    for r, part in cells.groupby("row", sort=True):
+        while len(grid) < r:
+            grid.append([])
+        row: list = []
+        for value, cs, rs in zip(part["value"], part["colspan"], part["rowspan"], strict=True):
+            while (r, len(row)) in pending:
+                pending.discard((r, len(row)))
+                row.append(None)
+            c = len(row)
+            row.append(value)
+            row.extend([None] * (int(cs) - 1))
+            pending.update((r + dr, c + dc) for dr in range(1, int(rs)) for dc in range(int(cs)))
+        grid.append(row)
+    return grid
+
+
+def _place(nrows: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    width = int(cols.max()) + 1 if len(cols) else 0
+    grid = np.empty((nrows, width), dtype=object)
+    grid[:] = None
+    grid[rows, cols] = values
+    return pd.DataFrame(grid, dtype=object)
+
+
+def _html_table(body: str) -> pd.DataFrame:
+    toks = _HTML_TOKENS.split(body)
+    markers = pd.Series(toks[1::2], dtype="string[pyarrow]")
+    texts = np.array(toks[2::2], dtype=object)
+    is_row = markers.str.match(r"(?i)<tr").fillna(False).to_numpy(dtype=bool)
+    row = np.cumsum(is_row) - 1
+    cell = ~is_row & (row >= 0)
+    nrows = int(row.max()) + 1 if len(row) else 0
+    if not cell.any():
+        return pd.DataFrame(dtype=object)
+    cm = markers[cell]
+    colspan = np.nan_to_num(_attr(cm, "colspan", r"(?i)colspan\s*=\s*[\"']?\s*(?P<n>\d+)"), nan=1).clip(1, 1000).astype("int64")
+    rowspan = np.nan_to_num(_attr(cm, "rowspan", r"(?i)rowspan\s*=\s*[\"']?\s*(?P<n>\d+)"), nan=1).clip(1, 1000).astype("int64")
+    values = _clean_markup(texts[cell])
+    r = row[cell]
+    if (rowspan > 1).any():
+        grid = _grid_rows(pd.DataFrame({"row": r, "value": values, "colspan": colspan, "rowspan": rowspan}))
+        grid += [[] for _ in range(nrows - len(grid))]
+        width = max(map(len, grid), default=0)
+        return pd.DataFrame([g + [None] * (width - len(g)) for g in grid], dtype=object)
+    cols = _positions(r, colspan, np.full(len(r), np.nan))
+    return _place(nrows, r, cols, values)
+
+
 def _read_html(data: bytes, name: str) -> Sheets:
+    """Every <table> of an HTML page (what many web systems save as .xls). The page is cut into tags
+    by one regular expression and laid out with array operations; cell text is cleaned per distinct value."""
     text = _decode(data, name)
     m = re.search(r'<meta[^>]+charset=["\']?([\w-]+)', text[:4000], flags=re.I)
     if m and m.group(1).lower() in ("gbk", "gb2312", "gb18030") and not _utf16(data):
         text = data.decode("gb18030", errors="replace")
-    _too_many_rows(text.lower().count("<tr"), name)
-    parser = _HTMLTables()
-    parser.feed(text)
-    parser.close()
-    out = Sheets()
-    tables = [t for t in parser.tables if t]
+    _too_many_rows(len(re.findall(r"<tr\b", text, flags=re.I)), name)
+    tables = [f for f in (_html_table(tm.group(0)) for tm in _TABLE_RE.finditer(text)) if f.size]
     if not tables:
         raise LoadError(f"“{name}”是网页（HTML）文件，里面没有表格。请从平台重新导出 Excel 或 CSV 格式的记录。")
-    for i, rows in enumerate(tables, start=1):
-        out[f"表{i}" if len(tables) > 1 else None] = pd.DataFrame(rows, dtype=object)
+    out = Sheets()
+    for i, frame in enumerate(tables, start=1):
+        out[f"表{i}" if len(tables) > 1 else None] = frame
     return out
 
 
-_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
-_X = "{urn:schemas-microsoft-com:office:excel}"
+def _xml_table(body: str, name: str) -> pd.DataFrame:
+    toks = _XML_TOKENS.split(body)
+    markers = pd.Series(toks[1::2], dtype="string[pyarrow]")
+    texts = pd.Series(toks[2::2], dtype="string[pyarrow]")
+    is_row = markers.str.match(r"<(?:ss:)?Row\b").fillna(False).to_numpy(dtype=bool)
+    seq = np.cumsum(is_row) - 1
+    if not is_row.any():
+        return pd.DataFrame(dtype=object)
+    rm = markers[is_row]
+    row_pos = _positions(np.zeros(int(is_row.sum()), dtype="int64"), np.ones(int(is_row.sum()), dtype="int64"),
+                         _attr(rm, "Index=", r'Index="(?P<n>\d+)"'))
+    _too_many_rows(int(row_pos.max()) + 1, name)
+    cell = ~is_row & (seq >= 0)
+    if not cell.any():
+        return pd.DataFrame(dtype=object)
+    cm = markers[cell]
+    across = np.nan_to_num(_attr(cm, "MergeAcross=", r'MergeAcross="(?P<n>\d+)"'), nan=0).clip(0, 1000).astype("int64")
+    cols = _positions(seq[cell], across + 1, _attr(cm, "Index=", r'Index="(?P<n>\d+)"'))
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        res = pc.extract_regex(pa.array(texts[cell].array), _XDATA)
+        typ = pd.Series(pd.arrays.ArrowStringArray(res.field("t"))).where(res.is_valid().to_numpy(zero_copy_only=False))
+        raw = pd.Series(pd.arrays.ArrowStringArray(res.field("v"))).where(res.is_valid().to_numpy(zero_copy_only=False))
+    except (ImportError, ValueError, TypeError):  # pragma: no cover
+        parts = texts[cell].reset_index(drop=True).str.extract(_XDATA)
+        typ, raw = parts["t"], parts["v"]
+    values = pd.Series(_clean_markup(raw.to_numpy(dtype=object)), dtype=object)
+    num = (typ == "Number").fillna(False).to_numpy(dtype=bool)
+    if num.any():
+        values[num] = pd.to_numeric(values[num], errors="coerce").to_numpy()
+    when = (typ == "DateTime").fillna(False).to_numpy(dtype=bool)
+    if when.any():
+        values[when] = pd.to_datetime(values[when], errors="coerce").astype(object).to_numpy()
+    vals = values.to_numpy(dtype=object, copy=True)
+    vals[pd.isna(vals)] = None
+    return _place(int(row_pos.max()) + 1, row_pos[seq[cell]], cols, vals)
+
+
+_WS_SPLIT = re.compile(r"<(?:ss:)?Worksheet\b")
 
 
 def _read_xml2003(data: bytes, name: str, sheet: str | None) -> Sheets:
-    """XML Spreadsheet 2003 (what some systems save as .xls): <Worksheet><Table><Row><Cell><Data>."""
-    import xml.etree.ElementTree as ET  # noqa: N817  (expat refuses entity expansion bombs; no external entities)
-
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise LoadError(f"“{name}”像是 XML 电子表格（Excel 2003 格式），但内容不完整，无法读取（{exc}）。"
-                        "请用 Excel/WPS 打开后另存为 .xlsx 再试。") from exc
+    """XML Spreadsheet 2003 (what some systems save as .xls): <Worksheet><Table><Row><Cell><Data>,
+    cut into tags by one regular expression; Number and DateTime cells typed, text cleaned per distinct value."""
+    text = _decode(data, name)
     out = Sheets()
-    for ws in root.iter(f"{_SS}Worksheet"):
-        title = ws.get(f"{_SS}Name") or f"Sheet{len(out) + 1}"
-        opts = ws.find(f"{_X}WorksheetOptions")
-        vis = opts.find(f"{_X}Visible") if opts is not None else None
-        if vis is not None and "hidden" in (vis.text or "").lower():
+    for piece in _WS_SPLIT.split(text)[1:]:
+        head, _, body = piece.partition(">")
+        nm = re.search(r'Name="([^"]*)"', head)
+        title = nm.group(1) if nm else f"Sheet{len(out) + 1}"
+        body = body.split("</Worksheet", 1)[0].split("</ss:Worksheet", 1)[0]
+        if re.search(r"<(?:x:)?Visible>\s*Sheet(?:Very)?Hidden", body):
             out.hidden.add(title)
-        rows: list[list] = []
-        table = ws.find(f"{_SS}Table")
-        for row in table.iter(f"{_SS}Row") if table is not None else []:
-            idx = row.get(f"{_SS}Index")
-            while idx and len(rows) < int(idx) - 1:
-                rows.append([])
-            cells: list = []
-            for cell in row.iter(f"{_SS}Cell"):
-                ci = cell.get(f"{_SS}Index")
-                while ci and len(cells) < int(ci) - 1:
-                    cells.append(None)
-                d = cell.find(f"{_SS}Data")
-                value = None
-                if d is not None:
-                    value = "".join(d.itertext()).strip() or None
-                    typ = d.get(f"{_SS}Type")
-                    if value is not None and typ == "Number":
-                        try:
-                            value = float(value)
-                        except ValueError:
-                            pass
-                    elif value is not None and typ == "DateTime":
-                        try:
-                            value = dt.datetime.fromisoformat(value)
-                        except ValueError:
-                            pass
-                cells.append(value)
-                cells.extend([None] * min(int(cell.get(f"{_SS}MergeAcross") or 0), 1000))
-            rows.append(cells)
-            _too_many_rows(len(rows), name)
-        if sheet is None or sheet == title:
-            out[title] = pd.DataFrame(rows, dtype=object)
+        if sheet is not None and sheet != title:
+            continue
+        out[title] = _xml_table(body, name)
     if sheet is not None and sheet not in out:
         raise LoadError(f"工作簿“{name}”里没有名为“{sheet}”的工作表。")
+    if not out:
+        raise LoadError(f"“{name}”像是 XML 电子表格（Excel 2003 格式），但里面没有工作表。请用 Excel/WPS 打开后另存为 .xlsx 再试。")
     return out
 
 
