@@ -134,3 +134,16 @@ def test_plan_prints_tool_defaults_and_deadline_reading(capsys, samples, tmp_pat
     code, out, _ = run(capsys, "plan", samples / "orgs.xlsx", "--year", 2025, "--seed", 1, "-o", tmp_path / "p.xlsx",
                        "--staff", samples / "staff.xlsx", "--allow-upper-staff")
     assert code == 0 and "小组涵盖部门" in out
+
+
+def test_orgs_county_populations_file(capsys, samples, tmp_path):
+    pops = tmp_path / "县市区人口.csv"
+    pops.write_text("区划代码,常住人口\n430102,600000\n430104,1500000\n", encoding="utf-8")
+    _, out, _ = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--format", "json", "--county-populations", pops)
+    rows = {r["地区"]: r for r in json.loads(out)["density"]}
+    assert rows["芙蓉区"]["常住人口"] == 600000 and "县市区人口.csv" in rows["芙蓉区"]["人口来源"]
+    assert rows["芙蓉区"]["每百万人口已标识"] is not None and rows["天心区"]["常住人口"] is None
+    bad = tmp_path / "bad.csv"
+    bad.write_text("区划代码,常住人口\n4301,abc\n", encoding="utf-8")
+    code, _, err = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--county-populations", bad)
+    assert code == 2 and "常住人口" in err and "Traceback" not in err

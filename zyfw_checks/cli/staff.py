@@ -85,13 +85,34 @@ def parse_day(text: str | None):
         raise ValueError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
 
 
-def org_outputs(table, mask: bool = True, as_of=None):
+def read_county_populations(path: Path) -> dict:
+    """--county-populations: a .csv/.xlsx of 区划代码, 常住人口 → the populations used for the density table."""
+    from zyfw_checks import identification as ident
+
+    if not path.exists():
+        raise ValueError(f"找不到县市区人口表“{path}”。")
+    if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        frame = pd.read_excel(path, dtype=str, engine="calamine")
+    else:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")
+        import io
+
+        frame = pd.read_csv(io.StringIO(text), dtype=str)
+    return ident.with_county_populations(frame, path.name)
+
+
+def org_outputs(table, mask: bool = True, as_of=None, pops: dict | None = None):
     """(CheckResult, organisations frame, density frame) for a loaded orgs table, judged on ``as_of``."""
     from zyfw_checks import identification as ident
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
 
-    result = check_table(table, mask=mask, options={"as_of": as_of} if as_of else None)
+    options = {k: v for k, v in (("as_of", as_of), ("populations", pops)) if v}
+    result = check_table(table, mask=mask, options=options or None)
     df = table.df
     d = ident.decide(df)
     where = ident.jurisdiction_of(df)
@@ -107,7 +128,7 @@ def org_outputs(table, mask: bool = True, as_of=None):
             if bad.any():
                 result.notes.append(f"“{table.mapping.get(col, col)}”列第 {', '.join(map(str, df.loc[bad, ROW].head(10).tolist()))} 行"
                                     "不是数字，抽查排序时按0计。")
-    return result, organisations, ident.density(df, on=as_of)
+    return result, organisations, ident.density(df, pops=pops, on=as_of)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -144,8 +165,9 @@ def cmd_orgs(args) -> int:
 
     src = Path(args.file)
     as_of = parse_day(args.as_of)
+    pops = read_county_populations(Path(args.county_populations)) if args.county_populations else None
     table = load_table(src, kind="orgs", sheet=args.sheet)
-    result, organisations, dens = org_outputs(table, mask=not args.no_mask, as_of=as_of)
+    result, organisations, dens = org_outputs(table, mask=not args.no_mask, as_of=as_of, pops=pops)
 
     def text(limit):
         lines = ["各组织结论（二（一） 志愿服务组织标识）："]
@@ -284,6 +306,8 @@ def add_parsers(sub) -> None:
     o.add_argument("file", metavar="FILE", help="社会组织名单（.xlsx/.xls/.csv）")
     o.add_argument("--as-of", metavar="YYYY-MM-DD",
                    help="按哪一天判断哪些年度的6月30日公告期限已过（默认今天）")
+    o.add_argument("--county-populations", metavar="FILE",
+                   help="县市区常住人口表（.csv/.xlsx，两列：区划代码、常住人口），用于按县市区计算每百万人口标识数")
     _common(o)
     o.set_defaults(func=cmd_orgs)
     c = sub.add_parser("certs", help="检查志愿服务记录证明台账（二（二）②），需同时提供服务记录")

@@ -151,7 +151,7 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     table="orgs",
     explanation=(
         "按统一社会信用代码第3–8位确定组织所在市州和县市区，分别统计名单中已标识的志愿服务组织数，除以常住人口"
-        "（市州为第七次全国人口普查，params/populations.yaml；县市区人口需另行录入）。通知没有说按哪一级计算，"
+        "（市州为第七次全国人口普查，params/populations.yaml；县市区人口需另行录入，或用 --county-populations 给出）。通知没有说按哪一级计算，"
         "所以市州、县市区都列在“每百万人口标识数”汇总表中（附人口来源和名单中的组织数），低于20个的在说明中提示，"
         "不在任何组织的行上报告。名单必须包含本地区全部组织，数字才有意义。"
     ),
@@ -164,7 +164,7 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def org003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    table = ident.density(df, on=ctx.options.get("as_of"))
+    table = ident.density(df, pops=ctx.options.get("populations"), on=ctx.options.get("as_of"))
     if "达标" in table.columns:
         partial_province = table["层级"].eq("全省") & table["说明"].ne("")  # a list of some 市州 only
         short = table[table["达标"].eq(False).fillna(False).astype(bool) & ~partial_province]
