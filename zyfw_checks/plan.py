@@ -359,7 +359,8 @@ def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     cfg = _cfg()["team"]
     df = staff.df
     blank = pd.Series(pd.NA, index=df.index, dtype="string")
-    cat = _norm(df["人员类别"]) if "人员类别" in df.columns else blank
+    # the category itself, without a trailing note in brackets: “正式人员（在编）” → 正式人员; “非在编人员（劳务派遣）” stays 非在编人员
+    cat = _norm(df["人员类别"]).str.replace(r"\(.*\)$", "", regex=True) if "人员类别" in df.columns else blank
     duty = df["工作职责"].astype("string") if "工作职责" in df.columns else blank
     official = cat.isin(_listed(cfg["official_categories"])).fillna(False) & ident.contains_any(duty, cfg["duties"])
     expert = cat.isin(_listed(cfg["expert_categories"])).fillna(False) & ~official
