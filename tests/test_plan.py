@@ -155,7 +155,8 @@ def test_staff_categories_matched_exactly():
 @pytest.mark.parametrize(("text", "complaint", "must"), [
     ("否", False, False), ("暂无", False, False), ("没有投诉", False, False), ("未发现", False, False), ("无投诉", False, False),
     ("是", True, False), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
-    ("有负面舆情：记录造假", True, True),
+    ("有负面舆情：记录造假", True, True), ("否（无投诉）", False, False), ("是（证明时长不符）", True, True),
+    ("未如实记录时长，被志愿者投诉", True, True),
 ])
 def test_complaints_parsed_and_only_records_complaints_are_must(text, complaint, must):
     c = plan.complaints(pd.Series([text]))

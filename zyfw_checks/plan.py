@@ -102,7 +102,8 @@ def complaints(s: pd.Series) -> pd.DataFrame:
     blank = t.isna() | t.eq("")
     pattern = f"^(?:{'|'.join(map(re.escape, _listed(cfg['no_prefixes'])))})(?:任何)?" \
               f"(?:{'|'.join(map(re.escape, _listed(cfg['no_objects'])))})?$"
-    no = t.isin(_listed(cfg["no_words"])) | t.str.match(pattern)
+    head = t.str.replace(r"\(.*\)$", "", regex=True)  # “否（无投诉）” → 否; a yes keeps its description
+    no = t.isin(_listed(cfg["no_words"])) | t.str.match(pattern) | head.isin(_listed(cfg["no_words"])) | head.str.match(pattern)
     bare_yes = t.isin(_listed(cfg["yes_words"]))
     complaint = (~blank & ~no.fillna(False)).fillna(False).astype(bool)
     about = t.str.contains("|".join(map(re.escape, _listed(cfg["about_words"]))), regex=True).fillna(False).astype(bool)
