@@ -1,8 +1,10 @@
 """The built guide in a real browser: Debian's headless Chromium via Playwright, served from localhost.
 
-Checks that every page in _toc.yml renders with Chinese text, that the site search finds 工作日 and
-研学, and that no request leaves localhost; saves screenshots of the home page and a clause page
-into artifacts/. Never downloads a browser: it uses /usr/bin/chromium or skips.
+Checks that every page in _toc.yml renders with Chinese text; that the Chinese site search puts the
+right page first for the phrases readers type; that the phone menu opens at 390 px; that the
+trainers' page prints a question sheet without answers and a separate answer key, and its quiz
+scores; that no visible UI string is English; and that no request leaves localhost. Saves
+screenshots into artifacts/. Never downloads a browser: it uses /usr/bin/chromium or skips.
 """
 
 from __future__ import annotations
@@ -11,12 +13,27 @@ import functools
 import http.server
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
 from tests.test_book import CJK, REPO, ensure_built, toc_pages
+
+# What readers type → the page that must come first (the page that is the home of that fact).
+SEARCHES = {
+    "10个工作日": "clauses/s2-2-records",
+    "四类活动": "clauses/s2-2-activities",
+    "组织标识": "clauses/s2-1",
+    "6月30日": "clauses/s2-1",
+    "9月前": "clauses/s2-2-targets",
+    "10月底": "clauses/s2-2-targets",
+    "四有": "clauses/s2-4",
+    "工作日": "clauses/s2-2-records",
+    "研学": "clauses/s2-2-activities",
+    "标识": "clauses/s2-1",
+}
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "artifacts"
@@ -81,21 +98,139 @@ def test_every_toc_page_renders_chinese(site, browser_page):
         assert "Traceback" not in text, doc
 
 
-def test_footer_links_to_the_selfcheck_app(site, browser_page):
+def test_footer_has_the_checked_date_and_a_working_changelog_link(site, browser_page):
     page, _ = browser_page
     page.goto(f"{site}/clauses/s2-2-records.html", wait_until="load")
-    link = page.locator(".extra_footer a")
-    assert link.count() == 1 and link.inner_text() == "志愿服务记录自查应用"
+    footer = page.locator(".extra_footer")
+    assert "最后对照通知原文核对" in footer.inner_text()
+    footer.locator("a", has_text="更新记录").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("references/changelog.html")
+    assert "localhost" not in page.content()
 
 
-@pytest.mark.parametrize("word", ["工作日", "研学"])
-def test_search_finds_chinese_words(site, browser_page, word):
-    page, _ = browser_page
-    page.goto(f"{site}/search.html?q={quote(word)}", wait_until="load")
-    results = page.locator("#search-results ul.search li")
+def _first_result(page, site: str, query: str) -> list[str]:
+    page.goto(f"{site}/search.html?q={quote(query)}", wait_until="load")
+    results = page.locator("#search-results ul.search li > a")
     results.first.wait_for(timeout=20_000)
-    assert results.count() >= 1
-    assert word in page.locator("#search-results").inner_text()
+    return [urlparse(results.nth(i).get_attribute("href")).path.removesuffix(".html")
+            for i in range(min(3, results.count()))]
+
+
+@pytest.mark.parametrize("query", list(SEARCHES))
+def test_chinese_search_puts_the_right_page_first(site, browser_page, query):
+    page, _ = browser_page
+    top = _first_result(page, site, query)
+    assert top[0] == SEARCHES[query], f"“{query}”的第一个结果是 {top[0]}（前三：{top}）"
+
+
+def test_search_splitter_without_index_entries_still_finds_unspaced_phrases(site, browser_page):
+    """The splitter alone (no index entry holds this phrase) finds an unspaced Chinese phrase."""
+    page, _ = browser_page
+    page.goto(f"{site}/search.html?q={quote('慈善超市分拣')}", wait_until="load")
+    split = page.evaluate("splitQuery('慈善超市分拣衣物10个工作日')")
+    assert "10" in split and "工作日" in split and all(len(t) >= 2 or t.isdigit() for t in split), split
+    results = page.locator("#search-results ul.search li > a")
+    results.first.wait_for(timeout=20_000)
+    assert "cases/trainers" in results.first.get_attribute("href")
+
+
+@contextmanager
+def _phone(browser_page, block_patch: bool = False):
+    page, _ = browser_page
+    context = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                               is_mobile=True, has_touch=True)
+    if block_patch:
+        context.route(re.compile(r".*zyfw-menu\.js.*"), lambda route: route.abort())
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _open_menu(phone, site: str) -> bool:
+    phone.goto(f"{site}/clauses/s2-2-records.html", wait_until="load")
+    button = phone.locator(".primary-toggle >> visible=true")
+    assert button.count() == 1, "手机页面上应当正好有一个可见的目录按钮"
+    button.first.tap()
+    phone.wait_for_timeout(300)
+    return phone.locator("#pst-primary-sidebar-modal").evaluate("d => d.open")
+
+
+def test_phone_menu_opens_at_390px(site, browser_page):
+    with _phone(browser_page) as phone:
+        assert _open_menu(phone, site), "点目录按钮后目录没有打开"
+        links = phone.locator("#pst-primary-sidebar-modal a.reference >> visible=true")
+        assert links.count() >= len(toc_pages()) - 1
+        ARTIFACTS.mkdir(exist_ok=True)
+        phone.screenshot(path=str(ARTIFACTS / "book-phone-menu.png"))
+        links.filter(has_text="要点速览").first.click()
+        phone.wait_for_load_state("load")
+        assert phone.url.endswith("guide/keyfacts.html")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"手机页面有横向滚动（{width}px）"
+
+
+def test_phone_menu_needs_the_patch(site, browser_page):
+    """Without _static/zyfw-menu.js the theme's button does nothing (the bug this patch exists for)."""
+    with _phone(browser_page, block_patch=True) as phone:
+        assert not _open_menu(phone, site), "主题已修复这个问题：可以删除 _static/zyfw-menu.js"
+
+
+def test_notice_fits_a_phone(site, browser_page):
+    with _phone(browser_page) as phone:
+        phone.goto(f"{site}/notice.html", wait_until="load")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"通知全文在手机上有 {width}px 宽"
+        assert phone.locator("#notice-s2-2-four").count() == 1
+
+
+def test_trainers_page_prints_questions_without_answers_and_a_separate_key(site, browser_page):
+    page, _ = browser_page
+    page.goto(f"{site}/cases/trainers.html", wait_until="load")
+    assert page.locator(".zyfw-answer").count() >= 10
+    page.emulate_media(media="print")
+    try:
+        assert page.locator(".zyfw-answer >> visible=true").count() == 0, "打印的题目单里出现了答案"
+        assert page.locator(".zyfw-quiz >> visible=true").count() == 0
+        key = page.locator(".zyfw-answer-key")
+        assert key.is_visible() and key.evaluate("e => getComputedStyle(e).breakBefore") == "page"
+        assert page.locator(".bd-sidebar-primary >> visible=true").count() == 0
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / "book-trainers-print.pdf"))
+    finally:
+        page.emulate_media(media="screen")
+
+
+def test_quiz_scores_in_the_page(site, browser_page):
+    page, _ = browser_page
+    page.goto(f"{site}/cases/trainers.html", wait_until="load")
+    quiz = page.locator(".zyfw-quiz")
+    first = quiz.locator("fieldset").first
+    # exactly one of the three options is right, and the feedback says so
+    outcomes = []
+    for option in first.locator("input[type=radio]").all():
+        option.check()
+        outcomes.append(first.locator(".zyfw-feedback").inner_text())
+    assert sum(o.startswith("答对了") for o in outcomes) == 1, outcomes
+    assert "已答 1 题" in quiz.locator(".zyfw-quiz-score").inner_text()
+    quiz.locator(".zyfw-quiz-reset").click()
+    assert "已答 0 题" in quiz.locator(".zyfw-quiz-score").inner_text()
+
+
+def test_no_english_ui_strings(site, browser_page):
+    page, _ = browser_page
+    for doc in ("intro", "clauses/s2-1", "search"):
+        page.goto(f"{site}/{doc}.html", wait_until="load")
+        attrs = page.evaluate("""() => [...document.querySelectorAll('[title],[aria-label],[data-bs-title],[placeholder]')]
+            .filter(e => !e.closest('.bd-article'))
+            .flatMap(e => ['title', 'aria-label', 'data-bs-title', 'placeholder'].map(a => e.getAttribute(a)))
+            .filter(Boolean)""")
+        english = sorted({a for a in attrs if re.search(r"[A-Za-z]{3,}", a) and not CJK.search(a)})
+        assert not english, f"{doc}：{english}"
+        visible = page.locator(".bd-header, .bd-sidebar-primary, .header-article, .prev-next-area").all_inner_texts()
+        words = sorted({w for t in visible for w in re.findall(r"[A-Za-z]{4,}", t)} - {"Python", "Ctrl"})
+        assert not words, f"{doc}：{words}"
 
 
 def test_screenshots_and_no_request_leaves_localhost(site, browser_page):
