@@ -18,6 +18,7 @@ class Reason(StrEnum):
     OUT_OF_RANGE = "OUT_OF_RANGE"  # outside the period the other table covers
     UNCOVERED_YEAR = "UNCOVERED_YEAR"  # the holiday calendar does not cover the year
     UNREADABLE = "UNREADABLE"  # cells that could not be read (DAT003 lists them)
+    SUMMARY_ONLY = "SUMMARY_ONLY"  # the data cannot show a breach (e.g. is the list complete?): a summary instead
     # rows set aside by the loader
     TOTAL_ROW = "TOTAL_ROW"  # 合计 / 总计 / 小计
     FOOTER_ROW = "FOOTER_ROW"  # 制表人 / 签字 / 审核人 footer lines
@@ -37,6 +38,7 @@ LABELS = {
     Reason.OUT_OF_RANGE: "超出对照数据的时间范围",
     Reason.UNCOVERED_YEAR: "节假日数据未覆盖该年份",
     Reason.UNREADABLE: "单元格无法识别",
+    Reason.SUMMARY_ONLY: "只作汇总提示",
     Reason.TOTAL_ROW: "合计行",
     Reason.FOOTER_ROW: "表尾签字/制表行",
     Reason.BLANK_ROW: "空行",

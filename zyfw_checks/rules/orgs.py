@@ -174,7 +174,7 @@ def org003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     no_pop = int((table["层级"].eq("县市区") & table["常住人口"].isna()).sum())
     ctx.note("每百万人口标识数按上传名单计算：名单必须完整（包含本地区全部已标识的志愿服务组织）才能说明是否达到20个以上"
              + (f"；{no_pop} 个县市区没有录入常住人口，只列组织数" if no_pop else "") + "。详见“每百万人口标识数”汇总表。")
-    ctx.partly_unassessed(Reason.MISSING_TABLE, "名单是否包含本地区全部组织无法从数据判断：每百万人口标识数只作汇总提示，见汇总表")
+    ctx.partly_unassessed(Reason.SUMMARY_ONLY, "名单是否包含本地区全部组织无法从数据判断：每百万人口标识数只作汇总提示，见汇总表")
     return hits(df.index[:0], "", "")
 
 
