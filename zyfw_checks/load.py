@@ -778,18 +778,28 @@ def _row_list(rows, limit: int = 10) -> str:
 
 
 def _cells_matching(t: Table, candidates: pd.Series, pattern: str) -> pd.Series:
-    """Per row (only the ``candidates``), the first cell of any source column matching ``pattern``, else NA."""
+    """Per row (only the ``candidates``), the first cell of any source column matching ``pattern``
+    (after NFKC and removing spaces), else NA. Matched per distinct value with RE2."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     out = pd.Series(pd.NA, index=t.df.index, dtype="string[pyarrow]")
     if t.original is None or not candidates.any():
         return out
     sub = t.original[candidates.to_numpy()]
     for col in sub.columns:
-        vals = sub[col]
-        texts = vals.where(vals.map(lambda v: isinstance(v, str))) if vals.dtype == object else vals.astype(str)
-        texts = parsing.nfkc(texts.dropna().astype("string[pyarrow]")).str.replace(r"\s+", "", regex=True)
-        found = texts[texts.str.contains(pattern, regex=True).fillna(False)]
-        if len(found):
-            out.loc[found.index] = out.loc[found.index].fillna(found)
+        codes, uniques = pd.factorize(sub[col], use_na_sentinel=True)
+        texts = [u if isinstance(u, str) and len(u) <= 200 else None for u in uniques]
+        if not any(texts):
+            continue
+        arr = pc.replace_substring_regex(pc.utf8_normalize(pa.array(texts, type=pa.string()), "NFKC"), r"\s+", "")
+        hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False).to_numpy(zero_copy_only=False)
+        if not hit.any():
+            continue
+        rows = np.flatnonzero((codes >= 0) & hit[np.where(codes < 0, 0, codes)])
+        idx = sub.index[rows]
+        cells = pd.Series(np.asarray(arr.to_pylist(), dtype=object)[codes[rows]], index=idx, dtype="string[pyarrow]")
+        out.loc[idx] = out.loc[idx].fillna(cells)
     return out
 
 
