@@ -247,25 +247,43 @@ def _lit(path: Path) -> str:
     return "'" + path.as_posix().replace("'", "''") + "'"
 
 
-def partition_sql(rows_glob: Path, out: Path, key: str | None, parts: int) -> str:
-    """The repartition statement (step 2): every row gets part ``hash(volunteer) % P``.
-
-    Rows without a volunteer are spread by their position: no per-volunteer rule reads them."""
-    part = f"CASE WHEN {_q(key)} IS NULL THEN {SEQ} % {parts} ELSE hash({_q(key)}) % {parts} END" if key \
-        else f"{SEQ} % {parts}"
-    return (f"COPY (SELECT *, {part} AS {PART} FROM read_parquet({_lit(rows_glob)}, union_by_name = true)) "
-            f"TO {_lit(out)} (FORMAT parquet, PARTITION_BY ({PART}), COMPRESSION zstd)")
+def _part_expr(key: str | None, parts: int) -> str:
+    """Part of a row: ``hash(volunteer) % P``; rows without a volunteer are spread by position
+    (no per-volunteer rule reads them)."""
+    if key is None:
+        return f"{SEQ} % {parts}"
+    return f"CASE WHEN {_q(key)} IS NULL THEN {SEQ} % {parts} ELSE hash({_q(key)}) % {parts} END"
 
 
-def repartition(con, work: Path, key: str | None, parts: int) -> None:
-    con.execute(partition_sql(work / "rows" / "*.parquet", work / "parts", key, parts))
-    bad = list((work / "bad").glob("*.parquet"))
-    if bad:
-        con.execute(
-            f"COPY (SELECT b.*, r.{PART} FROM read_parquet({_lit(work / 'bad' / '*.parquet')}) b "
-            f"JOIN (SELECT {ROW}, {PART} FROM read_parquet({_lit(work / 'parts' / '**' / '*.parquet')}, "
-            f"hive_partitioning = true)) r ON b.row = r.{ROW}) "
-            f"TO {_lit(work / 'badparts')} (FORMAT parquet, PARTITION_BY ({PART}), COMPRESSION zstd)")
+def _copy_opts(tag: str) -> str:
+    return (f"FORMAT parquet, PARTITION_BY ({PART}), COMPRESSION zstd, OVERWRITE_OR_IGNORE, "
+            f"FILENAME_PATTERN '{tag}_{{i}}'")
+
+
+def partition_sql(rows: Path, out: Path, key: str | None, parts: int, tag: str = "f00000") -> str:
+    """The repartition statement (step 2) for one spilled file: its rows go to ``out/_part=N/``.
+
+    One statement per file keeps DuckDB's buffers to one file's rows, whatever the total; the
+    files' pieces of a part sit side by side (``FILENAME_PATTERN``)."""
+    return (f"COPY (SELECT *, {_part_expr(key, parts)} AS {PART} FROM read_parquet({_lit(rows)})) "
+            f"TO {_lit(out)} ({_copy_opts(tag)})")
+
+
+def repartition(con, work: Path, key: str | None, parts: int, ing: _Ingest, bar=None) -> None:
+    con.execute(f"SET partitioned_write_flush_threshold = {max(10_000, min(524_288, 2_000_000 // max(1, parts)))}")
+    for k in range(len(ing.names)):
+        tag = f"f{k:05d}"
+        rows = work / "rows" / f"{tag}.parquet"
+        fkey = key if key in ing.present[k] else None
+        con.execute(partition_sql(rows, work / "parts", fkey, parts, tag))
+        bad = work / "bad" / f"{tag}.parquet"
+        if bad.exists():
+            con.execute(
+                f"COPY (SELECT b.*, {_part_expr(fkey, parts)} AS {PART} FROM read_parquet({_lit(bad)}) b "
+                f"JOIN read_parquet({_lit(rows)}) r ON b.row = r.{ROW}) TO {_lit(work / 'badparts')} ({_copy_opts(tag)})")
+        rows.unlink()
+        if bar is not None:
+            bar.update(1)
 
 
 # ---------------------------------------------------------------- step 3: check each part
@@ -275,7 +293,8 @@ def _read_dir(path: Path) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tbl = pq.read_table(sorted(str(p) for p in path.glob("*.parquet")))
+    pieces = [pq.read_table(p) for p in sorted(path.glob("*.parquet"))]  # one piece per source file
+    tbl = pa.concat_tables(pieces, promote_options="default") if len(pieces) > 1 else pieces[0]
     strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
     return tbl.to_pandas(types_mapper=strings.get)
 
@@ -512,7 +531,10 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         t0 = time.perf_counter()
         _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……", opts.progress)
         con = _connect(work, opts)
-        repartition(con, work, key, parts)
+        bar = _bar(len(ing.names), "重新分区", "个文件", opts.progress)
+        repartition(con, work, key, parts, ing, bar)
+        if bar is not None:
+            bar.close()
         con.close()
         shutil.rmtree(work / "rows", ignore_errors=True)
         timings["重新分区"] = time.perf_counter() - t0

@@ -170,7 +170,7 @@ def _key_marks(t: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     mark = pd.Series(False, index=t.index)
     for col, label in (("志愿者数", "志愿者较多"), ("年均活动数", "活动较频繁")):
         val = t[col].fillna(0)
-        pct = val.rank(pct=True, method="max")
+        pct = val.rank(pct=True, method="min")  # a tie shared by many is not “较多”
         place = val.rank(ascending=False, method="min").astype("int64")
         hit = (pct >= q) & (val > 0)
         text = label + "（" + col + val.map(_fmt) + "，本批第" + place.astype(str) + f"/{n}位）"
@@ -229,7 +229,7 @@ def read_risk(path) -> pd.DataFrame:
     path = Path(path)
     if path.suffix.lower() == ".json":
         return pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["organisations"])
-    return pd.read_excel(path, sheet_name="组织风险排序", dtype={CODE: str})
+    return pd.read_excel(path, sheet_name="组织风险排序", dtype={CODE: str}, engine="calamine")
 
 
 def key_targets(risk: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:

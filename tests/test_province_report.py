@@ -1,0 +1,108 @@
+"""The 10月底 抽查工作情况 (zyfw_checks.province_report, ``zyfw report``): counts, conclusions, .xlsx and .docx."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import records
+from zyfw_checks import province_report as pr
+from zyfw_checks.cli import main
+from zyfw_checks.forms import docx_text
+
+LATE = {"开始时间": "2024-03-09 09:00", "结束时间": "2024-03-09 11:00", "记录时间": "2024-04-30 10:00",
+        "录入系统时间": "2024-04-30 10:00"}
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    """Two organisations' record exports and an on-site form covering them and one more."""
+    a = records(*[dict(LATE, 组织单位="甲志愿者协会", 志愿者编号=f"A{i}") for i in range(3)],
+                *[{"组织单位": "甲志愿者协会", "志愿者编号": f"A{i}"} for i in range(3, 6)])
+    a.to_excel(tmp_path / "甲.xlsx", index=False)
+    b = records(*[{"组织单位": "乙志愿服务队", "志愿者编号": f"B{i}", "记录平台": "某公益小程序"} for i in range(4)])
+    b.to_csv(tmp_path / "乙.csv", index=False)
+    form = pd.DataFrame({
+        "被抽查组织": ["甲志愿者协会", "乙志愿服务队", "丙义工联合会"],
+        "层级": ["市级", "县级", "县级"], "县市区": [None, "岳麓区", "岳麓区"],
+        "抽查日期": ["2025-07-01", "2025-07-08", "2025-07-15"],
+        "发现的问题": ["逾期记录", "无", "四类②、REC005、台账缺失"],
+        "处理措施": ["责令整改", None, "约谈、责令整改"], "整改情况": ["已整改", None, "整改中"],
+    })
+    form.to_excel(tmp_path / "现场.xlsx", index=False)
+    return tmp_path
+
+
+def test_counts_conclusions_and_categories(inputs):
+    rep = pr.build([inputs / "甲.xlsx", inputs / "乙.csv"], onsite=inputs / "现场.xlsx", city="长沙市", year=2025)
+    o = rep.orgs.set_index("组织")
+    assert list(o.index) == ["甲志愿者协会", "乙志愿服务队", "丙义工联合会"]
+    assert o.loc["甲志愿者协会", "记录数"] == 6 and o.loc["乙志愿服务队", "记录数"] == 4
+    assert o.loc["甲志愿者协会", "逾期记录（违规条数）"] == 3
+    assert o.loc["甲志愿者协会", "结论"] == "有问题"
+    # 乙: records on another platform are 存疑 only (SYS001), the form says 无 → 待核实, not 有问题
+    assert o.loc["乙志愿服务队", "违规条数"] == 0 and o.loc["乙志愿服务队", "存疑条数"] == 4
+    assert o.loc["乙志愿服务队", "结论"] == "待核实"
+    assert o.loc["丙义工联合会", "结论"] == "有问题" and o.loc["丙义工联合会", "检查方式"] == "现场抽查"
+    assert "四类②内部制度要求" in o.loc["丙义工联合会", "主要问题类别"] and "其他（现场）" in o.loc["丙义工联合会", "主要问题类别"]
+    assert o.loc["甲志愿者协会", "检查方式"].startswith("服务记录检查、现场抽查")
+    cat = rep.by_category.set_index("问题类别")
+    assert cat.loc["逾期记录", "违规条数"] == 3 and cat.loc["逾期记录", "涉及组织合计（家）"] == 1
+    assert cat.loc["发放报酬", "现场发现的组织（家）"] == 1 and cat.loc["未用指定信息平台", "存疑条数"] == 4
+    s = dict(rep.summary)
+    assert "有问题 2 家，待核实 1 家，未发现问题 0 家" == s["结论"]
+    assert "市级现场抽查 1 家（通知要求不少于10家），按本表所列少于要求" in s["现场抽查家数"]
+    assert "岳麓区县级现场抽查 2 家" in s["现场抽查家数"]
+    assert "2025年10月31日" in s["报送要求"]
+    m = rep.measures.set_index(["项目", "内容"])["组织（家）"]
+    assert m[("处理措施", "责令整改")] == 2 and m[("整改情况", "整改中")] == 1
+
+
+def test_xlsx_and_docx_open_in_libreoffice(inputs, tmp_path, capsys):
+    out = tmp_path / "out" / "长沙市2025.xlsx"
+    code = main(["report", str(inputs / "甲.xlsx"), str(inputs / "乙.csv"), "--onsite", str(inputs / "现场.xlsx"),
+                 "--city", "长沙市", "--year", "2025", "-o", str(out), "--json", str(tmp_path / "r.json")])
+    assert code == 0
+    assert "有问题的组织：甲志愿者协会、丙义工联合会" in capsys.readouterr().out
+    wb = load_workbook(io.BytesIO(out.read_bytes()))
+    assert wb.sheetnames == ["情况汇总", "分组织情况", "问题分类统计", "处理情况", "说明"]
+    docx = out.with_suffix(".docx")
+    text = docx_text(docx.read_bytes())
+    assert "长沙市2025年志愿服务记录与证明抽查工作情况" in text and "丙义工联合会" in text and "湘民发〔2023〕29号" in text
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("libreoffice 不在 PATH 上：跳过转 PDF")
+    for src, sub in ((out, "x"), (docx, "d")):
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / sub), str(src)],
+                       check=True, timeout=180, capture_output=True)
+        assert (tmp_path / sub / "长沙市2025.pdf").stat().st_size > 1000
+
+
+def test_records_only_folder_and_template(inputs, tmp_path, capsys):
+    folder = tmp_path / "recs"
+    folder.mkdir()
+    shutil.copy(inputs / "甲.xlsx", folder / "甲.xlsx")
+    rep = pr.build([folder], city="株洲市", year=2025)
+    assert rep.orgs["组织"].tolist() == ["甲志愿者协会"] and rep.orgs["检查方式"].tolist() == ["服务记录检查"]
+    assert "没有提供现场抽查结果登记表" in dict(rep.summary)["现场抽查家数"]
+    tpl = tmp_path / "登记表.xlsx"
+    assert main(["report", "--template", str(tpl)]) == 0
+    back, _ = pr.read_onsite(tpl)
+    assert back.empty
+    head = [c.value for c in load_workbook(tpl)["现场抽查结果"][1]]
+    assert head[0] == "组织名称" and "处理措施" in head
+    assert main(["report"]) == 2 and "--onsite" in capsys.readouterr().err
+
+
+def test_form_without_header_is_a_clear_message(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    from zyfw_checks.load import LoadError
+
+    with pytest.raises(LoadError, match="组织名称"):
+        pr.read_onsite(bad)
