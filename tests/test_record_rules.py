@@ -55,8 +55,13 @@ def test_rec001_unreadable_cell_is_not_called_blank():
 
 # ---------------------------------------------------------------- REC003
 def test_rec003_paper_not_entered():
-    f = findings({"记录方式": "纸质", "录入系统时间": None}, rule="REC003")
+    f = findings({"记录方式": "纸质", "录入系统时间": None, "记录平台": None}, rule="REC003")
     assert len(f) == 1 and f.iloc[0]["severity"] == "违规"
+
+
+def test_rec003_paper_on_a_designated_platform_without_entry_time_is_doubtful():
+    f = findings({"记录方式": "纸质", "录入系统时间": None, "记录平台": "湖南志愿服务网"}, rule="REC003")
+    assert len(f) == 1 and f.iloc[0]["severity"] == "存疑" and "无法核对" in f.iloc[0]["message"]
 
 
 def test_rec003_paper_entered_in_time_vs_late():
@@ -240,7 +245,8 @@ def test_rec003_typed_into_the_system_is_not_paper(method):
 
 @pytest.mark.parametrize("method", ["纸质", "纸质台账", "手工", "纸质记录后录入系统", "线下签到表"])
 def test_rec003_paper_spellings(method):
-    assert len(findings({"记录方式": method, "录入系统时间": None}, rule="REC003")) == 1
+    f = findings({"记录方式": method, "录入系统时间": None, "记录平台": None}, rule="REC003")
+    assert f["severity"].tolist() == ["违规"]
 
 
 def test_rec003_without_entry_column_is_not_assessed_once():

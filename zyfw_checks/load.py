@@ -760,7 +760,7 @@ def _frame_from_sheet(
     shown = []
     for i, x in enumerate(labels):
         label = x or f"第{i + 1}列"
-        shown.append(f"{label}({_col_letter(i)}列)" if label in shown or labels.count(x) > 1 and x else label)
+        shown.append(f"{label}({_col_letter(i)}列)" if label in shown else label)  # later duplicates get the letter
     original = data.set_axis(shown, axis=1).reset_index(drop=True)
     columns = pd.DataFrame({
         "column": [_col_letter(i) for i in range(width)], "header": labels, "field": fields,

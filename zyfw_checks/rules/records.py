@@ -11,6 +11,7 @@ from zyfw_checks.params import load_params, threshold
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, fmt_num, join_flags, volunteer_key
+from zyfw_checks.rules.system import designated_platform
 
 
 def _missing(df: pd.DataFrame, ctx, name: str) -> pd.Series:
@@ -210,7 +211,8 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     explanation=(
         "以纸质方式记录的，应及时录入指定的志愿服务信息系统。“记录方式”按 params/record_methods.yaml 归类："
         "“手工录入”“后台录入”是管理员直接录入系统，算系统记录；荣誉时长、补录算事后录入的系统记录（由 REC002 按补录时间核对）。"
-        "纸质记录的录入系统时间一栏空白的为“违规”；录入时间晚于活动结束后第10个工作日（params/thresholds.yaml 中可改）的为“存疑”，"
+        "纸质记录的录入系统时间一栏空白的为“违规”（记录平台一栏写着指定平台的，说明已录入，只是时间不明，为“存疑”）；"
+        "录入时间晚于活动结束后第10个工作日（params/thresholds.yaml 中可改）的为“存疑”，"
         "因为通知只说“及时”，没有规定具体天数。表中没有“录入系统时间”列时，本规则对纸质记录未评估。"
     ),
     compliant="记录方式“纸质”，活动 2024-05-10 结束，2024-05-15 录入湖南志愿服务网；或记录方式“手工录入”。",
@@ -236,11 +238,17 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     late = paper & (entered.dt.normalize() > deadline)
     bad = not_entered | late
     idx = df.index[bad]
+    # a designated platform in 记录平台 says the record is in the system: only the entry time is unknown
+    in_system = pd.Series(False, index=df.index)
+    if "记录平台" in df.columns:
+        in_system = designated_platform(df["记录平台"].astype("string[pyarrow]")).notna()
+    said_in = not_entered & in_system
     msg = pd.Series("纸质记录没有录入信息系统的时间，可能尚未录入", index=idx, dtype="string[pyarrow]").where(
         ~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
         + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d"))
+    msg = msg.where(~said_in[bad], "纸质记录的记录平台写着指定平台，但没有录入系统的时间，无法核对是否及时录入")
     evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]") + "；录入系统时间：" + fmt_dt(entered[bad])
-    severity = pd.Series("违规", index=idx).where(~late[bad], "存疑")
+    severity = pd.Series("违规", index=idx).where(~late[bad] & ~said_in[bad], "存疑")
     return hits(idx, msg, evidence, severity)
 
 

@@ -13,6 +13,8 @@ def designated_platform(platform: pd.Series) -> pd.Series:
     """Canonical name of a designated platform for each cell, NA when it is none of them."""
     spec = load_params("platforms")["platforms"]
     codes, uniques = pd.factorize(platform)  # a handful of distinct platform names per file
+    if len(uniques) == 0:
+        return pd.Series(pd.NA, index=platform.index, dtype="string[pyarrow]")
     norm_u = pd.Series([normalize_header(u) for u in uniques], dtype="string[pyarrow]")
     norm = pd.Series(norm_u.to_numpy()[codes], index=platform.index, dtype="string[pyarrow]").where(codes >= 0)
     out = pd.Series(pd.NA, index=platform.index, dtype="string[pyarrow]")
