@@ -604,3 +604,12 @@ def timeline_markdown() -> str:
     facts = {what: (doc, anchor) for what, _v, _p, doc, anchor in KEY_FACTS}
     rows = [f"| {md_escape(when)} | {md_escape(task)} | {{doc}}`/{facts[fact][0]}` |" for when, task, fact in TIMELINE]
     return "| 时间 | 要做的事 | 详见 |\n| --- | --- | --- |\n" + "\n".join(rows)
+
+
+def working_hours_default() -> str:
+    """The 工具默认值 box for the working hours ACT001 uses (params/lexicons/roles.yaml)."""
+    wh = load_params("lexicons/roles")["working_hours"]
+    body = (f"工作时间按 **{wh['start']}–{wh['end']}** 计，活动时段有 **{float(wh['clear_share']):.0%}** 以上落在其中"
+            f"算“工作时间内”。{md_escape(wh.get('note', ''))}\n\n"
+            "可在工具包的参数文件 `zyfw_checks/params/lexicons/roles.yaml`（`working_hours`）中修改。")
+    return admonition("default", body, "工作时间")

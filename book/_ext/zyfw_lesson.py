@@ -104,7 +104,20 @@ def check_cases(cases: list[dict] | None = None) -> dict[str, pd.DataFrame]:
 # ---------------------------------------------------------------- pages
 
 
-def _answer_block(c: dict, n: int) -> list[str]:
+def tool_verdict(c: dict, findings: pd.DataFrame | None) -> str:
+    """What the self-check tool says about the case's record (computed, never written by hand)."""
+    if findings is None:
+        return ""
+    found = dict(zip(findings["rule"], findings["severity"], strict=False))
+    if not found:
+        return "自查工具检查这条记录：没有报出问题。"
+    text = "自查工具检查这条记录：" + "、".join(f"`{k}` 报“{v}”" for k, v in found.items()) + "。"
+    if c["answer"] == "不能记录" and found.get(c["rule"]) == "存疑":
+        text += "工具只看得到记录里的文字、时间和金额，看不到故事里交代的其他事实（谁安排的、是不是本职或内部要求），所以只能报“存疑”，由人核实。"
+    return text
+
+
+def _answer_block(c: dict, findings: pd.DataFrame | None = None) -> list[str]:
     out = [f"**{c['answer']}**（{CATEGORY_NAMES[c['category']]}）", ""]
     out.append(f"- **决定答案的事实**：{md_escape(fill(c['deciding'], c))}")
     out.append(f"- **容易混淆的**：{md_escape(fill(c['lookalike'], c))}")
@@ -114,18 +127,25 @@ def _answer_block(c: dict, n: int) -> list[str]:
         out.append(f"- **要核实什么**：{md_escape(fill(c['verify'], c))}")
     if c["answer"] == "可以记录":
         out.append("- 可以记录的前提：不属于四类不予认定的活动，**并且**是自愿、无偿、公益的服务（《志愿服务条例》第二条）。")
+    verdict = tool_verdict(c, findings)
+    if verdict:
+        out.append(f"- {verdict}")
     return out
 
 
-def questions_markdown(cases: list[dict] | None = None) -> str:
-    """The question sheet: each case as a story with the question; answers in dropdowns (hidden in print)."""
+def questions_markdown(cases: list[dict] | None = None, findings: dict[str, pd.DataFrame] | None = None) -> str:
+    """The question sheet: each case as a story with the question; answers in dropdowns (hidden in print).
+
+    ``findings`` (from :func:`check_cases`) adds what the self-check tool says about each record.
+    """
     cases = cases or load_cases()
+    findings = findings or {}
     out = []
-    for n, c in enumerate(cases, 1):
+    for c in cases:
         out += [f"(case-{c['id'].lower()})=", f"### {c['id']} {md_escape(c['title'])}", "",
                 md_escape(fill(c["story"], c)), "",
                 "**问题**：这项活动能否记录为志愿服务？依据是什么？", "",
-                ":::{dropdown} 答案\n:class-container: zyfw-answer", *_answer_block(c, n), ":::", ""]
+                ":::{dropdown} 答案\n:class-container: zyfw-answer", *_answer_block(c, findings.get(c["id"])), ":::", ""]
     return "\n".join(out)
 
 
