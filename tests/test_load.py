@@ -443,3 +443,24 @@ def test_describe_is_plain_data():
 
 def test_read_cells_reports_the_real_format():
     assert read_cells(b"<html><table><tr><td>a</td></tr></table></html>", name="a.xls").fmt == "html"
+
+
+def test_time_range_column_with_a_separate_date_column(tmp_path):
+    df = records({}, {}, drop=("开始时间", "结束时间"))
+    df.insert(0, "服务时段", ["8:30-11:30", "14:00～16:00"])
+    df.insert(0, "服务日期", ["2024-03-09", "2024/3/10"])
+    path = tmp_path / "slot.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["开始时间"].tolist() == [pd.Timestamp("2024-03-09 08:30"), pd.Timestamp("2024-03-10 14:00")]
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:30"), pd.Timestamp("2024-03-10 16:00")]
+    assert t.bad_cells.empty
+
+
+def test_unreadable_time_range_is_a_bad_cell_with_advice(tmp_path):
+    df = records({}, drop=("开始时间", "结束时间"))
+    df.insert(0, "服务时间", ["上午"])
+    path = tmp_path / "bad.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.bad_cells["row"].tolist() == [2] and "8:30-11:30" in t.bad_cells["hint"].iloc[0]

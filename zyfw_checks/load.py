@@ -18,6 +18,7 @@ import pandas as pd
 
 from zyfw_checks import parsing
 from zyfw_checks.params import load_params, threshold
+from zyfw_checks.reasons import Reason
 
 ROW = "_row"  # the row number as Excel shows it in the user's own file
 SHEET = "_sheet"
@@ -29,15 +30,8 @@ _SHEET_ROLES = {"records": "服务记录", "volunteers": "志愿者", "activitie
 _JOIN_KEYS = {"volunteers": "志愿者编号", "activities": "活动编号"}
 _MB = 1024 * 1024
 
-try:  # coded reasons for rows set aside (the lead's zyfw_checks.reasons); plain strings until it lands
-    from zyfw_checks.reasons import Reason
-
-    TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
-        Reason.TOTAL_ROW, Reason.FOOTER_ROW, Reason.BLANK_ROW, Reason.NOT_APPROVED, Reason.SUMMARY_FILE)
-except ImportError:  # pragma: no cover
-    TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
-        "TOTAL_ROW", "FOOTER_ROW", "BLANK_ROW", "NOT_APPROVED", "SUMMARY_FILE")
-_SKIP_LABELS = {TOTAL_ROW: "合计行", FOOTER_ROW: "表尾签字/制表行", BLANK_ROW: "空行", NOT_APPROVED: "未通过审核或已撤销"}
+TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
+    Reason.TOTAL_ROW, Reason.FOOTER_ROW, Reason.BLANK_ROW, Reason.NOT_APPROVED, Reason.SUMMARY_FILE)
 COLUMN_INFO = ["column", "header", "field", "unit", "status"]
 SKIPPED = ["row", "reason_code", "reason", "detail"]
 
@@ -854,8 +848,8 @@ def _set_aside(t: Table) -> None:
         flag = flag & ~drop
         if flag.any():
             skipped.append(pd.DataFrame({
-                "row": df.loc[flag, ROW].astype("int64").to_numpy(), "reason_code": str(getattr(code, "value", code)),
-                "reason": _SKIP_LABELS[code], "detail": detail[flag].astype(object).to_numpy(),
+                "row": df.loc[flag, ROW].astype("int64").to_numpy(), "reason_code": code.value,
+                "reason": code.label, "detail": detail[flag].astype(object).to_numpy(),
             }))
         drop |= flag
     if skipped:
@@ -1150,7 +1144,7 @@ def load_table(
     if kind == "records":
         _guard_wrong_file(table)
     if table.df.empty:
-        if len(table.skipped) and (table.skipped["reason_code"] != str(getattr(BLANK_ROW, "value", BLANK_ROW))).any():
+        if len(table.skipped) and (table.skipped["reason_code"] != BLANK_ROW.value).any():
             raise LoadError(f"“{label}”里没有可检查的记录：" + "".join(table.notes[-3:]))
         raise LoadError(f"“{label}”的表头下面没有任何数据行。请确认导出的文件包含记录。")
     if table.sheet:
