@@ -121,3 +121,17 @@ def test_outputs_json_xlsx_and_libreoffice(result, tmp_path):
     subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True,
                    timeout=180, capture_output=True)
     assert (tmp_path / "risk.pdf").stat().st_size > 1000
+
+
+def test_fill_plan_columns_uses_data_only_where_the_list_has_none():
+    rows = []
+    for k, n_vol in enumerate([2, 3, 4, 5, 40]):
+        rows += [{"组织单位": f"组织{k}", "志愿者编号": f"V{k}-{i % n_vol}", "记录编号": f"J{k}-{i}"} for i in range(40)]
+    t = risk.from_result(check_table(load_frame(records(*rows))))
+    orgs = pd.DataFrame({"名称": ["组织4", "组织1", "没有记录的组织"], "年活动次数": [3, 50, None]})
+    filled, notes = risk.fill_plan_columns(orgs, t, source="x_组织风险排序.json")
+    assert filled["注册志愿者数"].tolist()[:2] == [40, 3] and pd.isna(filled["注册志愿者数"].iloc[2])
+    assert filled["年活动次数"].tolist()[:2] == [3, 50]  # hand-filled column kept
+    assert filled[risk.KEY_MARK].tolist() == [True, False, False]
+    assert "注册志愿者数←服务记录中的志愿者数" in notes[0] and "3 家中 2 家" in notes[0] and "x_组织风险排序.json" in notes[0]
+    assert "年活动次数" in notes[1]

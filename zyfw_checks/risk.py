@@ -259,3 +259,32 @@ def key_targets(risk: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
     out[KEY_MARK] = out[KEY_MARK].eq("是")
     out["匹配"] = np.where(got_code, "统一社会信用代码", np.where(got_name, "名称", "未找到"))
     return out
+
+
+PLAN_COLUMNS = {"注册志愿者数": "志愿者数（记录）", "年活动次数": "年均活动数（记录）"}
+
+
+def fill_plan_columns(orgs: pd.DataFrame, risk: pd.DataFrame, source: str = "组织风险排序") -> tuple[pd.DataFrame, list[str]]:
+    """The plan's list with 注册志愿者数 / 年活动次数 taken from the records where the list has no such
+    figures (a hand-filled column is kept), plus the 重点 mark and score; and notes saying which figures
+    were used. For ``plan.make_plan(..., risk=...)``."""
+    kt = key_targets(risk, orgs)
+    out = orgs.copy()
+    used, kept = [], []
+    for col, src in PLAN_COLUMNS.items():
+        hand = col in out.columns and out[col].notna().any()
+        if hand:
+            kept.append(col)
+        else:
+            out[col] = pd.to_numeric(kt[src], errors="coerce")
+            used.append(f"{col}←服务记录中的{src.replace('（记录）', '')}")
+    out[KEY_MARK] = kt[KEY_MARK]
+    out["重点依据"] = kt["重点依据"]
+    out["风险分"] = kt["风险分"]
+    found = int((kt["匹配"] != "未找到").sum())
+    notes = [f"重点抽查对象排序用了“{source}”中的服务记录数据：{'；'.join(used) or '无（名单已有相应列）'}。"
+             f"名单 {len(orgs)} 家中 {found} 家在记录数据中找到（按统一社会信用代码，其次按名称），其余按0计。"
+             "记录里出现的志愿者不等于注册志愿者；社会影响力需人工判断。"]
+    if kept:
+        notes.append(f"名单已填写{'、'.join(kept)}，这几列沿用名单的数字，未用记录数据。")
+    return out, notes
