@@ -11,6 +11,7 @@ from zyfw_checks.rules import (  # noqa: F401  (importing registers the rules)
     data_quality,
     orgs,
     records,
+    remuneration,
     stations,
     system,
 )

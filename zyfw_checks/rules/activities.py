@@ -1,24 +1,32 @@
-"""二（二）不予认定的四类活动（ACT001–ACT004）、营利（ACT005）与必要补贴以外的报酬（REC005）。
+"""二（二）不予认定的四类活动（ACT001–ACT004）与营利（ACT005）。
 
 Every word list lives in ``params/lexicons/*.yaml`` (entries are regex fragments with a note);
-this module only combines the matches, row-wise and vectorised.
+this module only combines the matches, vectorised: every question is asked once per distinct
+text, flags are combined as numpy arrays over rows, strings are built for flagged rows only.
+The joined activity text and the ACT004 fee reading are built once per run (``ctx.once``) and
+shared by the rules here and by REC005 (rules/remuneration.py).
+
+Severity follows the written model (issue 9): whether an activity is one of the four kinds is
+read from words, so a word match is 存疑; 违规 only where the data itself shows the breach
+(an explicit conversion formula in the text for ③, a 参与费用 above 0 for a listed kind for ④).
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 
 import numpy as np
 import pandas as pd
 
-from zyfw_checks.parsing import factorize_cached, remember_factorization
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import fmt_num, regex_extract
+from zyfw_checks.rules.common import fmt_num, join_flags, regex_extract
 
 TEXT = ("活动名称", "服务内容")
 WEEKDAYS = dict(enumerate("一二三四五六日"))
 LAWS = ("条例第二条", "办法第十九条")
+
+# ACT001 tiers: what made the row a candidate (the message says how strong the reading is)
+DUTY, ON_DUTY, RELATED = 3, 2, 1
 
 
 # ---- lexicon helpers -------------------------------------------------------------------------
@@ -26,39 +34,62 @@ LAWS = ("条例第二条", "办法第十九条")
 _GROUP = re.compile(r"(?<!\\)\((?!\?)")
 
 
-def _alt(entries) -> str:
+def alternation(entries) -> str:
     """One alternation from lexicon entries (longest first, so the longest phrase is reported).
 
-    Groups inside entries become non-capturing, so ``_find`` has exactly one group to extract.
+    Groups inside entries become non-capturing, so ``find`` has exactly one group to extract.
     """
     words = sorted(entries, key=len, reverse=True)
     return _GROUP.sub("(?:", "(?:" + "|".join(words) + ")") if words else "(?!)"
 
 
-def _find(text: pd.Series, entries) -> pd.Series:
+def find(text: pd.Series, entries) -> pd.Series:
     """The first matching phrase per value (NA when none); callers pass distinct texts."""
-    pat = entries if isinstance(entries, str) else _alt(entries)
+    pat = entries if isinstance(entries, str) else alternation(entries)
     return regex_extract(text, _GROUP.sub("(?:", pat))
 
 
-def _strip(text: pd.Series, entries) -> pd.Series:
-    """The text with every match of the entries removed."""
-    return text.str.replace(_alt(entries), "", regex=True, flags=re.I)
+def lexicon(ctx, name: str):
+    return ctx.params(f"lexicons/{name}")
 
 
-class _Distinct:
+class Distinct:
     """A per-row text seen through its distinct values: rules ask every question once per distinct
     text (``u``), combine flags as numpy arrays over rows via ``codes``, and only build strings for
     the flagged rows (a million-row string Series costs far more than the regexes on the uniques).
     """
 
-    def __init__(self, s: pd.Series, fill=None):
-        codes, uniques = factorize_cached(s)
-        self.u = pd.Series(uniques)
-        if fill is not None:  # NA rows read as ``fill`` (one extra distinct value)
-            self.u = pd.Series([*uniques, fill], dtype="string")  # a handful of values; one chunk for RE2
+    def __init__(self, codes: np.ndarray, uniques: pd.Series, index: pd.Index):
+        self.codes, self.u, self.index = codes, uniques.reset_index(drop=True), index
+
+    @classmethod
+    def of(cls, s: pd.Series, fill=None) -> Distinct:
+        """Distinct values of one column; NA rows read as ``fill`` when given (one extra value)."""
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        u = pd.Series(uniques, dtype="string")
+        if fill is not None:
+            u = pd.Series([*u.tolist(), fill], dtype="string")
             codes = np.where(codes < 0, len(uniques), codes)
-        self.codes, self.index = codes, s.index
+        return cls(codes, u, s.index)
+
+    @classmethod
+    def joined(cls, df: pd.DataFrame, cols) -> Distinct:
+        """The columns joined row-wise with "；", each distinct combination of values built once."""
+        cols = [c for c in cols if c in df.columns]
+        key = np.zeros(len(df), dtype=np.int64)
+        for c in cols:  # one integer per distinct combination, kept small by refactorizing
+            codes, uniques = pd.factorize(df[c])
+            key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
+        combo = pd.factorize(key)[0] if len(key) else np.zeros(0, dtype=np.int64)
+        n = int(combo.max()) + 1 if len(combo) else 0
+        first = np.full(n, -1, dtype=np.int64)
+        first[combo[::-1]] = np.arange(len(combo))[::-1]  # a row that carries each combination
+        rep = df.iloc[first]
+        parts = [rep[c].astype("string[pyarrow]").fillna("").reset_index(drop=True) for c in cols]
+        joined = parts[0] if parts else pd.Series([""] * n, dtype="string[pyarrow]")
+        for p in parts[1:]:
+            joined = joined + "；" + p
+        return cls(combo, joined, df.index)
 
     def rows(self, flag: pd.Series) -> np.ndarray:
         """A per-distinct-value flag on every row (False where the row's value is NA)."""
@@ -76,74 +107,44 @@ class _Distinct:
         return out.set_axis(self.index[pos]).where(pd.Series(codes >= 0, index=self.index[pos]))
 
 
-_TEXTS: dict[tuple, tuple] = {}  # (id(df), cols) → (weakref to df, text): rules share one joined text
+def activity_text(ctx, df: pd.DataFrame, cols=TEXT) -> Distinct:
+    """活动名称；服务内容 (…) per row through its distinct values — built once per run, shared."""
+    return ctx.once("activities.text:" + "+".join(cols), lambda: Distinct.joined(df, cols))
 
 
-def _text(df: pd.DataFrame, cols=TEXT) -> pd.Series:
-    """活动名称；服务内容 (…) joined per row — built once per table, so it is factorized once too."""
-    key = (id(df), tuple(cols))
-    hit = _TEXTS.get(key)
-    if hit is not None and hit[0]() is df:
-        return hit[1]
-    if len(_TEXTS) > 8:
-        _TEXTS.clear()
-    out = _join_text(df, cols)
-    _TEXTS[key] = (weakref.ref(df), out)
-    return out
+def column(ctx, df: pd.DataFrame, name: str, fill=None) -> Distinct:
+    """One column's distinct values, once per run (an absent column reads as all NA / ``fill``)."""
+    def make() -> Distinct:
+        s = df[name] if name in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
+        return Distinct.of(s, fill)
+    return ctx.once(f"activities.column:{name}:{fill!r}", make)
 
 
-def _join_text(df: pd.DataFrame, cols) -> pd.Series:
-    """Join the columns row-wise, building each distinct combination of values only once."""
-    cols = [c for c in cols if c in df.columns]
-    key = np.zeros(len(df), dtype=np.int64)
-    for c in cols:  # one integer per distinct combination, kept small by refactorizing
-        codes, uniques = pd.factorize(df[c])
-        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
-    combo, n = pd.factorize(key)[0], int(key.max()) + 1 if len(key) else 0
-    first = np.full(n, -1, dtype=np.int64)
-    first[combo[::-1]] = np.arange(len(combo))[::-1]  # a row that carries each combination
-    rep = df.iloc[first]
-    parts = [rep[c].astype("string[pyarrow]").fillna("").reset_index(drop=True) for c in cols]
-    joined = parts[0]
-    for p in parts[1:]:
-        joined = joined + "；" + p
-    out = joined.take(combo).set_axis(df.index)
-    remember_factorization(out, combo, pd.Index(joined))
-    return out
-
-
-def _lex(ctx, name: str):
-    return ctx.params(f"lexicons/{name}")
-
-
-def _quote(s: pd.Series, limit: int = 30) -> pd.Series:
+def quote(s: pd.Series, limit: int = 30) -> pd.Series:
     s = s.astype("string").fillna("")
     return s.str.slice(0, limit) + s.str.len().gt(limit).map({True: "…", False: ""}).astype("string")
 
 
-def _activity(df: pd.DataFrame) -> pd.Series:
+def activity_name(df: pd.DataFrame) -> pd.Series:
     name = df["活动名称"].astype("string") if "活动名称" in df.columns else None
     content = df["服务内容"].astype("string") if "服务内容" in df.columns else None
     base = name if name is not None else content
     if name is not None and content is not None:
         base = name.fillna(content)
-    return "“" + _quote(base) + "”"
+    return "“" + quote(base) + "”"
 
 
-def _join(parts, sep: str = "；") -> pd.Series:
-    """Row-wise join of the texts whose flags are set ('' where none), over the whole index."""
-    index = parts[0][0].index
-    out = pd.Series("", index=index, dtype="string")
-    for flag, text in parts:
-        piece = text if isinstance(text, pd.Series) else pd.Series(text, index=index, dtype="string")
-        add = flag.fillna(False).to_numpy(dtype=bool)
-        joined = out + np.where(out.str.len().gt(0), sep, "") + piece.astype("string").fillna("")
-        out = out.where(~add, joined)
-    return out
-
-
-def _ev(label: str, s: pd.Series) -> pd.Series:
+def labelled(label: str, s: pd.Series) -> pd.Series:
     return label + "：" + s.astype("string").fillna("")
+
+
+def joined(parts, index, sep: str = "；") -> pd.Series:
+    """``join_flags`` over the whole ``index`` ('' where no flag is set)."""
+    return join_flags(parts, sep).reindex(index, fill_value="").astype("string")
+
+
+def _none(df: pd.DataFrame) -> pd.DataFrame:
+    return hits(df.index[:0], [], [])
 
 
 # ---- ACT001 ----------------------------------------------------------------------------------
@@ -163,86 +164,163 @@ def _share_in_hours(start: pd.Series, end: pd.Series, hours: dict) -> pd.Series:
     return (overlap / dur.where(dur > 0)).fillna(0.0).astype(float)
 
 
+def on_duty(df: pd.DataFrame, ctx) -> dict | None:
+    """ACT001's reading, once per run: which rows are an employed person's own job in working time.
+
+    Returns positions (``pos``) with, per position, the role spec (``who``), the tier, the share
+    of the span in working hours and the matched words; ``None`` when the columns are absent.
+    ACT002 reads it too (a teacher's 课后服务 by the school's 安排 is ①, not also ②).
+    """
+    if not all(c in df.columns for c in ("参与者身份", "开始时间", "结束时间")):
+        return None
+    return ctx.once("activities.on_duty", lambda: _read_on_duty(df, ctx))
+
+
+def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
+    lex = lexicon(ctx, "roles")
+    roles = column(ctx, df, "参与者身份", fill="")
+    text = activity_text(ctx, df)
+    specs = list(lex["roles"].items())
+    n = len(df)
+    role_hits = [roles.rows(find(roles.u, spec["match"]).notna()) for _, spec in specs]
+    first_role = np.full(n, -1)
+    for j, hit in enumerate(role_hits):
+        first_role[(first_role < 0) & hit] = j
+    off = text.rows(find(text.u, lex["off_duty"]).notna())  # 休息日、请假、下班后……
+    open_ = ~roles.rows(find(roles.u, lex["exclude"]).notna()) & ~off & (first_role >= 0)
+    who, tier = np.full(n, -1), np.zeros(n, dtype=np.int8)
+    words: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
+    for level, key in ((DUTY, "duties"), (RELATED, "related")):
+        if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
+            post, acts = find(text.u, lex["on_duty"]["post"]), find(text.u, lex["on_duty"]["acts"])
+            words[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
+            take = open_ & (tier == 0) & text.rows(words[ON_DUTY, -1].notna())
+            who[take], tier[take] = first_role[take], ON_DUTY
+        for j, (_name, spec) in enumerate(specs):
+            todo = open_ & (tier == 0) & role_hits[j]
+            if not todo.any() or not spec.get(key):
+                continue
+            words[level, j] = find(text.u, spec[key])
+            take = todo & text.rows(words[level, j].notna())
+            who[take], tier[take] = j, level
+    share = np.zeros(n)
+    for j, (_name, spec) in enumerate(specs):
+        mine = np.flatnonzero(tier > 0)
+        mine = mine[who[mine] == j]
+        if len(mine):
+            hours = spec.get("hours") or lex["working_hours"]
+            share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
+    pos = np.flatnonzero(share > 0)
+    pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
+    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": words,
+            "specs": specs, "text": text}
+
+
 @rule(
     code="ACT001",
     title="工作时间内参加与本职工作密切相关的活动",
     clause="二（二）-四类①",
-    severity="违规",
+    severity="存疑",
     needs=("参与者身份", "开始时间", "结束时间", "服务内容|活动名称"),
     optional=TEXT,
     laws=LAWS,
     explanation=(
-        "参与者身份是社区工作人员、网格员、村（居）干部、机关（党员）干部、教师、医护人员等，"
-        "活动在法定工作日（含调休上班日）的工作时间内，且内容是该身份的本职工作（入户走访、下沉社区、"
-        "课后服务、门诊导诊……），这是职务行为，不是志愿服务。同一个人在周末、节假日、晚上，"
-        "或做与本职无关的事，不在此列。内容只是可能相关（如工作时间在本社区的其他活动），"
-        "或只有部分时段在工作时间内，列为“存疑”。身份、本职工作和作息时间见 params/lexicons/roles.yaml。"
+        "参与者是在职人员（社区工作人员、网格员、村（居）干部、机关干部、教师、医护人员，以及文字写明是某所、某局、"
+        "某网点工作人员的），活动在法定工作日（含调休上班日）的工作时间内，内容是其本职工作（入户走访、下沉社区、"
+        "课后服务、门诊导诊、检查执法、窗口办理……），这是职务行为，不是志愿服务。退休人员、学生，周末、节假日、"
+        "晚上，文字写明休息日、请假、下班后的，或做与本职无关的事，不在此列。是不是本职工作是从文字判断的，"
+        "所以都列为“存疑”，请核实当天是否在岗。身份、本职工作和作息时间见 params/lexicons/roles.yaml。"
     ),
     compliant="网格员周日到敬老院为老人理发；社区工作人员工作日晚上参加社区文艺演出服务。",
-    noncompliant="社区工作人员 2024-03-05（星期二）09:00–11:30 “入户走访独居老人”，记为志愿服务2.5小时。",
+    noncompliant=(
+        "社区工作人员 2024-03-05（星期二）09:00–11:30 “入户走访独居老人”；"
+        "“司法所工作人员工作日到社区调解邻里纠纷”，星期四 14:00–17:00。"
+    ),
     not_modelled=(
-        "不知道个人的排班、请假和轮休：工作日请年休假做的事会被误报，周末加班做的本职工作不会被发现；"
-        "学校寒暑假也按法定工作日算。活动跨天时只看开始那一天。"
+        "不知道个人的排班、请假和轮休：工作日请年休假做的事（文字没写请假时）会被列出，周末加班做的本职工作不会被发现；"
+        "学校寒暑假只在文字写明时排除。活动跨天时只看开始那一天。"
+    ),
+    severity_reason=(
+        "通知二（二）把“参与者在工作时间内参加与本职工作密切相关的活动”列为不得认定的活动，办法第十九条不许为其记录；"
+        "但导出数据里没有参与者的单位、排班和请假，是否本职工作只能从身份和活动文字推断，需要有人核实，所以是存疑。"
     ),
 )
 def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "roles")
-    roles = _Distinct(df["参与者身份"], fill="")
-    text = _Distinct(_text(df))
-    start, end = df["开始时间"], df["结束时间"]
-    specs = list(lex["roles"].items())
-    excluded = roles.rows(_find(roles.u, lex["exclude"]).notna())
-    who = np.full(len(df), -1)  # the matched role's position in ``specs``
-    strong = np.zeros(len(df), dtype=bool)
-    share = np.zeros(len(df))
-    words = {}  # (pass, role) → the phrase matched in each distinct text
-    # Pass 1 fills rows whose content is a role's own duty; pass 2 rows with a related word only.
-    for key, is_strong in (("duties", True), ("related", False)):
-        for j, (_name, spec) in enumerate(specs):
-            todo = (who < 0) & ~excluded & roles.rows(_find(roles.u, spec["match"]).notna())
-            if not todo.any():
-                continue
-            words[key, j] = _find(text.u, spec.get(key) or {})
-            take = todo & text.rows(words[key, j].notna())
-            hours = spec.get("hours") or lex["working_hours"]
-            who[take], strong[take] = j, is_strong
-            share[take] = _share_in_hours(start[take], end[take], hours).to_numpy()
-    pos = np.flatnonzero(share > 0)  # share > 0 only where a role matched
-    workday = ctx.workdays.is_workday(start.iloc[pos]).to_numpy()
-    pos = pos[workday]
-    if not len(pos):
-        return hits(df.index[:0], [], [])
+    found = on_duty(df, ctx)
+    if found is None or not len(found["pos"]):
+        return _none(df)
+    lex = lexicon(ctx, "roles")
+    pos, who, tier, specs, text = found["pos"], found["who"], found["tier"], found["specs"], found["text"]
     idx, sub = df.index[pos], df.iloc[pos]
     start, end = sub["开始时间"], sub["结束时间"]
     covered = ctx.workdays.covered(start)
-    if (~covered).any() and hasattr(ctx, "notes"):
-        ctx.notes.append(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
-    strong, share, who = pd.Series(strong[pos], index=idx), pd.Series(share[pos], index=idx), who[pos]
-    clear = strong & covered & share.ge(float(lex["working_hours"]["clear_share"]))
+    if not covered.all():
+        ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
+    share = pd.Series(found["share"], index=idx)
     role = pd.Series(pd.NA, index=idx, dtype="string")
     word, hours_label = role.copy(), role.copy()
-    for (key, j), found in words.items():
-        mine = (who == j) & (strong.to_numpy() == (key == "duties"))
+    for j, (name, spec) in enumerate(specs):
+        mine = who == j
         if mine.any():
-            hours = specs[j][1].get("hours") or lex["working_hours"]
-            role[mine], hours_label[mine] = specs[j][0], f"{hours['start']}–{hours['end']}"
-            word[mine] = text.at(found, pos[mine]).to_numpy()
-    role_text = sub["参与者身份"].astype("string").fillna("")
-    why = _join([
-        (~strong, "内容可能与本职相关，请核实"),
-        (share.lt(float(lex["working_hours"]["clear_share"])), "只有部分时段在工作时间内"),
+            hours = spec.get("hours") or lex["working_hours"]
+            role[mine], hours_label[mine] = name, f"{hours['start']}–{hours['end']}"
+    for (level, j), phrases in found["words"].items():
+        mine = (tier == level) & ((who == j) | (j < 0))
+        if mine.any():
+            word[mine] = text.at(phrases, pos[mine]).to_numpy()
+    partly = share.lt(float(lex["working_hours"]["clear_share"]))
+    tier_s = pd.Series(tier, index=idx)
+    why = joined([
+        (tier_s.eq(RELATED), "内容只是可能与本职相关"),
+        (tier_s.eq(ON_DUTY), "文字写明在岗或以单位工作人员身份履职"),
+        (partly, "只有部分时段在工作时间内"),
         (~covered, "节假日数据未覆盖该年份，按周一至周五判断"),
-    ])
+    ], idx)
+    role_text = sub["参与者身份"].astype("string").fillna("")
     day = start.dt.strftime("%Y-%m-%d").astype("string") + "（星期" + start.dt.day_of_week.map(WEEKDAYS) + "）"
     span = start.dt.strftime("%H:%M").astype("string") + "–" + end.dt.strftime("%H:%M").astype("string")
-    verdict = clear.map({True: "属于工作时间内的本职工作，不能记为志愿服务",
-                         False: "可能是工作时间内的本职工作"}).astype("string")
-    message = (role_text + "于工作日 " + day + " " + span + " 参加" + _activity(sub) + "，" + verdict
-               + why.where(why.eq(""), "（" + why + "）"))
-    evidence = (_ev("身份", role_text) + "（" + role + "）；" + _ev("命中词", word) + "；" + _ev("工作日", day)
-                + "；工作时间 " + hours_label + "，活动在其中的时段占 "
+    likely = tier_s.eq(DUTY) & ~partly
+    verdict = likely.map({True: "很可能是工作时间内的本职工作（职务行为），不能记为志愿服务",
+                          False: "可能是工作时间内的本职工作"}).astype("string")
+    message = (role_text + "于工作日 " + day + " " + span + " 参加" + activity_name(sub) + "，" + verdict
+               + "（" + why.where(why.eq(""), why + "；") + "请核实当天是否在岗）")
+    evidence = (labelled("身份", role_text) + "（" + role + "）；" + labelled("命中词", word) + "；"
+                + labelled("工作日", day) + "；工作时间 " + hours_label + "，活动在其中的时段占 "
                 + (share * 100).round().astype(int).astype("string") + "%")
-    return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
+    return hits(idx, message, evidence)
+
+
+# ---- ACT004 reading (shared with ACT002) ------------------------------------------------------
+
+def fees(df: pd.DataFrame, ctx) -> dict:
+    """ACT004's reading of fees, once per run: per distinct text the kind and fee phrases, per row
+    the 参与费用 column. ACT002 reads it too (a fee-charging conference is ④, not also ②)."""
+    return ctx.once("activities.fees", lambda: _read_fees(df, ctx))
+
+
+def _read_fees(df: pd.DataFrame, ctx) -> dict:
+    lex = lexicon(ctx, "paid")
+    text = activity_text(ctx, df)
+    u = text.u
+    listed, similar = find(u, lex["listed"]), find(u, lex["similar"])
+    fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True, flags=re.I), lex["fees"])
+    others = pd.Series(False, index=u.index)
+    charged_u = fee_text.notna()
+    if charged_u.any():  # only texts that name a fee: is it someone else's fee (选手、游客、参展商…)?
+        clause = "[^，。；]*" + alternation(lex["others_pay"]) + "[^，。；]*"
+        some = u[charged_u]
+        stripped = some.str.replace(clause, "", regex=True, flags=re.I)
+        others[charged_u] = stripped.ne(some)
+        fee_text[charged_u] = find(stripped, lex["fees"]).to_numpy()
+    free = find(u, lex["free"])
+    volunteers_free = find(u, lex["volunteers_free"]).notna()
+    col = df["参与费用"] if "参与费用" in df.columns else pd.Series(np.nan, index=df.index)
+    fee_col = pd.to_numeric(col, errors="coerce").gt(0).fillna(False).to_numpy(dtype=bool)
+    explained = text.rows(others & volunteers_free)  # the text says whose fee it is, and it is not theirs
+    charged = (fee_col | text.rows(fee_text.notna())) & ~explained
+    kind = text.rows(listed.notna() | similar.notna())
+    return {"text": text, "listed": listed, "similar": similar, "fee_text": fee_text, "free": free,
+            "col": col, "fee_col": fee_col, "charged": charged, "kind": kind}
 
 
 # ---- ACT002 ----------------------------------------------------------------------------------
@@ -251,128 +329,163 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     code="ACT002",
     title="单位或学校内部有明确制度要求的活动",
     clause="二（二）-四类②",
-    severity="违规",
+    severity="存疑",
     needs=("服务内容|活动名称",),
     optional=(*TEXT, "服务地点"),
     laws=LAWS,
     explanation=(
-        "内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作，"
-        "以及部门拓展、例会、值守、本班教室或宿舍大扫除等，是单位或学校的内部要求，不是向社会或他人提供的"
-        "公益服务。“资料整理”“值班”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动；"
-        "在敬老院、公共图书馆、社区等面向公众的地方是志愿服务；看不出来的列为“存疑”。"
+        "通知的标准是“内部有明确制度要求”：不管活动叫什么，只要是本单位、本校按制度要求其成员参加的（按…制度、"
+        "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
+        "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
+        "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
+        "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
+        "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
         "词表见 params/lexicons/internal.yaml 与 public.yaml。"
     ),
-    compliant="周六到市社会福利院为老人打扫房间；在市图书馆整理归位图书。",
-    noncompliant="“班级卫生清扫”，服务地点：本班教室；“部门团建”；“学生会例会”。",
+    compliant="周六到市社会福利院为老人打扫房间；在市图书馆整理归位图书；为行业论坛提供签到引导。",
+    noncompliant="“班级卫生清扫”，服务地点：本班教室；“按单位卫生管理制度，各科室轮流打扫办公楼”；“学生会例会”。",
     not_modelled="不知道参与者的单位：在自己单位对外开放的场所（如本校图书馆）服务，按文字中的地点判断。",
+    severity_reason=(
+        "通知二（二）把“单位或学校内部有明确制度要求的活动”列为不得认定的活动，办法第十九条不许为其记录；"
+        "但有没有制度要求、是不是本单位的场所，只能从活动文字推断，需要有人核实，所以是存疑。"
+    ),
 )
 def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "internal")
-    public_words = _lex(ctx, "public")["public"]
-    text = _Distinct(_text(df, (*TEXT, "服务地点")))
+    lex = lexicon(ctx, "internal")
+    public_words = lexicon(ctx, "public")["public"]
+    text = activity_text(ctx, df, (*TEXT, "服务地点"))
     u = text.u  # everything below but the site column depends on the text alone
-    strong = _find(u, lex["strong"])
-    named = _find(u, lex["named"])
-    generic = _find(u, lex["generic"])
-    place = _find(u, lex["places"])
-    public = _find(u, public_words)
+    strong, named, generic = find(u, lex["strong"]), find(u, lex["named"]), find(u, lex["generic"])
+    place, public = find(u, lex["places"]), find(u, public_words)
+    team = find(u, lex["not_unit"])  # a volunteer team's own roster or sign-up, not the unit's rule
+    requirement = find(u, lex["requirement"])
+    requirement = requirement.where(find(requirement.fillna(""), lex["not_unit"]).isna())
+    roster = find(u, lex["roster"]).where(team.isna() & find(u, lex["units"]).notna())  # the unit's own rota
+    requirement = requirement.fillna(roster)
+    voluntary = find(u, lex["voluntary"]).notna()
+    serving = find(u, lex["serving"]).notna()  # serving someone else's meeting, race, forum
     inside = place.notna() & public.isna()
-    serving = _find(u, lex.get("serving") or {}).notna()  # serving someone else's meeting
-    clear = (strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside)
-    weak = ~clear & ~serving & named.notna() & place.isna() & public.isna()
-    pos = np.flatnonzero(text.rows(clear | weak))
+    required = requirement.notna() & ~voluntary & ~serving
+    clear = (strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside & ~voluntary) | required
+    weak = ~clear & ~serving & ~voluntary & named.notna() & place.isna() & public.isna()
+    flagged = text.rows(clear | weak)
+    paid = fees(df, ctx)
+    flagged &= ~(paid["charged"] & paid["kind"])  # a fee-charging conference or camp is ④
+    duty = on_duty(df, ctx)
+    if duty is not None:  # an employee's own job in working hours is ①
+        own_job = duty["pos"][duty["tier"] >= ON_DUTY]
+        flagged[own_job] = False
+    pos = np.flatnonzero(flagged)
     if not len(pos):
-        return hits(df.index[:0], [], [])
+        return _none(df)
     sub = df.iloc[pos]
-    word, place = text.at(strong.fillna(named).fillna(generic), pos), text.at(place, pos)
-    clear, weak = text.at(clear, pos), text.at(weak, pos)
-    site = sub["服务地点"].astype("string") if "服务地点" in sub.columns else pd.Series(pd.NA, index=sub.index)
-    message = (_activity(sub) + "含“" + word.fillna("") + clear.map({
-        True: "”，属于单位或学校内部有明确制度要求的活动，不能记为志愿服务",
+    idx = sub.index
+    word = text.at(strong.fillna(requirement).fillna(named).fillna(generic), pos)
+    place, clear, weak = text.at(place, pos), text.at(clear, pos), text.at(weak, pos)
+    required = text.at(required, pos)
+    site = sub["服务地点"].astype("string") if "服务地点" in sub.columns else pd.Series(pd.NA, index=idx)
+    message = (activity_name(sub) + "含“" + word.fillna("") + clear.map({
+        True: "”，可能是单位或学校内部有明确制度要求的活动，不能记为志愿服务，请核实",
         False: "”，可能是单位或学校内部活动；文字里看不出面向公众，请核实",
     }).astype("string"))
-    evidence = _join([
-        (pd.Series(True, index=sub.index), _ev("命中词", word)),
-        (place.notna(), _ev("内部场所", place)),
+    evidence = joined([
+        (pd.Series(True, index=idx), labelled("命中词", word)),
+        (required, "文字写明制度要求"),
+        (place.notna(), labelled("内部场所", place)),
         (weak, "未见面向公众的场所或对象"),
-        (site.notna(), _ev("服务地点", site)),
-    ])
-    return hits(sub.index, message, evidence, clear.map({True: "违规", False: "存疑"}))
+        (site.notna(), labelled("服务地点", site)),
+    ], idx)
+    return hits(idx, message, evidence)
 
 
 # ---- ACT003 ----------------------------------------------------------------------------------
 
 def _near(a, b, n: int) -> str:
-    return f"(?:{_alt(a)}.{{0,{n}}}{_alt(b)}|{_alt(b)}.{{0,{n}}}{_alt(a)})"
+    return f"(?:{alternation(a)}.{{0,{n}}}{alternation(b)}|{alternation(b)}.{{0,{n}}}{alternation(a)})"
 
 
 @rule(
     code="ACT003",
-    title="违反志愿服务时间记录规定（捐赠折算、奖励时长、线上转发）",
+    title="违反志愿服务时间记录规定（折算时长、奖励时长、线上转发）",
     clause="二（二）-四类③",
     severity="违规",
     needs=("服务内容|活动名称",),
     optional=TEXT,
     laws=LAWS,
     explanation=(
-        "志愿服务时间是实际提供服务的时间。把捐款、捐物、献血折算成时长（捐款50元记1小时、捐衣服1件记1小时），"
-        "完成任务就给予或奖励时长（答题满分奖励、积分兑换时长、报名即送时长），以及在微博、朋友圈、抖音、"
-        "视频号等转发、点赞、分享公益宣传内容，都不能记为志愿服务时间。分拣整理捐赠衣物、在募捐现场登记、"
-        "线下宣传摊位是实际服务，不在此列。只写了捐款数额、或只写“转发”未写平台的，列为“存疑”。"
+        "志愿服务时间是实际付出的时间。把钱（捐出的或花掉的）、物、献血量、步数、件数、人数折算成时长"
+        "（捐款50元记1小时、每收集50个瓶子记1小时、消费满50元计1小时），为承诺、完成任务或获奖给予、奖励时长"
+        "（答题满分奖励、注册即送、评优加时），以及在微博、朋友圈等转发、点赞公益宣传内容，都不能记为志愿服务时间。"
+        "文字里写明了换算办法或给了几小时的，报“违规”；只写了捐款数额、只写了转发、或奖励未写小时数的，列为“存疑”。"
+        "分拣整理捐赠衣物、在募捐现场登记、线下宣传摊位、按实际在线时间记录的线上服务是实际服务，不在此列。"
         "词表见 params/lexicons/time_rules.yaml。"
     ),
     compliant="在慈善超市分拣、清洗市民捐赠的旧衣物4小时；在社区广场设摊发放防诈骗宣传单。",
-    noncompliant="“捐书5本折算2小时”；“在朋友圈转发文明创建宣传海报”记0.5小时；“答题满分奖励2小时”。",
+    noncompliant="“捐书5本折算2小时”；“收集塑料瓶每50个记1小时”；“在朋友圈转发文明创建宣传海报，每次记0.5小时”。",
     not_modelled="线上志愿服务本身（如网络文明巡查、远程辅导）不在此列；本规则只看转发、点赞一类行为。",
+    severity_reason=(
+        "办法第七条规定服务时间是“志愿者参与志愿服务实际付出的时间”，第十九条不许为不属于志愿服务的活动记录；"
+        "文字里写明按钱、物、件数折算或奖励了几小时，是数据本身显示记录的时长不是服务时间，为违规；"
+        "只凭捐赠、转发、奖励等字样推断的，需要有人核实，为存疑。"
+    ),
 )
 def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "time_rules")
+    lex = lexicon(ctx, "time_rules")
     don, onl = lex["donation"], lex["online"]
-    text = _Distinct(_text(df))
+    text = activity_text(ctx, df)
     u = text.u  # everything below but the recorded hours depends on the text alone
-    gift = _find(u, don["words"])
-    conv = _find(u, don["conversion"])
-    award_h = _find(u, don["hours_award"])
-    amount = _find(u, don["amount"])
-    labour = _find(u, don["labour"])
+    gift, conv, award_h = find(u, don["words"]), find(u, don["conversion"]), find(u, don["hours_award"])
+    amount, labour = find(u, don["amount"]), find(u, don["labour"])
+    formula, stated = find(u, lex["formula"]), find(u, lex["hours_stated"])
     donation = gift.notna() & (conv.notna() | (award_h.notna() & labour.isna()))
     donation_weak = gift.notna() & amount.notna() & labour.isna() & ~donation
-    award = _find(u, lex["award"])
-    near = _find(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
-    serving = _find(u, onl["serving"]).notna()
-    weak_action = _find(u, onl["weak_actions"])
+    award = find(u, lex["award"])
+    near = find(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
+    serving = find(u, onl["serving"]).notna()
+    weak_action = find(u, onl["weak_actions"])
     online = near.notna() & ~serving
     online_weak = near.isna() & ~serving & weak_action.notna()
-    clear = donation | award.notna() | online
-    weak = ~clear & (donation_weak | online_weak)
-    pos = np.flatnonzero(text.rows(clear | weak))
+    converted = formula.notna()
+    any_kind = converted | donation | donation_weak | award.notna() | online | online_weak
+    # 违规: the text itself gives the conversion, or says how many hours a gift, award or repost earned
+    explicit = converted | ((donation | award.notna() | online) & stated.notna())
+    pos = np.flatnonzero(text.rows(any_kind))
     if not len(pos):
-        return hits(df.index[:0], [], [])
+        return _none(df)
     sub = df.iloc[pos]
-    gift, conv, award_h, amount, award, near, weak_action = (
-        text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action))
-    donation, donation_weak, online, online_weak, clear = (
-        text.at(x, pos) for x in (donation, donation_weak, online, online_weak, clear))
-    donated = gift + "；" + _join([(amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount),
-                                   (award_h.notna() & conv.isna(), "计时：" + award_h),
-                                   (conv.notna(), "折算：" + conv)])
-    kind = _join([
-        (donation | donation_weak, "把捐赠折算成服务时长"),
-        (award.notna(), "完成任务给予或奖励时长"),
+    idx = sub.index
+    gift, conv, award_h, amount, award, near, weak_action, formula, stated = (
+        text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action, formula, stated))
+    converted, donation, donation_weak, online, online_weak, explicit = (
+        text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit))
+    gifts = donation | donation_weak
+    donated = gift.fillna("") + "；" + joined([
+        (amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount.fillna("")),
+        (award_h.notna() & conv.isna(), "计时：" + award_h.fillna("")),
+        (conv.notna(), "折算：" + conv.fillna("")),
+    ], idx)
+    kind = joined([
+        (converted | gifts, "把钱、物或数量折算成服务时长"),
+        (award.notna(), "为任务、承诺或奖励给予时长"),
         (online | online_weak, "线上转发、点赞记为服务时长"),
-    ], sep="、")
-    why = _join([(donation_weak, "只写了捐赠数额，未写折算"), (online_weak, "只写了转发、点赞，未写平台")])
-    message = (_activity(sub) + clear.map({True: "属于", False: "可能属于"}).astype("string") + kind
-               + "，不是实际提供服务的时间，不能记为志愿服务" + why.where(why.eq(""), "（" + why + "，请核实）"))
-    evidence = _join([
-        (donation | donation_weak, _ev("捐赠", donated)),
-        (award.notna(), _ev("奖励时长", award)),
-        (online, _ev("线上行为", near)),
-        (online_weak, _ev("线上行为", weak_action)),
-    ])
+    ], idx, sep="、")
+    why = joined([(donation_weak & ~converted, "只写了捐赠数额，未写折算"),
+                  (online_weak & ~converted, "只写了转发、点赞，未写平台"),
+                  (~explicit & (award.notna() | online), "未写记了几小时")], idx)
+    message = (activity_name(sub) + explicit.map({True: "属于", False: "可能属于"}).astype("string") + kind
+               + "，不是实际付出的服务时间，不能记为志愿服务"
+               + why.where(why.eq(""), "（" + why + "，请核实）"))
+    evidence = joined([
+        (converted, labelled("换算", formula)),
+        (gifts & ~converted, labelled("捐赠", donated)),
+        (award.notna(), labelled("奖励时长", award)),
+        (online, labelled("线上行为", near)),
+        (online_weak, labelled("线上行为", weak_action)),
+        (stated.notna() & ~converted, labelled("文字写明", stated)),
+    ], idx)
     if "服务时长(小时)" in sub.columns:
         evidence = evidence + "；记录时长：" + fmt_num(sub["服务时长(小时)"]) + "小时"
-    return hits(sub.index, message, evidence, clear.map({True: "违规", False: "存疑"}))
+    return hits(idx, message, evidence, explicit.map({True: "违规", False: "存疑"}))
 
 
 # ---- ACT004 ----------------------------------------------------------------------------------
@@ -386,109 +499,50 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     optional=(*TEXT, "参与费用"),
     laws=LAWS,
     explanation=(
-        "以志愿服务名义组织旅游、参观、会议、研学、夏令营等，向参加者收费（“参与费用”大于0，或文字里写着"
-        "“每人收费300元”“营费2680元/人”“费用自理”），不能记为志愿服务。免费的研学、由志愿者为孩子们服务的"
-        "夏令营、博物馆里为参观群众讲解，是志愿服务。收了费但活动不属于上述几类，或“参与费用”与“免费”"
-        "自相矛盾的，列为“存疑”。词表见 params/lexicons/paid.yaml。"
+        "以志愿服务名义组织旅游、参观、会议、研学、夏令营等，向参加者收费，不能记为志愿服务。"
+        "“参与费用”一栏大于0、活动属于通知列举的旅游、参观、会议、研学、夏令营，且文字没有相反说法的，报“违规”；"
+        "只在文字里写了收费（“每人收费300元”“营费2680元/人”）、活动只是相近的类别（游学、冬令营、论坛、徒步……）"
+        "或类别不明、或“免费”与收费自相矛盾的，列为“存疑”。志愿者自己承担路费饭费（“交通自理”“费用自理”）"
+        "不是组织者收费；别人的比赛、景区、论坛向选手、游客、参会企业收费而志愿者免费服务的，不在此列。"
+        "词表见 params/lexicons/paid.yaml。"
     ),
-    compliant="大学生志愿者为留守儿童开展免费科普研学，负责看护和讲解；参与费用 0。",
-    noncompliant="“红色研学之旅”，服务内容写“每人收费380元”；或“参与费用”一栏 1980 元的“志愿者海南行”。",
+    compliant="大学生志愿者为留守儿童开展免费科普研学，负责看护和讲解；志愿者交通自理到敬老院演出。",
+    noncompliant="“参与费用”一栏 1980 元的“志愿者海南旅游行”（违规）；“红色研学之旅”，服务内容写“每人收费380元”（存疑）。",
     not_modelled="不区分收费是否覆盖成本；向服务对象（而不是参加者）收费的活动请看 ACT005。",
+    severity_reason=(
+        "通知二（二）把“以志愿服务名义组织的收费旅游、参观、会议、研学、夏令营等活动”列为不得认定的活动，"
+        "办法第十九条不许为其记录；“参与费用”一栏大于0而活动属于通知列举的类别，是数据本身显示的，为违规；"
+        "只凭文字里的收费说法、相近类别或自相矛盾的记录推断的，需要有人核实，为存疑。"
+    ),
 )
 def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "paid")
-    text = _Distinct(_text(df))
-    kind = _find(text.u, lex["kinds"])
-    fee_text = _find(_strip(text.u, lex["not_fees"]), lex["fees"])
-    free = _find(text.u, lex["free"])
-    col = df["参与费用"] if "参与费用" in df.columns else pd.Series(np.nan, index=df.index)
-    fee = col.gt(0).fillna(False).to_numpy(dtype=bool) | text.rows(fee_text.notna())
-    pos = np.flatnonzero(fee)  # clear or weak = charged (no 免费) or conflicting (免费) = any fee
+    f = fees(df, ctx)
+    text = f["text"]
+    pos = np.flatnonzero(f["charged"])
     if not len(pos):
-        return hits(df.index[:0], [], [])
-    idx = df.index[pos]
-    col, kind, fee_text, free = col.iloc[pos], text.at(kind, pos), text.at(fee_text, pos), text.at(free, pos)
-    fee_col = col.gt(0).fillna(False).astype(bool)
-    charged = (fee_col | fee_text.notna()) & free.isna()
-    conflict = (fee_col | fee_text.notna()) & free.notna()
-    clear = kind.notna() & charged
-    reason = _join([
-        (charged & kind.isna(), "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
+        return _none(df)
+    idx, sub = df.index[pos], df.iloc[pos]
+    listed, similar = text.at(f["listed"], pos), text.at(f["similar"], pos)
+    fee_text, free = text.at(f["fee_text"], pos), text.at(f["free"], pos)
+    col, fee_col = f["col"].iloc[pos], pd.Series(f["fee_col"][pos], index=idx)
+    kind = listed.fillna(similar)
+    conflict = free.notna()
+    clear = fee_col & listed.notna() & ~conflict
+    reason = joined([
+        (kind.isna() & ~conflict, "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
+        (listed.isna() & similar.notna() & ~conflict, "活动与通知列举的类别相近"),
+        (~fee_col & listed.notna() & ~conflict, "收费只见于文字"),
         (conflict, "写着“" + free.fillna("") + "”却又有收费"),
-    ])
-    message = (_activity(df.iloc[pos]) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
-                                                    False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
+    ], idx)
+    message = (activity_name(sub) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
+                                               False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
                + reason.where(reason.eq(""), "（" + reason + "，请核实）"))
-    evidence = _join([
-        (kind.notna(), _ev("活动类型", kind)),
+    evidence = joined([
+        (kind.notna(), labelled("活动类型", kind)),
         (fee_col, "参与费用：" + fmt_num(col) + "元"),
-        (fee_text.notna(), _ev("收费文字", fee_text)),
-        (free.notna(), _ev("免费说法", free)),
-    ])
-    return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
-
-
-# ---- REC005 ----------------------------------------------------------------------------------
-
-@rule(
-    code="REC005",
-    title="发放了必要补贴以外的报酬",
-    clause="二（二）①-报酬",
-    severity="违规",
-    needs=("补贴类型|补贴金额|服务内容|活动名称",),
-    optional=(*TEXT, "补贴类型", "补贴金额"),
-    laws=("条例第二条",),
-    explanation=(
-        "志愿服务是无偿的。交通、误餐、保险、通讯、住宿等必要补贴可以发放；劳务费、报酬、工资、奖金、"
-        "课时费等报酬不可以（“补贴类型”一栏或文字中写明发放即为违规）。必要补贴超过上限"
-        "（params/lexicons/remuneration.yaml 的 subsidy_cap，本工具默认值，法规未规定金额）、"
-        "补贴类型不在必要补贴之列、或发了钱却没写类型的，列为“存疑”。"
-    ),
-    compliant="补贴类型“交通补贴”，补贴金额 30 元。",
-    noncompliant="补贴类型“劳务费”，补贴金额 200 元；或服务内容写“每人发放课时费100元”。",
-    not_modelled="不核对补贴是否实际发放、发放标准是否经过批准；上限按一条记录计，不按天汇总。",
-)
-def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "remuneration")
-    cap = float(lex["subsidy_cap"]["value"])
-    none = pd.Series(pd.NA, index=df.index, dtype="string")
-    types = _Distinct(df["补贴类型"] if "补贴类型" in df.columns else none, fill="")
-    amt = df["补贴金额"] if "补贴金额" in df.columns else pd.Series(np.nan, index=df.index)
-    text = _Distinct(_text(df)) if any(c in df.columns for c in TEXT) else _Distinct(none, fill="")
-    typ = types.u.str.strip()
-    rem = _alt(lex["remuneration"])
-    neg_type = _find(typ, lex["negations"]).notna()
-    paid_type = _find(typ, rem).where(~neg_type)
-    paid_text = _find(text.u, f"{_alt(lex['paid_verbs'])}{rem}|{rem}[^，。；]{{0,4}}\\d+(?:\\.\\d+)?\\s*元")
-    paid_text = paid_text.where(_find(text.u, lex["negations"]).isna())
-    allowed = _find(typ, lex["allowed"])
-    no_type = typ.eq("") | _find(typ, lex["none_words"]).notna()
-    # flags per row from the distinct types and texts, the amount per row
-    has_money = amt.gt(0).fillna(False).to_numpy(dtype=bool)
-    clear = types.rows(paid_type.notna()) | text.rows(paid_text.notna())
-    over_cap = ~clear & types.rows(allowed.notna()) & amt.gt(cap).fillna(False).to_numpy(dtype=bool)
-    unknown = (~clear & ~types.rows(no_type | allowed.notna() | neg_type)
-               & (has_money | amt.isna().to_numpy()))
-    untyped = ~clear & types.rows(no_type) & has_money
-    pos = np.flatnonzero(clear | over_cap | unknown | untyped)
-    if not len(pos):
-        return hits(df.index[:0], [], [])
-    idx = df.index[pos]
-    clear, over_cap, unknown, untyped = (pd.Series(x[pos], index=idx) for x in (clear, over_cap, unknown, untyped))
-    typ, amt, paid_text = types.at(typ, pos), amt.iloc[pos], text.at(paid_text, pos)
-    cap_s = fmt_num(pd.Series(cap, index=idx))
-    message = _join([
-        (clear, "向志愿者发放了必要补贴以外的报酬（" + types.at(paid_type, pos).fillna(paid_text) + "）"),
-        (over_cap, "必要补贴 " + fmt_num(amt) + " 元超过上限 " + cap_s + " 元，请核实是否属于必要补贴"),
-        (unknown, "补贴类型“" + typ + "”不在交通、误餐、保险等必要补贴之列，请核实"),
-        (untyped, "发放了 " + fmt_num(amt) + " 元却未写补贴类型，请核实"),
-    ])
-    evidence = _join([
-        (typ.ne(""), _ev("补贴类型", typ)),
-        (amt.notna(), "补贴金额：" + fmt_num(amt) + "元"),
-        (paid_text.notna(), _ev("文字", paid_text)),
-        (over_cap, "上限：" + cap_s + "元"),
-    ])
+        (fee_text.notna(), labelled("收费文字", fee_text)),
+        (free.notna(), labelled("免费说法", free)),
+    ], idx)
     return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
 
 
@@ -505,17 +559,22 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     explanation=(
         "在志愿服务活动里销售商品、推销、带货、团购、办卡、招生、开收费课程，或把购买助农包等消费算作服务，"
         "可能是假冒志愿服务名义开展营利性活动。文字判断不了钱最终归谁，所以一律列为“存疑”，请人工核实。"
-        "义卖（所得用于公益）、宣传防范推销骗局、为老人代购生活用品不在此列。词表见 params/lexicons/profit.yaml。"
+        "义卖（所得用于公益）、宣传防范推销骗局、写明不推销、为老人代购生活用品不在此列。"
+        "词表见 params/lexicons/profit.yaml。"
     ),
     compliant="组织爱心义卖，所得善款全部捐赠福利院；为独居老人代购生活用品。",
     noncompliant="“助农志愿行”：志愿者每购买一份助农包记1小时；“志愿服务进社区”现场推销保健品。",
+    severity_reason=(
+        "通知二（二）①要求查“是否存在假冒志愿服务名义开展营利性活动的行为”；活动文字里的销售、推销字样"
+        "说明不了钱归谁、是否营利，需要有人核实，所以是存疑。"
+    ),
 )
 def act005(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = _lex(ctx, "profit")
-    text = _Distinct(_text(df))
-    sell = _find(text.u, lex["selling"]).where(_find(text.u, lex["negations"]).isna())
+    lex = lexicon(ctx, "profit")
+    text = activity_text(ctx, df)
+    sell = find(text.u, lex["selling"]).where(find(text.u, lex["negations"]).isna())
     pos = np.flatnonzero(text.rows(sell.notna()))
     sell = text.at(sell, pos)
-    message = (_activity(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")
+    message = (activity_name(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")
                + "），可能以志愿服务名义开展营利性活动，请核实")
-    return hits(sell.index, message, _ev("命中词", sell))
+    return hits(sell.index, message, labelled("命中词", sell))
