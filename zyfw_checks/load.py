@@ -579,8 +579,7 @@ def read_cells(source, name: str | None = None, sheet: str | None = None) -> She
             frame = pd.read_parquet(io.BytesIO(data))
         except Exception as exc:
             raise LoadError(f"无法读取 Parquet 文件“{name}”：{exc}") from exc
-        _too_many_rows(len(frame), name)
-        out = Sheets({PARQUET: frame})  # headers are the column names; typed columns take the fast paths
+        out = Sheets({PARQUET: frame})  # no Excel row cap: Parquet is the format for millions of records  # headers are the column names; typed columns take the fast paths
     elif fmt == "zip":
         _guard_zip(data, name)
         out = _read_excel(data, name, sheet)
