@@ -464,3 +464,18 @@ def test_unreadable_time_range_is_a_bad_cell_with_advice(tmp_path):
     df.to_csv(path, index=False)
     t = load_table(path)
     assert t.bad_cells["row"].tolist() == [2] and "8:30-11:30" in t.bad_cells["hint"].iloc[0]
+
+
+def test_user_mapping_wins_and_one_field_for_two_columns_is_refused(tmp_path):
+    df = records({})
+    df["手机2"] = "13900000000"
+    path = tmp_path / "m.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path, overrides={"手机2": "联系电话"})
+    assert t.df["联系电话"].tolist() == ["13900000000"] and t.mapping["联系电话"] == "手机2"
+    assert t.columns.set_index("header").loc["联系电话", "status"] == "重复，未使用"
+    t = load_table(path, overrides={"联系电话": ""})
+    assert "联系电话" not in t.df.columns
+    assert t.columns.set_index("header").loc["联系电话", "status"] == "按设置不使用"
+    with pytest.raises(LoadError, match="被选给了多个列"):
+        load_table(path, overrides={"手机2": "姓名", "联系电话": "姓名"})

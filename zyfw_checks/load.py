@@ -718,15 +718,17 @@ def _frame_from_sheet(
     status = ["未识别" if x else "空表头" for x in labels]
     unknown: list[str] = []
     notes: list[str] = []
-    for pos, header in enumerate(labels):
-        # the user's own mapping (app dropdowns) wins; "" means "do not use this column"
-        if header in overrides:
-            canon = overrides[header] or None
-            if canon is None:
-                status[pos] = "按设置不使用"
-                continue
-        else:
-            canon = strong[pos]
+    chosen = [(pos, overrides[h]) for pos, h in enumerate(labels) if h in overrides and overrides[h]]
+    twice = pd.Series([c for _, c in chosen]).value_counts() if chosen else pd.Series(dtype="int64")
+    if (twice > 1).any():
+        field = twice.index[twice > 1][0]
+        where = "、".join(f"“{labels[p]}”（{_col_letter(p)}列）" for p, c in chosen if c == field)
+        raise LoadError(f"字段“{field}”被选给了多个列：{where}。请每个字段只对应一列。")
+    # the user's own mapping (app dropdowns) goes first and wins; "" means "do not use this column"
+    order = [p for p, _ in chosen] + [p for p in range(width) if labels[p] not in overrides]
+    for pos in order:
+        header = labels[pos]
+        canon = overrides[header] if header in overrides else strong[pos]
         if canon is None:
             continue
         if canon in cols:
@@ -739,6 +741,9 @@ def _frame_from_sheet(
             )
         else:
             cols[canon], mapping[canon], fields[pos], status[pos] = pos, header, canon, "已使用"
+    for pos, header in enumerate(labels):
+        if header in overrides and not overrides[header]:
+            status[pos] = "按设置不使用"
     for pos, header in enumerate(labels):  # fallback headers, only for fields no other column gives
         canon = weak[pos]
         if canon and status[pos] == "未识别" and header not in overrides and canon not in cols:
