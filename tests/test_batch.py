@@ -81,6 +81,13 @@ def folder(tmp_path_factory):
     return d
 
 
+@pytest.fixture(scope="module")
+def run(folder, tmp_path_factory):
+    """The folder checked in parts of about 4,000 records (8 parts)."""
+    out = tmp_path_factory.mktemp("out") / "findings.parquet"
+    return batch.run_folder(folder, out, "parquet", batch.Options(part_rows=4_000, progress=False))
+
+
 def in_memory(files, root):
     """The reference: every file loaded, rows numbered batch-wide, one check_table over all of them."""
     tables = [load_table(p) for p in files]
@@ -99,11 +106,10 @@ def in_memory(files, root):
     return res, np.asarray(offsets), names
 
 
-def test_folder_findings_equal_in_memory(folder, tmp_path):
-    out = tmp_path / "findings.parquet"
-    r = batch.run_folder(folder, out, "parquet", batch.Options(part_rows=4_000, progress=False))
+def test_folder_findings_equal_in_memory(folder, run):
+    r = run
     assert r.parts >= 6 and r.records == 30_000
-    got = pd.read_parquet(out)
+    got = pd.read_parquet(r.output)
     files = batch.list_inputs(folder)
     ref, offsets, names = in_memory(files, folder)
     f = ref.findings
@@ -127,10 +133,8 @@ def test_folder_findings_equal_in_memory(folder, tmp_path):
     assert r.by_severity["违规"] == int((f["severity"] == "违规").sum())
 
 
-def test_cross_file_references_name_the_other_file(folder, tmp_path):
-    out = tmp_path / "f.parquet"
-    batch.run_folder(folder, out, "parquet", batch.Options(part_rows=5_000, progress=False))
-    got = pd.read_parquet(out)
+def test_cross_file_references_name_the_other_file(folder, run):
+    got = pd.read_parquet(run.output)
     refs = got[got["message"].str.contains("”第")]
     assert len(refs)
     rows = {n: load_table(p).df.set_index(ROW) for n, p in
@@ -207,3 +211,13 @@ def test_partition_sql_hashes_the_volunteer():
     sql = batch.partition_sql(batch.Path("/w/rows/f00002.parquet"), batch.Path("/w/parts"), "志愿者编号", 8, "f00002")
     assert 'hash("志愿者编号") % 8' in sql and "PARTITION_BY (_part)" in sql and "FILENAME_PATTERN 'f00002_{i}'" in sql
     assert batch.volunteer_column({"姓名", "证件号码"}) == "证件号码"
+
+
+def test_notes_and_partial_skips_of_parts_are_summed():
+    from zyfw_checks.registry import PartialSkip
+
+    notes = batch.merge_notes(["REC002：5 条记录涉及2027年以后的日期", "REC002：7 条记录涉及2027年以后的日期", "同一句", "同一句"])
+    assert notes == ["REC002：12 条记录涉及2027年以后的日期", "同一句"]
+    merged = batch.merge_partial([PartialSkip("DAT001", "MASKED_VALUES", "2 条记录的证件号码已打码", 2),
+                                  PartialSkip("DAT001", "MASKED_VALUES", "30 条记录的证件号码已打码", 30)])
+    assert [(p.rows, p.text) for p in merged] == [(32, "32 条记录的证件号码已打码")]

@@ -393,40 +393,39 @@ def _spill_findings(f: pd.DataFrame, path: Path) -> None:
     pq.write_table(pa.Table.from_pandas(out, preserve_index=False), path, compression="zstd")
 
 
+_COUNT = r"(?<!\d)(\d+)(?=\s*条)"  # a count in a note: “123 条记录……”
+
+
 def merge_partial(partials: list[PartialSkip]) -> list[PartialSkip]:
-    """One partial skip per (rule, reason): row counts summed, the count in the text updated."""
+    """One partial skip per (rule, reason, wording): row counts summed, the count in the text updated."""
     groups: dict[tuple, list[PartialSkip]] = defaultdict(list)
     for p in partials:
         groups[(p.rule, str(p.reason), re.sub(r"\d+", "#", p.text))].append(p)
     out = []
-    for (_, _, _), ps in groups.items():
+    for ps in groups.values():
         first = ps[0]
         if len(ps) == 1 or first.rows is None:
             out.append(first)
             continue
         total = sum(p.rows or 0 for p in ps)
-        text = first.text.replace(f"{first.rows}", f"{total}", 1) if str(first.rows) in first.text else first.text
+        text = re.sub(rf"(?<!\d){first.rows}(?=\s*条)", str(total), first.text, count=1)
         out.append(PartialSkip(first.rule, first.reason, text, total))
     return out
 
 
 def merge_notes(notes: list[str]) -> list[str]:
-    """Notes of the parts: the same note once; a note that differs only in its first number, summed."""
+    """Notes of the parts: the same note once; notes that differ only in their counts (“N 条”), summed."""
     groups: dict[str, list[str]] = {}
     for n in notes:
-        groups.setdefault(re.sub(r"\d+", "#", n, count=1), []).append(n)
+        groups.setdefault(re.sub(_COUNT, "#", n), []).append(n)
     out = []
-    for items in groups.values():
-        uniq = list(dict.fromkeys(items))
-        if len(uniq) == 1 and len(items) == 1:
-            out.append(uniq[0])
+    for template, items in groups.items():
+        if len(items) == 1 or "#" not in template or re.sub(_COUNT, "#", items[0]) != template:
+            out.append(items[0])
             continue
-        nums = [re.search(r"\d+", s) for s in items]
-        if all(nums):
-            total = sum(int(m.group()) for m in nums)
-            out.append(re.sub(r"\d+", str(total), items[0], count=1))
-        else:
-            out.append(uniq[0])
+        counts = np.array([[int(x) for x in re.findall(_COUNT, s)] for s in items]).sum(axis=0)
+        pieces = iter(counts.tolist())
+        out.append(re.sub(_COUNT, lambda _m, it=pieces: str(next(it)), items[0]))
     return out
 
 
