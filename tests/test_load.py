@@ -479,3 +479,19 @@ def test_user_mapping_wins_and_one_field_for_two_columns_is_refused(tmp_path):
     assert t.columns.set_index("header").loc["联系电话", "status"] == "按设置不使用"
     with pytest.raises(LoadError, match="被选给了多个列"):
         load_table(path, overrides={"手机2": "姓名", "联系电话": "姓名"})
+
+
+def test_credit_and_honour_hours_in_one_detail_export(tmp_path):
+    df = records({}, {"记录时间": "2024-05-10 09:00"}, drop=("服务时长(小时)",))
+    df["信用时长"] = [2, None]
+    df["荣誉时长"] = [None, 2]
+    path = tmp_path / "zyh.csv"
+    df.to_csv(path, index=False)
+    t = load_table(path)
+    assert t.df["服务时长(小时)"].tolist() == [2.0, 2.0]
+    assert t.df["时长类型"].isna().tolist() == [True, False]
+    from zyfw_checks.engine import check_table
+
+    f = check_table(t).findings
+    late = f[f["rule"] == "REC002"]
+    assert late["row"].tolist() == [3] and "补录" in late.iloc[0]["message"]
