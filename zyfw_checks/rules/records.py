@@ -75,12 +75,9 @@ def rec001(df: pd.DataFrame, ctx) -> pd.DataFrame:
             parts.append((flag, name.replace("|", "或")))
             if name == _EVALUATION:
                 soft.append(flag)
-    if absent:
+    for a in absent:  # one line per absent column, never one finding per row
         ctx.partly_unassessed(
-            Reason.MISSING_FIELD,
-            f"表中没有{'、'.join(f'“{a}”' for a in absent)}列，这些项目未检查（可能是导出时没有选这些列）",
-            rows=len(df),
-        )
+            Reason.MISSING_FIELD, f"表中没有“{a}”列，这一项未检查（可能是导出时没有选这一列）", rows=len(df))
     if not parts:
         return hits(df.index[:0], [], [])
     text = join_flags(parts, sep="、")
