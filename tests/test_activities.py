@@ -120,6 +120,10 @@ def test_act001_criterion_any_employee_doing_the_units_work_on_duty():
     lines = dict(参与者身份="供电所员工", 活动名称="电力志愿服务队进村", 服务内容="供电所员工上班时间上门为村民检修入户线路")
     assert sev("ACT001", **lines, **TUESDAY) == "存疑"
     assert sev("ACT001", **lines, **SATURDAY) is None
+    for role, content in (("城管队员", "城管队员上午在菜市场周边劝导占道摊贩"),
+                          ("学校校医", "学校校医为学生测量视力、建立健康档案")):
+        assert sev("ACT001", 参与者身份=role, 活动名称="志愿服务", 服务内容=content, **TUESDAY) == "存疑", role
+        assert sev("ACT001", 参与者身份=role, 活动名称="志愿服务", 服务内容=content, **SATURDAY) is None, role
 
 
 def test_act001_employee_doing_unrelated_service_or_off_duty_is_not_flagged():
@@ -204,6 +208,8 @@ def test_act002_voluntary_sign_up_or_a_volunteer_teams_own_rota_is_not_internal(
                服务地点="中心献血屋") is None
     assert sev("ACT002", 活动名称="线上答疑", 服务内容="在公益项目线上客服群为捐赠人解答疑问，按排班实际在线时间记录",
                服务地点="线上") is None
+    assert sev("ACT002", 活动名称="防疫值守", 服务内容="按防疫要求在小区门口为居民测温登记", 服务地点="小区门口") is None
+    assert sev("ACT002", 活动名称="助老保洁", 服务内容="按社区安排到独居老人家中打扫卫生", 服务地点="老人家中") is None
     # the same rota, set by the unit, is internal
     assert sev("ACT002", 活动名称="食堂帮厨", 服务内容="按机关事务中心轮值安排，各处室每月派人到机关食堂帮厨",
                服务地点="机关食堂") == "存疑"
@@ -279,7 +285,10 @@ def test_act003_hours_that_measure_real_service_are_not_flagged():
                     "每周六到敬老院服务，每次记3小时",
                     "为50名老人理发，记录4小时",
                     "通过视频通话为留守儿童辅导数学作业，按平台记录的实际通话时长1.5小时记录",
-                    "在社区积分超市值守，为居民核对积分、兑换生活用品"):
+                    "在社区积分超市值守，为居民核对积分、兑换生活用品",
+                    "为独居老人送餐2小时",
+                    "为灾区搬运、装车捐赠物资4小时",
+                    "在线撰写原创公益文章并发布到社区公众号，按实际写作时间记录"):
         assert sev("ACT003", 活动名称="活动", 服务内容=content) is None, content
 
 
@@ -322,6 +331,7 @@ def test_act004_someone_elses_fee_where_volunteers_serve_free_is_not_kind_four()
     assert sev("ACT004", **race, 参与费用=150) is None
     expo = "为收费的国际农博会提供英语翻译，展位费由主办方向参展商收取，志愿者不交费"
     assert sev("ACT004", 活动名称="博览会翻译", 服务内容=expo, 参与费用=0) is None
+    assert sev("ACT004", 活动名称="展会服务", 服务内容="为车展提供观众引导，门票由观众向主办方购买", 参与费用=60) is None
     # the same fee column, with nothing saying whose fee it is, is still a question
     assert sev("ACT004", 活动名称="马拉松赛道志愿服务", 服务内容="为城市马拉松在赛道沿线维持秩序", 参与费用=150) == "存疑"
 

@@ -304,19 +304,18 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     u = text.u
     listed, similar = find(u, lex["listed"]), find(u, lex["similar"])
     fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True, flags=re.I), lex["fees"])
-    others = pd.Series(False, index=u.index)
-    charged_u = fee_text.notna()
-    if charged_u.any():  # only texts that name a fee: is it someone else's fee (选手、游客、参展商…)?
+    others = find(u, lex["others_pay"]).notna()  # someone else's fee: 选手、游客、参展商……
+    named = fee_text.notna() & others
+    if named.any():  # the fee phrases left once the clauses about others' fees are taken out
         clause = "[^，。；]*" + alternation(lex["others_pay"]) + "[^，。；]*"
-        some = u[charged_u]
-        stripped = some.str.replace(clause, "", regex=True, flags=re.I)
-        others[charged_u] = stripped.ne(some)
-        fee_text[charged_u] = find(stripped, lex["fees"]).to_numpy()
+        stripped = u[named].str.replace(clause, "", regex=True, flags=re.I)
+        fee_text[named] = find(stripped, lex["fees"]).to_numpy()
     free = find(u, lex["free"])
     volunteers_free = find(u, lex["volunteers_free"]).notna()
     col = df["参与费用"] if "参与费用" in df.columns else pd.Series(np.nan, index=df.index)
     fee_col = pd.to_numeric(col, errors="coerce").gt(0).fillna(False).to_numpy(dtype=bool)
-    explained = text.rows(others & volunteers_free)  # the text says whose fee it is, and it is not theirs
+    # the text says whose fee it is (选手、游客、参展商……), and names no fee of the volunteers' own
+    explained = text.rows(others & (volunteers_free | free.notna() | fee_text.isna()))
     charged = (fee_col | text.rows(fee_text.notna())) & ~explained
     kind = text.rows(listed.notna() | similar.notna())
     return {"text": text, "listed": listed, "similar": similar, "fee_text": fee_text, "free": free,
