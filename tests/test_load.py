@@ -495,3 +495,10 @@ def test_credit_and_honour_hours_in_one_detail_export(tmp_path):
     f = check_table(t).findings
     late = f[f["rule"] == "REC002"]
     assert late["row"].tolist() == [3] and "补录" in late.iloc[0]["message"]
+
+
+def test_blank_line_inside_a_csv_keeps_excel_row_numbers():
+    lines = records({}, {"姓名": "王五"}).to_csv(index=False).splitlines()
+    lines.insert(2, "")
+    t = load_table(("\n".join(lines) + "\n").encode(), name="blank.csv")
+    assert t.df["_row"].tolist() == [2, 4] and t.df["姓名"].tolist() == ["张三", "王五"]

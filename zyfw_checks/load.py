@@ -277,7 +277,7 @@ def _arrow_csv(text: str, sep: str, width: int) -> pd.DataFrame | None:
         tbl = pacsv.read_csv(
             pa.py_buffer(text.lstrip("\ufeff").encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), null_values=[""], strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
