@@ -6,7 +6,8 @@
 Starts ``scripts/run_app.sh`` on a free port (extra arguments after ``--`` go to the server), opens one
 browser context per user in Debian's Chromium (``/usr/bin/chromium``; never downloads a browser), and
 for each user: opens the page, uploads the file, waits until it is read, clicks 开始检查 and waits for
-the results. While they run it opens one more page and times how long it takes to show the app (or
+the results. With ``--bomb`` one more user uploads a small .xlsx that inflates to about 400 MB at the
+same moment, and the time until the page refuses it is printed. While they run it opens one more page and times how long it takes to show the app (or
 the busy page). Prints per user the times, and in all: latency min/median/max, failures, the longest
 wait for the first word after a click (queue place or progress), the peak memory of all kernels and
 their workers (sum of resident memory, sampled every 0.5 s), and the fresh page's open time.
@@ -50,6 +51,69 @@ def xlsx_file(rows: int, folder: Path) -> Path:
         df.to_excel(xw, index=False, sheet_name="服务记录")
     path.write_bytes(buf.getvalue())
     return path
+
+
+def bomb_file(folder: Path, rows: int = 4_000_000) -> Path:
+    """A small .xlsx whose one sheet inflates to some hundred MB: ``rows`` identical short rows."""
+    import zipfile
+
+    path = folder / "bomb.xlsx"
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook'
+        '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+        'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} {rel}><sheets><sheet name="服务记录" '
+        'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+        'org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    }
+    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet ' + ns + '><sheetData>'
+            '<row><c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>开始时间</t></is></c></row>')
+    row = '<row><c t="inlineStr"><is><t>张三</t></is></c><c><v>45000.5</v></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for n, text in parts.items():
+            z.writestr(n, text)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(head.encode())
+            block = (row * 10_000).encode()
+            for _ in range(rows // 10_000):
+                f.write(block)
+            f.write(b"</sheetData></worksheet>")
+    return path
+
+
+async def bomb_user(browser, url: str, file: Path, start: asyncio.Event, arrived: list, timeout_s: float) -> dict:
+    """Uploads the decompression bomb; the time until the page says, in Chinese, that it is refused."""
+    out: dict = {"user": "bomb"}
+    ctx = await browser.new_context(locale="zh-CN")
+    page = await ctx.new_page()
+    try:
+        await page.goto(url, wait_until="domcontentloaded", timeout=timeout_s * 1000)
+        await page.wait_for_selector("button.widget-upload", timeout=timeout_s * 1000)
+        arrived.append("bomb")
+        await start.wait()
+        t0 = time.perf_counter()
+        async with page.expect_file_chooser() as fc:
+            await page.click("button.widget-upload")
+        await (await fc.value).set_files(str(file))
+        await page.locator(".zy-msg-error").wait_for(timeout=timeout_s * 1000)
+        out["refused_s"] = time.perf_counter() - t0
+        out["status"] = (await status_text(page))[:160]
+    except Exception as exc:  # noqa: BLE001
+        out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+        out["status"] = (await status_text(page))[:160]
+    finally:
+        await ctx.close()
+    return out
 
 
 def free_port() -> int:
@@ -134,7 +198,9 @@ async def one_user(browser, url: str, file: Path, i: int, start: asyncio.Event, 
         async with page.expect_file_chooser() as fc:
             await page.click("button.widget-upload")
         await (await fc.value).set_files(str(file))
-        await page.get_by_text("已读取“").wait_for(timeout=timeout_s * 1000)
+        await page.locator(".zy-msg-error").or_(page.get_by_text("已读取“")).wait_for(timeout=timeout_s * 1000)
+        if await page.locator(".zy-msg-error").count():
+            raise RuntimeError("error message")
         out["read_s"] = time.perf_counter() - t_up
         t_click = time.perf_counter()
         await page.get_by_role("button", name="开始检查").click()
@@ -148,7 +214,13 @@ async def one_user(browser, url: str, file: Path, i: int, start: asyncio.Event, 
             if time.perf_counter() - t_click > timeout_s:
                 raise TimeoutError("no feedback")
             await asyncio.sleep(0.1)
-        await page.get_by_text("检查完成").wait_for(timeout=timeout_s * 1000)
+        while "检查完成" not in text:
+            if await page.locator(".zy-msg-error").count():
+                raise RuntimeError("error message")
+            if time.perf_counter() - t_click > timeout_s:
+                raise TimeoutError("no results")
+            await asyncio.sleep(0.2)
+            text = await status_text(page)
         out["check_s"] = time.perf_counter() - t_click
         out["total_s"] = time.perf_counter() - t_up
         out["findings"] = (await page.inner_text("#zy-findings")).strip()
@@ -180,7 +252,8 @@ async def fresh_page(browser, url: str, delay: float, timeout_s: float) -> dict:
         await ctx.close()
 
 
-async def run(n: int, file: Path, server: Server, timeout_s: float, fresh_after: float) -> tuple[list[dict], dict]:
+async def run(n: int, file: Path, server: Server, timeout_s: float, fresh_after: float,
+              bomb: Path | None = None) -> tuple[list[dict], dict]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -188,8 +261,10 @@ async def run(n: int, file: Path, server: Server, timeout_s: float, fresh_after:
         start, arrived = asyncio.Event(), []
         users = [asyncio.create_task(one_user(browser, server.url, file, i + 1, start, arrived, timeout_s))
                  for i in range(n)]
+        if bomb is not None:
+            users.append(asyncio.create_task(bomb_user(browser, server.url, bomb, start, arrived, timeout_s)))
         # all pages open first (people arriving over a minute), then everyone uploads at once
-        while len(arrived) + sum(u.done() for u in users) < n:
+        while len(arrived) + sum(u.done() for u in users) < len(users):
             await asyncio.sleep(0.2)
         start.set()
         fresh = asyncio.create_task(fresh_page(browser, server.url, fresh_after, timeout_s))
@@ -200,6 +275,8 @@ async def run(n: int, file: Path, server: Server, timeout_s: float, fresh_after:
 
 
 def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
+    bombs = [r for r in results if r.get("user") == "bomb"]
+    results = [r for r in results if r.get("user") != "bomb"]
     ok = [r for r in results if "error" not in r]
     print(f"\n=== {n} 位用户同时上传 {ROWS} 行的文件 ===")
     cols = ["user", "open_s", "read_s", "feedback_s", "queued", "check_s", "total_s", "findings", "error", "status"]
@@ -212,6 +289,11 @@ def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
               f"排队的人数 {sum(bool(r['queued']) for r in ok)}")
     print(f"失败：{len(results) - len(ok)} / {len(results)}")
     print(f"全部内核及其工作进程的内存峰值：{server.peak_mb / 1024:.2f} GB（内核与工作进程同时最多 {server.peak_kernels} 个）")
+    for b in bombs:
+        if "refused_s" in b:
+            print(f"解压炸弹文件：{b['refused_s']:.1f} 秒后拒绝；页面显示：{b['status']}")
+        else:
+            print(f"解压炸弹文件：未见拒绝（{b.get('error')}）；页面显示：{b.get('status')}")
     if "error" in fresh:
         print(f"运行中新打开的页面：失败（{fresh['error']}）")
     else:
@@ -231,6 +313,8 @@ def main(argv: list[str]) -> None:
     ap.add_argument("users", nargs="*", type=int, default=[1, 5, 10])
     ap.add_argument("--rows", type=int, default=ROWS)
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--bomb", action="store_true",
+                    help="each run also has one user uploading a decompression bomb (.xlsx) at the same moment")
     ap.add_argument("--fresh-after", type=float, default=5.0, help="seconds after the uploads to open a fresh page")
     args = ap.parse_args(argv)
     ROWS = args.rows
@@ -239,10 +323,13 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         file = xlsx_file(args.rows, Path(tmp))
         print(f"测试文件：{args.rows} 行，{file.stat().st_size / 1e6:.1f} MB")
+        bomb = bomb_file(Path(tmp)) if args.bomb else None
+        if bomb is not None:
+            print(f"解压炸弹：{bomb.stat().st_size / 1e6:.1f} MB")
         for n in args.users:
             server = Server(extra, Path(tmp) / f"voila_{n}.log")
             try:
-                results, fresh = asyncio.run(run(n, file, server, args.timeout, args.fresh_after))
+                results, fresh = asyncio.run(run(n, file, server, args.timeout, args.fresh_after, bomb))
             finally:
                 server.stop()
             report(n, results, fresh, server)
