@@ -502,3 +502,13 @@ def test_blank_line_inside_a_csv_keeps_excel_row_numbers():
     lines.insert(2, "")
     t = load_table(("\n".join(lines) + "\n").encode(), name="blank.csv")
     assert t.df["_row"].tolist() == [2, 4] and t.df["姓名"].tolist() == ["张三", "王五"]
+
+
+@pytest.mark.parametrize(("overrides", "units", "expect"), [
+    ({"姓名": "不存在的字段"}, None, "不认识的字段"),
+    (None, {"姓名": "分钟"}, "不是时长字段"),
+    (None, {"服务时长(小时)": "天"}, "小时”或“分钟"),
+])
+def test_bad_user_choices_get_a_chinese_message(overrides, units, expect):
+    with pytest.raises(LoadError, match=expect):
+        load_table(records({}).to_csv(index=False).encode(), name="x.csv", overrides=overrides, units=units)

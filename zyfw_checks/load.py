@@ -1093,6 +1093,19 @@ def _join(tables: list[Table]) -> Table:
     return main
 
 
+def _check_choices(kind: str, overrides: dict[str, str] | None, units: dict[str, str] | None) -> None:
+    """The user's column choices name known fields, and units are 小时 or 分钟 of an hours field."""
+    specs = all_fields(kind)
+    bad = sorted({v for v in (overrides or {}).values() if v and v not in specs})
+    if bad:
+        raise LoadError(f"不认识的字段：{'、'.join(bad)}")
+    for f, unit in (units or {}).items():
+        if specs.get(f, {}).get("type") != "hours":
+            raise LoadError(f"只有时长字段可以设置单位，“{f}”不是时长字段。")
+        if unit and unit not in ("小时", "分钟"):
+            raise LoadError(f"时长单位只能是“小时”或“分钟”，不认识“{unit}”。")
+
+
 def load_table(
     source, kind: str = "records", sheet: str | None = None, name: str | None = None,
     overrides: dict[str, str] | None = None, units: dict[str, str] | None = None,
@@ -1103,6 +1116,7 @@ def load_table(
     ``units`` sets the unit of an hours field ({"服务时长(小时)": "分钟"}) when the header does not say.
     Hidden sheets are read only when no visible sheet holds a table (or when named in ``sheet``).
     """
+    _check_choices(kind, overrides, units)
     sheets = read_cells(source, name=name, sheet=sheet)
     label = name or (Path(source).name if isinstance(source, (str, Path)) else "上传的文件")
     hidden = sheets.hidden - {sheet}
