@@ -748,10 +748,9 @@ def _frame_from_sheet(
         canon = weak[pos]
         if canon and status[pos] == "未识别" and header not in overrides and canon not in cols:
             cols[canon], mapping[canon], fields[pos], status[pos] = pos, header, canon, "已使用"
-            notes.append(
-                f"表中没有每条记录自己的“{canon}”，已用“{header}”代替；它可能是整个项目的时间，"
-                f"不一定是这位志愿者这一次服务的时间。"
-            )
+            why = ("它可能是整个项目的时间，不一定是这位志愿者这一次服务的时间" if canon in ("开始时间", "结束时间")
+                   else "这是最接近的一列，请核对它的含义")
+            notes.append(f"表中没有“{canon}”列，已用“{header}”代替；{why}。")
     unknown = [labels[p] for p in range(width) if status[p] == "未识别"]
     df = pd.DataFrame({canon: data[pos].reset_index(drop=True) for canon, pos in cols.items()})
     df[ROW] = pd.Series(rows).to_numpy()
