@@ -176,7 +176,7 @@ def test_reference_markdown_has_every_rule_with_all_sections():
         assert f"({guide.anchor(r.code)})=" in md and f"## {r.code} " in md
         for needle in ("严重程度", "为什么是这个严重程度", "需要的字段", "合规示例", "不合规示例", "不建模的内容"):
             assert needle in entry, (r.code, needle)
-        reason = str(getattr(r, "severity_reason", "") or "").strip()
+        reason = str(r.severity_reason or "").strip()
         if reason:
             assert guide.md_escape(reason) in entry, r.code
         assert guide.quote(r.clause.text) in entry  # the clause, verbatim from clauses.yaml
@@ -277,7 +277,7 @@ def test_law_text_says_unverified_where_empty_and_links_escape_once():
             assert guide.quote(a["text"]).splitlines()[0] in md
         else:
             assert "未能核实原文" in md
-        assert "&amp;" not in md and "<http" not in md  # explicit links, never autolinks
+        assert "&amp;amp;" not in md and "<http" not in md  # escaped once, never an autolink
 
 
 def test_attachment_docx_labels_come_from_the_notice(tmp_path):
@@ -436,7 +436,7 @@ def test_every_registered_rule_is_in_the_built_reference_with_its_severity_reaso
     for r in all_rules():
         assert guide.anchor(r.code) in ref.ids, f"{r.code} 不在规则参考页中"
         assert re.sub(r"\s+", "", f"{r.code} {r.title}") in text
-        reason = str(getattr(r, "severity_reason", "") or "").strip()
+        reason = str(r.severity_reason or "").strip()
         if reason:
             assert re.sub(r"\s+", "", reason) in text, r.code
 

@@ -274,8 +274,8 @@ def law_text(key: str) -> str:
 
 
 def _link(url: str) -> str:
-    """An explicit link (not an autolink): ``&`` in a query string is escaped exactly once."""
-    return f"[{md_escape(url)}]({url.replace(' ', '%20').replace(')', '%29')})"
+    """A link written as HTML: MyST would escape ``&`` in a link target a second time (``&amp;amp;``)."""
+    return f'<a class="reference external" href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
 
 
 def laws_markdown(law: str | None = None) -> str:
@@ -293,7 +293,7 @@ def _fields(fields) -> str:
 def rule_entry_markdown(r: Rule) -> str:
     """One rule's entry in the reference, in the fixed sections every rule carries."""
     laws = load_params("laws")["articles"]
-    reason = str(getattr(r, "severity_reason", "") or "").strip()
+    reason = str(r.severity_reason or "").strip()
     parts = [
         f"({anchor(r.code)})=",
         f"## {r.code} {md_escape(r.title)}",
