@@ -328,3 +328,17 @@ def test_server_busy_page_and_reaper(tmp_path):
     assert app.active_sessions() == 2 and not app.full()
     page = busy_page(30)
     assert "现在使用的人较多" in page and "http-equiv='refresh' content='30'" in page
+
+
+def test_mapping_shows_duplicate_columns_and_the_loader_judges_choices():
+    csv = ("记录编号,姓名,联系电话,开始时间,结束时间,联系电话,备注\n"
+           "A1,张三,13800000000,2024-03-05 09:00,2024-03-05 11:00,13900000000,x\n").encode()
+    app = SelfCheckApp()
+    _upload(app, csv, "dup.csv")
+    texts = [getattr(r, "value", "") for r in app.mapping_box.children]
+    assert any("F 列 联系电话：重复，未使用" in t for t in texts)
+    app.set_mapping("备注", "姓名")  # the user's choice wins; the other 姓名 column is set aside
+    assert app.apply_mapping() and app.table.mapping["姓名"] == "备注"
+    app.set_mapping("姓名", "姓名")  # now two columns chosen for one field: the loader's message
+    assert not app.apply_mapping()
+    assert "被选给了多个列" in app.status_text

@@ -103,10 +103,6 @@ def load_with_mapping(data: bytes, name: str, overrides: dict[str, str] | None =
                       units: dict[str, str] | None = None) -> Table:
     """Read uploaded bytes with the user's column choices (header as written → canonical, "" = ignore)
     and units (hours field → 小时/分钟); the loader judges both."""
-    specs = field_specs("records")
-    bad = {v for v in (overrides or {}).values() if v and v not in specs}
-    if bad:  # TODO(loader): load_table to refuse unknown fields itself
-        raise loader.LoadError(f"不认识的字段：{'、'.join(sorted(bad))}")
     kw: dict[str, Any] = {}
     if units and "units" in inspect.signature(load_table).parameters:
         kw["units"] = units
@@ -493,15 +489,26 @@ class SelfCheckApp:
         by_header = {h: c for c, h in t.mapping.items()}
         rows = []
         self._dropdowns = {}
-        headers = [h for h in (t.original.columns if t.original is not None else []) if h in by_header
-                   or h in t.unknown_headers]
-        for h in headers:
-            dd = w.Dropdown(options=options, value=by_header.get(h, ""), layout=w.Layout(width="220px"))
+        cols = t.columns if len(t.columns) else pd.DataFrame(
+            {"column": "", "header": [h for h in (t.original.columns if t.original is not None else [])
+                                      if h in by_header or h in t.unknown_headers], "status": ""})
+        for r in cols.itertuples(index=False):
+            h, status, letter = str(r.header), str(r.status or ""), str(r.column or "")
+            where = f"{letter} 列 " if letter else ""
+            if status == "空表头":
+                continue
+            if h in self._dropdowns:  # a second column with the same header: the loader says which is used
+                rows.append(w.HTML(f"<span style='display:inline-block;width:2em'>—</span>"
+                                   f"<span style='color:#888'>{escape(where + h)}：{escape(status or '重复')}</span>"))
+                continue
+            value = by_header.get(h) or (str(getattr(r, "field", "") or "") if status == "重复，未使用" else "")
+            dd = w.Dropdown(options=options, value=value if value in specs else "", layout=w.Layout(width="220px"))
             self._dropdowns[h] = dd
-            mark = "✓" if h in by_header else "？"
+            mark = {"已使用": "✓", "按设置不使用": "✗", "重复，未使用": "—"}.get(status, "✓" if h in by_header else "？")
             rows.append(w.HBox([w.HTML(f"<span style='display:inline-block;width:2em'>{mark}</span>"
-                                       f"<span style='display:inline-block;width:16em'>{escape(str(h))}</span>→"),
+                                       f"<span style='display:inline-block;width:16em'>{escape(where + h)}</span>→"),
                                 dd]))
+        headers = list(self._dropdowns)
         self._unit_dropdowns = {}
         if "units" in inspect.signature(load_table).parameters:
             for field in hours_fields():
@@ -517,7 +524,8 @@ class SelfCheckApp:
         joined = [f"{c}（来自 {escape(h)}）" for c, h in t.mapping.items() if h not in headers]
         notes = "".join(f"<li>{escape(n)}</li>" for n in t.notes)
         info = (
-            "<p>左边是您文件里的列名，右边是工具认识的字段。“✓”为已自动识别，“？”为未识别（不参与检查）。"
+            "<p>左边是您文件里的列名，右边是工具认识的字段。“✓”为已识别；“？”未识别、“✗”已设为不使用、"
+            "“—”与另一列重复（这三种都不参与检查）。"
             "如有对应错误，或服务时长其实按分钟记录，请在下拉框中改正，再点“按上面的对应关系重新读取”。"
             "哪些规则因缺少字段无法评估，检查后在“各规则结果”中列出。</p>"
             + (f"<p>从其他工作表合并的字段：{'、'.join(joined)}</p>" if joined else "")
@@ -542,11 +550,6 @@ class SelfCheckApp:
             return False
         auto = {h: c for c, h in self.table.mapping.items()}
         chosen = {h: dd.value for h, dd in self._dropdowns.items()}
-        dup = pd.Series([v for v in chosen.values() if v]).value_counts()
-        dup = dup[dup > 1]
-        if len(dup):  # TODO(loader): load_table to refuse one field chosen for two columns
-            self._error(f"字段“{'、'.join(dup.index)}”被选给了多个列，请每个字段只对应一列。")
-            return False
         overrides = dict(self.overrides)
         for h, v in chosen.items():
             if auto.get(h, "") != v:
