@@ -126,6 +126,14 @@ def test_act001_criterion_any_employee_doing_the_units_work_on_duty():
         assert sev("ACT001", 参与者身份=role, 活动名称="志愿服务", 服务内容=content, **SATURDAY) is None, role
 
 
+def test_act001_role_naming_its_institution_and_an_official_act():
+    edit = dict(参与者身份="人社局干部", 活动名称="社保志愿服务", 服务内容="到社区为居民办理社保卡", 服务地点="社区")
+    assert sev("ACT001", **edit, **TUESDAY) == "存疑"
+    assert sev("ACT001", **{**edit, "服务内容": "到社区为老人理发"}, **TUESDAY) is None  # not an official act
+    assert sev("ACT001", **{**edit, "参与者身份": "预备党员"}, **TUESDAY) is None  # a membership, not a post
+    assert sev("ACT001", **{**edit, "参与者身份": "志愿服务队员"}, **TUESDAY) is None
+
+
 def test_act001_employee_doing_unrelated_service_or_off_duty_is_not_flagged():
     assert sev("ACT001", **{**OFFICE, "参与者身份": "退休干部"}, **TUESDAY) is None
     assert sev("ACT001", 参与者身份="企业职工", 活动名称="敬老院陪伴", 服务内容="到敬老院陪老人聊天、读报", **TUESDAY) is None

@@ -192,9 +192,15 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     words: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
     for level, key in ((DUTY, "duties"), (RELATED, "related")):
         if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
-            post, acts = find(text.u, lex["on_duty"]["post"]), find(text.u, lex["on_duty"]["acts"])
+            duty = lex["on_duty"]
+            post, acts = find(text.u, duty["post"]), find(text.u, duty["acts"])
             words[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
-            take = open_ & (tier == 0) & text.rows(words[ON_DUTY, -1].notna())
+            # or: the role names its institution (人社局干部) and the text an official act (办理、检查……)
+            official = find(text.u, duty["official"])
+            words[ON_DUTY, -1] = words[ON_DUTY, -1].fillna(official)
+            seated = roles.rows(find(roles.u, duty["institution"]).notna())
+            take = open_ & (tier == 0) & (text.rows(post.notna() & acts.notna())
+                                          | (seated & text.rows(official.notna())))
             who[take], tier[take] = first_role[take], ON_DUTY
         for j, (_name, spec) in enumerate(specs):
             todo = open_ & (tier == 0) & role_hits[j]
