@@ -342,3 +342,13 @@ def test_mapping_shows_duplicate_columns_and_the_loader_judges_choices():
     app.set_mapping("姓名", "姓名")  # now two columns chosen for one field: the loader's message
     assert not app.apply_mapping()
     assert "被选给了多个列" in app.status_text
+
+
+def test_job_over_time_limit_is_stopped_with_a_message():
+    import time
+
+    from zyfw_checks.app.service import JobError, Limits, run_in_worker
+
+    with pytest.raises(JobError, match="处理时间超过了 1 秒的上限"):
+        run_in_worker(lambda: time.sleep(30), Limits(job_timeout_s=1))
+    assert run_in_worker(lambda: "still fine", Limits()) == "still fine"
