@@ -326,6 +326,7 @@ def test_lesson_stories_agree_with_their_records():
         elif "免费" in story or "不收费" in story or "不交费" in story:
             assert fee == 0, c["id"]
         assert not re.search(r"\{[^}]*\}", story), c["id"]  # every placeholder filled
+        assert not CJK_GAP.search(story), c["id"]
 
 
 def test_lesson_answers_match_what_the_package_finds():

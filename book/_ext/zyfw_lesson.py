@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -60,20 +61,27 @@ def facts(case: dict) -> dict[str, str]:
     r = case["record"]
     start = dt.datetime.strptime(str(r["开始时间"]), "%Y-%m-%d %H:%M")
     end = dt.datetime.strptime(str(r["结束时间"]), "%Y-%m-%d %H:%M")
-    hours = round((end - start).total_seconds() / 3600, 2)
+    span = round((end - start).total_seconds() / 3600, 2)
+    # the hours credited: the span of the times, unless the record credits something else (e.g. a donation)
+    hours = float(r.get("服务时长(小时)", span))
     return {
         "日期": f"{start.year}年{start.month}月{start.day}日",
         "星期": "星期" + WEEKDAYS[start.weekday()],
         "开始": start.strftime("%H:%M"),
         "结束": end.strftime("%H:%M"),
         "时长": _fmt_hours(hours),
+        "用时": _fmt_hours(span),
         "费用": _fmt_hours(float(r.get("参与费用") or 0)),
         "补贴": _fmt_hours(float(r.get("补贴金额") or 0)),
     }
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
 def fill(text: str, case: dict) -> str:
-    return " ".join(str(text).split()).format(**facts(case))
+    """The text with the record's values filled in; a folded line break between Chinese characters is no space."""
+    return _CJK_SPACE.sub("", " ".join(str(text).split())).format(**facts(case))
 
 
 def record_row(case: dict) -> dict:
