@@ -312,7 +312,34 @@ def semicolon_csv(path: Path) -> dict:
     }
 
 
-# ---------------------------------------------------------------- 8–9. the wrong files
+# ---------------------------------------------------------------- 8. summary sheet beside the detail sheet
+
+
+def two_sheets(path: Path) -> dict:
+    vid = ids(3, "430502", 1999)
+    wb = _workbook(path)
+    summ = wb.add_worksheet("时长汇总")
+    summ.write_row(0, 0, ["志愿者编号", "姓名", "信用时长", "荣誉时长", "总时长"])
+    for r, (code, name) in enumerate([("V1", "石磊"), ("V2", "韦娜"), ("V3", "毛晨")], start=1):
+        summ.write_row(r, 0, [code, name, 2, 0, 2])
+    det = wb.add_worksheet("服务明细")
+    det.write_row(0, 0, ["志愿者编号", "姓名", "证件号码", "活动名称", "签到时间", "签退时间", "信用时长", "记录时间",
+                         "服务评价", "组织名称"])
+    org = "邵阳市大祥区晨光志愿服务队"
+    rows = [("V1", "石磊", vid[0], "社区环境清洁", "2024-03-23 08:00", "2024-03-23 10:00", 2, "2024-03-23 10:01", "优秀", org),
+            ("V2", "韦娜", vid[1], "社区环境清洁", "2024-03-23 08:00", "2024-03-23 10:00", 2, "2024-03-23 10:01", "良好", ""),
+            ("V3", "毛晨", vid[2], "图书馆整理图书", "2024-03-24 14:00", "2024-03-24 16:00", 2, "2024-03-24 16:01", "合格", org)]
+    for r, row in enumerate(rows, start=1):
+        det.write_row(r, 0, list(row))
+    wb.close()
+    return {
+        "shape": "志愿汇风格的两张表：前面一张按人汇总的“时长汇总”（不应被当作记录），后面一张“服务明细”",
+        "findings": [(3, "REC001", "违规")],
+        "header_row": 1,
+    }
+
+
+# ---------------------------------------------------------------- 9–10. the wrong files
 
 
 def summary_by_person(path: Path) -> dict:
@@ -347,6 +374,7 @@ FILES = {
     "school_ledger.xlsx": school_ledger,
     "community_ledger.xlsx": community_ledger,
     "semicolon_gbk.csv": semicolon_csv,
+    "summary_and_detail.xlsx": two_sheets,
     "summary_by_person.xlsx": summary_by_person,
     "roster.xlsx": roster,
 }

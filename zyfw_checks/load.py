@@ -999,31 +999,42 @@ def _derive(t: Table) -> None:
     t.df = df
 
 
-def _guard_wrong_file(t: Table) -> None:
-    """A per-person hours summary or a volunteer roster is not a file of service records: say which
-    export to download instead of checking it as if it were one."""
+def _wrong_file(t: Table) -> str | None:
+    """"summary" for a per-person hours summary, "roster" for a volunteer list, None for service records."""
     lay = layout()
     present = set(t.mapping)
     if present & set(lay["service_fields"]):
-        return
+        return None
     headers = [parsing.normalize_header(h) for h in t.columns["header"]] if len(t.columns) else []
+    if present & {"服务时长(小时)", "荣誉时长(小时)"} or any(
+            parsing.normalize_header(w) in h for w in lay["summary_headers"] for h in headers):
+        return "summary"
+    if present & {"姓名", "证件号码", "联系电话", "志愿者编号"} or any(
+            parsing.normalize_header(w) in h for w in lay["roster_headers"] for h in headers):
+        return "roster"
+    return None
+
+
+def _guard_wrong_file(t: Table) -> None:
+    """A per-person hours summary or a volunteer roster is not a file of service records: say which
+    export to download instead of checking it as if it were one."""
+    kind = _wrong_file(t)
+    if kind is None:
+        return
     shown = [h for h in (t.columns["header"].tolist() if len(t.columns) else t.mapping.values()) if str(h).strip()]
     said = "、".join(f"“{h}”" for h in shown[:6])
     fix = (
         "请在平台上导出逐条的服务记录明细（每行是一位志愿者参加一次活动，带服务日期或起止时间、活动或项目名称、"
         "服务时长），而不是按人统计的表；手工台账请每次服务写一行。"
     )
-    summary = [w for w in lay["summary_headers"] if any(parsing.normalize_header(w) in h for h in headers)]
-    if summary or present & {"服务时长(小时)", "荣誉时长(小时)"}:
+    if kind == "summary":
         raise LoadError(
             f"“{t.source}”看起来是按志愿者汇总的时长统计表（有{said}等列，却没有服务日期、起止时间或活动名称），"
             f"不是逐条的服务记录，无法检查每次服务是否记录完整、及时。" + fix, code=SUMMARY_FILE)
-    roster = [w for w in lay["roster_headers"] if any(parsing.normalize_header(w) in h for h in headers)]
-    if roster or present & {"姓名", "证件号码", "联系电话", "志愿者编号"}:
-        raise LoadError(
-            f"“{t.source}”看起来是志愿者名单（有{said}等列，却没有任何服务时间、时长或活动），不是服务记录。" + fix
-            + "如果想同时核对志愿者信息，可把名单放在同一工作簿的“志愿者”工作表里，按志愿者编号与服务记录合并。",
-            code=SUMMARY_FILE)
+    raise LoadError(
+        f"“{t.source}”看起来是志愿者名单（有{said}等列，却没有任何服务时间、时长或活动），不是服务记录。" + fix
+        + "如果想同时核对志愿者信息，可把名单放在同一工作簿的“志愿者”工作表里，按志愿者编号与服务记录合并。",
+        code=SUMMARY_FILE)
 
 
 def _finish(t: Table, units: dict[str, str] | None = None) -> None:
@@ -1146,7 +1157,16 @@ def load_table(
             + f"可识别的列名有：{needed}（及其常见写法）。请确认表头在前 {threshold('max_header_scan_rows')} 行内，"
             + ("或使用 data/samples/template.xlsx 模板。" if kind == "records" else "或参照 data/samples/ 里的示例表。")
         )
+    summaries = []
+    if kind == "records" and len(tables) > 1:  # a per-person summary sheet beside the detail is not a record sheet
+        summaries = [t for t in tables if _wrong_file(t) == "summary"]
+        if len(summaries) < len(tables):
+            tables = [t for t in tables if all(t is not x for x in summaries)]
+        else:
+            summaries = []
     table = tables[0] if len(tables) == 1 or kind != "records" else _join(tables)
+    for t in summaries:
+        table.notes.append(f"工作表“{t.sheet}”是按志愿者汇总的时长统计，不是逐条记录，没有检查。")
     table.notes[:0] = sheets.notes
     if len(tables) > 1 and kind != "records":
         table.notes.append(f"工作簿有多张表，只检查了第一张“{table.sheet}”；可用 --sheet 指定。")
