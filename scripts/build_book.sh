@@ -3,6 +3,7 @@
 #
 #   bash scripts/build_book.sh          # incremental: cached page execution
 #   bash scripts/build_book.sh --all    # rebuild every page from scratch
+#   bash scripts/build_book.sh --public # for publishing: stops if the app address is a localhost address
 #
 # Page code is executed at build time and cached; book/_ext/zyfw_book.py clears that cache
 # whenever zyfw_checks/ or data/ change, so the rule reference and examples are never stale.
@@ -24,10 +25,13 @@ export PYTHONUNBUFFERED=1 PIP_NO_INDEX=1 HF_HUB_OFFLINE=1 NO_PROXY='*'
 export JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1
 
 extra=()
-if [[ "${1:-}" == "--all" ]]; then
-  extra+=(--all)
-  rm -rf book/_build/.jupyter_cache book/_build/.doctrees
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --all) extra+=(--all); rm -rf book/_build/.jupyter_cache book/_build/.doctrees ;;
+    --public) export ZYFW_PUBLIC_BUILD=1 ;;
+    *) echo "未知选项：$arg（可用 --all、--public）" >&2; exit 2 ;;
+  esac
+done
 
 start=$(date +%s)
 jupyter-book build book --builder html -W -n --keep-going "${extra[@]}"

@@ -515,3 +515,26 @@ def test_build_script_is_offline_and_strict():
     script = SCRIPT.read_text(encoding="utf-8")
     assert "-W" in script and "-n" in script and "--keep-going" in script
     assert "pip install" not in script.replace("请先 pip install", "")
+
+
+def test_build_script_has_a_public_mode():
+    script = SCRIPT.read_text(encoding="utf-8")
+    assert "--public" in script and "ZYFW_PUBLIC_BUILD=1" in script
+
+
+@pytest.mark.slow
+def test_public_build_stops_on_a_localhost_app_address(tmp_path):
+    import os
+    import shutil
+
+    src = tmp_path / "book"
+    shutil.copytree(BOOK, src, ignore=shutil.ignore_patterns("_build", "_generated", "__pycache__"))
+    cfg = src / "_config.yml"
+    cfg.write_text(re.sub(r'zyfw_selfcheck_url: ".*"', 'zyfw_selfcheck_url: "http://localhost:8866/"',
+                          cfg.read_text(encoding="utf-8")), encoding="utf-8")
+    env = {**os.environ, "ZYFW_PUBLIC_BUILD": "1"}
+    bin_dir = Path(sys.executable).parent
+    proc = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(src), "--builder", "html", "-W"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode != 0
+    assert "不能把自查应用地址设为本机地址" in proc.stdout + proc.stderr

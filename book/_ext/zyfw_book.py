@@ -2,8 +2,10 @@
 
 1. ``zyfw_selfcheck_url`` — the self-check app's address, set once in _config.yml. Empty: no app
    link anywhere. A relative path is kept relative on every page. A public build
-   (``ZYFW_PUBLIC_BUILD=1``) stops when it is a localhost address. It becomes the footer link and
-   the substitutions ``{{ selfcheck_link }}`` / ``{{ selfcheck_url }}``.
+   (``ZYFW_PUBLIC_BUILD=1``, ``build_book.sh --public``) stops when it is a localhost address. It
+   becomes the footer link and the substitution ``{{ selfcheck_link }}``. The footer also carries the
+   date the guide was last checked against the notice (``zyfw_checked_on``, linked to the change log)
+   and a feedback line (``zyfw_feedback``).
 2. The page generators (zyfw_guide.py, zyfw_lesson.py beside this file) are put on the page
    kernels' PYTHONPATH; the package itself never reads the repository's data/.
 3. Three kinds of text, one look each: ``{original}`` 原文 (verbatim), ``{reading}`` 本指南的理解,
