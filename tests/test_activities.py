@@ -129,7 +129,7 @@ def test_act001_criterion_any_employee_doing_the_units_work_on_duty():
 def test_act001_role_naming_its_institution_and_an_official_act():
     edit = dict(参与者身份="人社局干部", 活动名称="社保志愿服务", 服务内容="到社区为居民办理社保卡", 服务地点="社区")
     assert sev("ACT001", **edit, **TUESDAY) == "存疑"
-    assert sev("ACT001", **{**edit, "服务内容": "到社区为老人理发"}, **TUESDAY) is None  # not an official act
+    assert sev("ACT001", **{**edit, "服务内容": "到敬老院为老人理发", "服务地点": "敬老院"}, **TUESDAY) is None  # not an official act
     assert sev("ACT001", **{**edit, "参与者身份": "预备党员"}, **TUESDAY) is None  # a membership, not a post
     assert sev("ACT001", **{**edit, "参与者身份": "志愿服务队员"}, **TUESDAY) is None
 
