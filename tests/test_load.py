@@ -512,3 +512,22 @@ def test_blank_line_inside_a_csv_keeps_excel_row_numbers():
 def test_bad_user_choices_get_a_chinese_message(overrides, units, expect):
     with pytest.raises(LoadError, match=expect):
         load_table(records({}).to_csv(index=False).encode(), name="x.csv", overrides=overrides, units=units)
+
+
+def test_xml_spreadsheet_2003_with_skipped_cells_rows_and_merges():
+    ns = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+
+    def cell(v, attrs=""):
+        kind = "Number" if isinstance(v, (int, float)) else "String"
+        return f'<Cell{attrs}><Data ss:Type="{kind}">{v}</Data></Cell>'
+
+    head = "".join(cell(h) for h in ["姓名", "证件号码", "开始时间", "结束时间", "服务时长"])
+    title = cell("某协会服务记录", ' ss:MergeAcross="4"')
+    body = cell("张三") + cell("2024-03-09 09:00", ' ss:Index="3"') + cell("2024-03-09 11:00") + cell(2)
+    xml = (f'<?xml version="1.0"?><Workbook {ns}><Worksheet ss:Name="记录"><Table>'
+           f'<Row>{title}</Row><Row ss:Index="3">{head}</Row><Row>{body}</Row>'
+           "</Table></Worksheet></Workbook>")
+    t = load_table(xml.encode("utf-8"), name="x.xls")
+    assert t.header_row == 3 and t.df["_row"].tolist() == [4]
+    assert t.df["姓名"].tolist() == ["张三"] and t.df["证件号码"].isna().all()
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:00")] and t.df["服务时长(小时)"].tolist() == [2.0]
