@@ -176,8 +176,15 @@ def ingest(files: list[Path], root: Path, work: Path, bar=None) -> _Ingest:
         df[ROW] = df[ROW].astype("int64") + offset
         df[FILE] = np.int32(k)
         df[SEQ] = np.arange(ing.rows, ing.rows + len(df), dtype="int64")
-        for col in df.columns:
-            if col not in ing.dtypes:
+        for col in list(df.columns):
+            if col in ing.dtypes and df[col].dtype != ing.dtypes[col]:  # same field, same type in every file
+                try:
+                    df[col] = df[col].astype(ing.dtypes[col])
+                except (ValueError, TypeError):
+                    ing.notes.append(f"“{name}”的“{t.mapping.get(col, col)}”列与前面文件的同一字段类型不同，"
+                                     "这个文件的这一列未检查。")
+                    df = df.drop(columns=col)
+            if col not in ing.dtypes and col in df.columns:
                 ing.dtypes[col] = df[col].dtype
                 ing.order.append(col)
         _spill(df, work / "rows" / f"f{k:05d}.parquet")
@@ -294,7 +301,7 @@ def _read_dir(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     pieces = [pq.read_table(p) for p in sorted(path.glob("*.parquet"))]  # one piece per source file
-    tbl = pa.concat_tables(pieces, promote_options="default") if len(pieces) > 1 else pieces[0]
+    tbl = pa.concat_tables(pieces, promote_options="permissive") if len(pieces) > 1 else pieces[0]
     strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}
     return tbl.to_pandas(types_mapper=strings.get)
 
@@ -444,14 +451,36 @@ def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: li
 # ---------------------------------------------------------------- step 4: sorted output
 
 
-def write_findings(con, work: Path, out: Path, fmt: str) -> None:
+def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None) -> None:
+    """Step 4, one source file at a time: its findings (spilled per part under ``findings/fNNNNN/``)
+    sorted by row and rule, streamed to the one output. A sort never holds more than one file's findings."""
+    import pyarrow.parquet as pq
+
     cols = ", ".join(_q(c) for c in OUTPUT_COLUMNS)
-    src = f"read_parquet({_lit(work / 'findings' / '*.parquet')})"
-    fmt_sql = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT json"
-    target = out if fmt == "parquet" else out.with_name(out.name + ".part")
-    con.execute(f"COPY (SELECT {cols} FROM {src} ORDER BY {FILE}, row, rule) TO {_lit(target)} ({fmt_sql})")
-    if target != out:
-        target.replace(out)
+    target = out.with_name(out.name + ".part")
+    writer = None
+    with open(target, "wb") as fh:
+        for k in range(n_files):
+            d = work / "findings" / f"f{k:05d}"
+            if d.exists():
+                sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
+                if fmt == "parquet":
+                    for chunk in con.sql(sql).to_arrow_reader(200_000):
+                        if writer is None:
+                            writer = pq.ParquetWriter(fh, chunk.schema, compression="zstd")
+                        writer.write_batch(chunk)
+                else:
+                    piece = work / "findings" / f"f{k:05d}.jsonl"
+                    con.execute(f"COPY ({sql}) TO {_lit(piece)} (FORMAT json)")
+                    with open(piece, "rb") as src:
+                        shutil.copyfileobj(src, fh, 8 << 20)
+                    piece.unlink()
+                shutil.rmtree(d, ignore_errors=True)
+            if bar is not None:
+                bar.update(1)
+        if writer is not None:
+            writer.close()
+    target.replace(out)
 
 
 def _empty_output(out: Path, fmt: str) -> None:
@@ -566,7 +595,11 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
                     sev[s] += int(n)
             aggs.append(risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()]))
             if len(f):
-                _spill_findings(to_files(f, ing), work / "findings" / f"p{i:05d}.parquet")
+                located = to_files(f, ing)
+                for k, piece in located.groupby(FILE, sort=False):  # spilled by source file for step 4
+                    (work / "findings" / f"f{k:05d}").mkdir(exist_ok=True)
+                    _spill_findings(piece, work / "findings" / f"f{k:05d}" / f"p{i:05d}.parquet")
+                del located
             del table, res, f
             gc.collect()
             if bar is not None:
@@ -583,7 +616,10 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             _say(f"写出结果：{total:,} 个问题按文件、行号排序后保存到 {output} ……", opts.progress)
             if total:
                 con = _connect(work, opts)
-                write_findings(con, work, output, fmt)
+                bar = _bar(len(ing.names), "写出结果", "个文件", opts.progress)
+                write_findings(con, work, output, fmt, len(ing.names), bar)
+                if bar is not None:
+                    bar.close()
                 con.close()
             else:
                 _empty_output(output, fmt)
