@@ -309,12 +309,12 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     text = activity_text(ctx, df)
     u = text.u
     listed, similar = find(u, lex["listed"]), find(u, lex["similar"])
-    fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True, flags=re.I), lex["fees"])
+    fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True), lex["fees"])  # RE2, no flags
     others = find(u, lex["others_pay"]).notna()  # someone else's fee: 选手、游客、参展商……
     named = fee_text.notna() & others
     if named.any():  # the fee phrases left once the clauses about others' fees are taken out
         clause = "[^，。；]*" + alternation(lex["others_pay"]) + "[^，。；]*"
-        stripped = u[named].str.replace(clause, "", regex=True, flags=re.I)
+        stripped = u[named].str.replace(clause, "", regex=True)
         fee_text[named] = find(stripped, lex["fees"]).to_numpy()
     free = find(u, lex["free"])
     volunteers_free = find(u, lex["volunteers_free"]).notna()
