@@ -272,3 +272,13 @@ def test_rules_in_these_modules_say_why_they_have_their_severity():
     for r in all_rules():
         if r.fn.__module__.rsplit(".", 1)[-1] in ("records", "system", "data_quality"):
             assert r.severity_reason.strip(), r.code
+
+
+def test_masked_ids_of_different_people_are_not_one_volunteer():
+    """Two people an export shows with the same masked ID are not one volunteer: no overlap, no duplicate."""
+    two = findings({"证件号码": "430***********1234", "姓名": "张三"},
+                   {"证件号码": "430***********1234", "姓名": "李四"}, drop=("志愿者编号",))
+    assert not two["rule"].isin(["REC004", "DAT002"]).any()
+    same = findings({"证件号码": "430***********1234", "姓名": "张三"},
+                    {"证件号码": "430***********1234", "姓名": "张三"}, drop=("志愿者编号",))
+    assert same["rule"].isin(["REC004", "DAT002"]).any()

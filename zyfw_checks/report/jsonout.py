@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 
-from zyfw_checks.report.facts import mapping_rows
-
 FINDING_KEYS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause"]
 
 
@@ -26,8 +24,7 @@ def as_dict(result) -> dict:
         "rule_status": status.astype(object).where(status.notna(), None).to_dict("records"),
         "not_assessed": [{"rule": n["rule"], "reason_code": n["reason_code"], "reason": n["reason"]}
                          for n in result.skipped],
-        "file": {"source": t.source, "sheet": t.sheet, "header_row": t.header_row,
-                 "mapping": mapping_rows(t), "ignored_columns": list(t.unknown_headers)},
+        "file": t.describe(),  # header row found, each column → field (with unit), ignored columns, rows set aside
         "summary": result.summary(),
         "notes": result.notes,
         "penalties": {**penalties.header(), "articles": penalties.reference(f)} if len(f) else {},

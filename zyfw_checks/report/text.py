@@ -23,8 +23,8 @@ def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条
         + "　".join(f"{k} {v}" for k, v in s["by_severity"].items()),
         f"识别的字段：{mapping_text(t)}",
     ]
-    if t.unknown_headers:
-        out.append(f"未识别的列（未参与检查）：{'、'.join(t.unknown_headers)}")
+    if t.ignored_columns:
+        out.append(f"未使用的列（未参与检查）：{'、'.join(map(str, t.ignored_columns))}")
     for note in result.notes:
         out.append(f"说明：{note}")
     out.append("")

@@ -23,7 +23,18 @@ def first_present(df: pd.DataFrame, names) -> pd.Series:
 
 
 def volunteer_key(df: pd.DataFrame) -> pd.Series:
-    return first_present(df, VOLUNTEER_KEYS)
+    """Who the volunteer is: 志愿者编号, else 证件号码, else 姓名. An ID number the export masked
+    (430***********1234) is shared by many people, so it is paired with the name."""
+    key = first_present(df, VOLUNTEER_KEYS)
+    if "志愿者编号" not in df.columns and "证件号码" in df.columns and "姓名" in df.columns:
+        from zyfw_checks.params import load_params
+        from zyfw_checks.parsing import masked_ids
+
+        masked = masked_ids(key.fillna(""), load_params("fields/layout")["masked_id_pattern"])
+        if masked.any():
+            named = df["姓名"].astype("string[pyarrow]").fillna("") + "|" + key
+            key = key.where(~masked, named)
+    return key
 
 
 def activity_key(df: pd.DataFrame) -> pd.Series:
