@@ -16,23 +16,29 @@ The four steps
    file at a time, and spill its canonical rows to Parquet in a work folder. Each row keeps its
    file and its Excel row number: inside the engine a row is known by a batch-wide number
    (the Excel row plus the file's offset; the first file's rows keep their own numbers).
-2. **重新分区**: DuckDB reads the spilled rows and writes them out again partitioned by
-   ``hash(volunteer key) % P`` (``COPY … TO … (PARTITION_BY (_part))``), under a memory limit
-   with a temp folder, so no step holds more than one part in memory. P is chosen so a part has
-   about ``part_rows`` rows (``params/limits.yaml``-style default below, changeable).
+2. **重新分区**: DuckDB reads each spilled file and writes its rows out again partitioned by
+   ``hash(volunteer key) % P`` (``COPY … TO … (PARTITION_BY (_part))``), one statement per file,
+   under a memory limit with a temp folder; P is chosen so a part has about ``part_rows`` rows.
 3. **检查** each part with ``check_table``; its findings go back to (file, Excel row) and are
-   spilled to Parquet; per-organisation counts for the risk table are summed as parts go.
-4. **写出**: DuckDB sorts all findings by file, row, rule — the order of a single-file check —
-   and streams them to one Parquet or JSON Lines file.
+   spilled to Parquet by source file; per-organisation counts for the risk table are summed.
+4. **写出**: DuckDB sorts each source file's findings by row and rule — the order of a
+   single-file check — and they stream into one Parquet or JSON Lines file.
+
+No step holds more than one file or one part in memory. DuckDB's ``memory_limit`` is lowered
+to fit when the process's address space is capped (:func:`memory_budget_mb`). Each export is
+read whole by the ordinary loader, so one file must fit in memory: an Excel sheet or Parquet
+file holds at most 1,048,576 rows (the loader's limit); a larger CSV should be split first.
 
 When one machine is outgrown
 -----------------------------
-Steps 2 and 4 are plain SQL over Parquet files, and step 3 is a function of one part. The same
-statements run unchanged in spirit on a cluster engine: in Spark SQL
-``INSERT OVERWRITE … PARTITIONED BY (_part) SELECT *, pmod(hash(志愿者编号), P) AS _part FROM rows``
-(or ``df.repartition(P, "志愿者编号")``) followed by ``groupBy("_part").applyInPandas(check_part)``,
-where ``check_part`` is :func:`check_part` below; on Trino/Presto the repartition is a
-``CREATE TABLE … WITH (partitioned_by = ARRAY['_part'])``. Step 1 is per file and runs anywhere.
+Step 1 is per file, steps 2 and 4 are SQL over Parquet files and step 3 is a pure function of
+one part, so the run maps onto a cluster engine as it is. With Spark, put step 1's Parquet on
+shared storage, then ``SELECT *, pmod(hash(志愿者编号), P) AS _part FROM rows DISTRIBUTE BY _part``
+(the DataFrame form: ``.repartition(P, "志愿者编号")``), then ``groupBy("_part").applyInPandas(...)``
+with a wrapper that rebuilds the part's :class:`~zyfw_checks.load.Table` as :func:`part_table`
+does and calls :func:`check_part`; step 4 is ``ORDER BY _file, row, rule`` on the findings. Spark's
+``hash`` is not DuckDB's, which does not matter: any hash works as long as one volunteer's rows
+get one part. Trino/Presto can do step 2 with ``CREATE TABLE … WITH (partitioned_by = ARRAY['_part'])``.
 """
 
 from __future__ import annotations
@@ -235,11 +241,28 @@ def volunteer_column(columns) -> str | None:
 # ---------------------------------------------------------------- step 2: repartition (DuckDB)
 
 
+def memory_budget_mb(wanted: int) -> int:
+    """DuckDB's memory_limit: ``wanted``, or less when the process's address space is capped
+    (``ulimit -v`` / ``prlimit --as``) and what is left of it is smaller — half of what is left, so
+    DuckDB spills to its temp folder instead of failing to allocate."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return int(wanted)
+    try:
+        status = Path("/proc/self/status").read_text()
+        used = int(re.search(r"VmSize:\s+(\d+) kB", status).group(1)) * 1024
+    except (OSError, AttributeError):
+        return int(wanted)
+    return max(64, min(int(wanted), (soft - used) // (2 * 1024 * 1024)))
+
+
 def _connect(work: Path, opts: Options):
     duckdb = _duckdb()
     (work / "tmp").mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={
-        "memory_limit": f"{int(opts.memory_mb)}MB", "threads": int(opts.threads),
+        "memory_limit": f"{memory_budget_mb(opts.memory_mb)}MB", "threads": int(opts.threads),
         "temp_directory": str(work / "tmp"), "preserve_insertion_order": False,
     })
     con.execute("SET enable_progress_bar = false")
