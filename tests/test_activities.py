@@ -190,6 +190,8 @@ def test_act002_named_word_without_context_is_doubtful():
 def test_act002_attending_a_meeting_vs_serving_one():
     assert sev("ACT002", 活动名称="季度工作会议", 服务内容="参加志愿服务队季度工作会议", 服务地点="会议室") == "存疑"
     assert sev("ACT002", 活动名称="手语翻译", 服务内容="为市残联工作会议提供手语翻译", 服务地点="市残联会议室") is None
+    assert sev("ACT002", 活动名称="大会引导", 服务内容="为全市志愿服务表彰大会引导来宾入场", 服务地点="市民中心") is None
+    assert sev("ACT002", 活动名称="表彰大会", 服务内容="参加全市志愿服务表彰大会", 服务地点="市民中心") == "存疑"
     assert sev("ACT002", 活动名称="峰会会务志愿服务", 服务内容="高校青年志愿者为互联网岳麓峰会提供签到引导、会场秩序维护",
                服务地点="国际会展中心") is None
 
