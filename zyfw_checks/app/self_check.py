@@ -215,10 +215,14 @@ def rule_status_html(result: CheckResult) -> str:
 
 
 def _check_job(table: Table, mask: bool) -> tuple[CheckResult, bytes | None]:
+    """In the worker: the check and its chart. The table is not sent back (the kernel has it; for 100k
+    records that saves pickling about 100 MB)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = check_table(table, mask=mask)
-    return result, chart_png(result)
+    png = chart_png(result)
+    result.table = None
+    return result, png
 
 
 def _reports_job(result: CheckResult, mask: bool) -> dict[str, bytes]:
@@ -569,6 +573,7 @@ class SelfCheckApp:
 
         def done(value: tuple[CheckResult, bytes | None]) -> None:
             self.result, self._chart = value
+            self.result.table = table
             self._report_cache = {}
             self.timings["check"] = self.timings.get("job", 0.0)
             t0 = time.monotonic()
