@@ -211,6 +211,14 @@ def test_act002_criterion_the_units_own_requirement_whatever_the_activity():
         assert severity == "存疑" and "文字写明制度要求" in evidence, name
 
 
+def test_act002_the_notices_examples_in_other_words():
+    assert sev("ACT002", 活动名称="社团招新", 服务内容="学生会组织新生招新宣传摆摊", 服务地点="学校广场") == "存疑"
+    assert sev("ACT002", 活动名称="档案数字化", 服务内容="将本单位历年档案扫描录入系统", 服务地点="单位档案室") == "存疑"
+    assert sev("ACT002", 活动名称="档案数字化", 服务内容="为社区老人把老照片扫描存档", 服务地点="社区") is None
+    assert sev("ACT002", 活动名称="义务劳动", 服务内容="全体干部职工到单位院内义务劳动", 服务地点="单位院内") == "存疑"
+    assert sev("ACT002", 活动名称="义务劳动", 服务内容="到湘江风光带义务劳动、捡拾垃圾", 服务地点="湘江风光带") is None
+
+
 def test_act002_voluntary_sign_up_or_a_volunteer_teams_own_rota_is_not_internal():
     assert sev("ACT002", 活动名称="清洁家园志愿行动", 服务内容="公司员工自愿报名周六到附近老旧小区清理卫生死角",
                服务地点="老旧小区") is None
@@ -327,6 +335,11 @@ def test_act004_free_study_tour_or_no_fee_is_service():
 def test_act004_weak_signals_are_doubtful():
     assert sev("ACT004", 活动名称="环保活动", 服务内容="捡拾垃圾", 参与费用=60) == "存疑"  # fee, kind not listed
     assert sev("ACT004", 活动名称="研学", 服务内容="全程免费的研学", 参与费用=200) == "存疑"  # says free, charges
+
+
+def test_act004_fee_per_head_in_words():
+    assert sev("ACT004", 活动名称="志愿者自驾游", 服务内容="志愿者自驾游，人均800元", 参与费用=0) == "存疑"
+    assert sev("ACT004", 活动名称="慰问", 服务内容="慰问环卫工人，人均发放补贴50元", 参与费用=0) is None
 
 
 def test_act004_volunteers_paying_their_own_way_is_not_a_fee():

@@ -124,6 +124,15 @@ def test_case_set_precision_and_recall(main_metrics, blind):
     assert tuned[1][0] == 0, alike(tuned)
 
 
+def test_dev_set_labels_follow_the_criterion_of_kind_four():
+    """④ is an organiser's fee: volunteers paying their own way (自理, AA) is never labelled ④ (issue 9)."""
+    df = _labels(MAIN)
+    four = df[df["标注"] == "④"]
+    assert not four["服务内容"].str.contains("自理|AA制|自费").any()
+    own_way = df[df["服务内容"].str.contains("自理")]
+    assert len(own_way) and own_way["标注"].eq("无").all()
+
+
 def test_blind_halves_each_hold_every_kind_and_look_alikes(blind):
     for name in ("tuned", "unseen"):
         m, (_, legit), n = blind[name]
