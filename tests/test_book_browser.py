@@ -122,6 +122,10 @@ def test_chinese_search_puts_the_right_page_first(site, browser_page, query):
     page, _ = browser_page
     top = _first_result(page, site, query)
     assert top[0] == SEARCHES[query], f"“{query}”的第一个结果是 {top[0]}（前三：{top}）"
+    first = page.locator("#search-results ul.search li").first
+    first.locator("p.context").wait_for(timeout=20_000)  # the result shows where the words stand
+    hits = first.locator("p.context").inner_text()
+    assert CJK.search(hits), hits
 
 
 def test_search_splitter_without_index_entries_still_finds_unspaced_phrases(site, browser_page):

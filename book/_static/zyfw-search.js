@@ -121,8 +121,14 @@ function zyfwPatch() {
     results.forEach((r, i) => {
       if (!best.has(r[0]) || results[best.get(r[0])][4] <= r[4]) best.set(r[0], i);
     });
-    return results.filter((r, i) => best.get(r[0]) === i);
+    // an index entry's anchor is an empty marker: link to the page itself, so the summary shows its text
+    return results.filter((r, i) => best.get(r[0]) === i)
+      .map((r) => (String(r[2]).startsWith("#index-") ? [r[0], r[1], "", ...r.slice(3)] : r));
   };
+  // the summary under each result starts where the whole phrase stands (or a word of it)
+  const baseSummary = Search.makeSearchSummary;
+  Search.makeSearchSummary = (htmlText, keywords, anchor) =>
+    baseSummary(htmlText, new Set([...keywords, ...(ZYFW_SEARCH.query ? [ZYFW_SEARCH.query] : [])]), anchor);
   const baseTerms = Search.performTermsSearch;
   Search.performTermsSearch = (searchTerms, excludedTerms) => {
     const results = baseTerms(searchTerms, excludedTerms);
