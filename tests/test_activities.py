@@ -419,6 +419,14 @@ def test_rules_share_the_joined_text_through_the_run_context():
     assert "activities.fees" in ctx.cache
 
 
+def test_rules_on_an_empty_table_or_without_text_columns_find_nothing():
+    t = load_frame(records(dict(STAFF_VISIT, **TUESDAY), {"补贴类型": "劳务费", "补贴金额": 80}))
+    for code in ("ACT001", "ACT002", "ACT003", "ACT004", "ACT005", "REC005"):
+        assert get_rule(code).fn(t.df.iloc[:0], Context(table=t)).empty, code
+    no_text = t.df.drop(columns=["活动名称", "服务内容"])
+    assert len(get_rule("REC005").fn(no_text, Context(table=t))) == 1  # the 补贴类型 column still speaks
+
+
 def test_no_module_level_caches_or_private_joins():
     src = Path(activities.__file__).read_text(encoding="utf-8")
     assert "id(df)" not in src and "weakref" not in src and "hasattr(ctx" not in src

@@ -45,6 +45,8 @@ def alternation(entries) -> str:
 
 def find(text: pd.Series, entries) -> pd.Series:
     """The first matching phrase per value (NA when none); callers pass distinct texts."""
+    if not len(text):
+        return pd.Series(pd.NA, index=text.index, dtype="string[pyarrow]")
     pat = entries if isinstance(entries, str) else alternation(entries)
     return regex_extract(text, _GROUP.sub("(?:", pat))
 
