@@ -352,3 +352,38 @@ def test_job_over_time_limit_is_stopped_with_a_message():
     with pytest.raises(JobError, match="处理时间超过了 1 秒的上限"):
         run_in_worker(lambda: time.sleep(30), Limits(job_timeout_s=1))
     assert run_in_worker(lambda: "still fine", Limits()) == "still fine"
+
+
+def test_worker_ends_with_its_kernel(tmp_path):
+    """A kernel that is shut down (killed) while a job runs leaves no worker holding the user's data."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    marker = tmp_path / "worker.pid"
+    code = (
+        "import os, threading, time\n"
+        "from zyfw_checks.app.service import Limits, run_in_worker\n"
+        f"def job():\n    open({str(marker)!r}, 'w').write(str(os.getpid()))\n    time.sleep(60)\n"
+        "threading.Thread(target=lambda: run_in_worker(job, Limits()), daemon=True).start()\n"
+        "time.sleep(60)\n"
+    )
+    kernel = subprocess.Popen([sys.executable, "-c", code], cwd=REPO)
+    try:
+        deadline = time.time() + 60
+        while not (marker.exists() and marker.read_text()) and time.time() < deadline:
+            time.sleep(0.05)
+        worker = int(marker.read_text())
+    finally:
+        kernel.kill()
+        kernel.wait()
+    deadline = time.time() + 10
+    state = "gone"
+    while time.time() < deadline:
+        status = Path(f"/proc/{worker}/status")
+        state = status.read_text().split("\n")[1] if status.exists() else "gone"
+        if state == "gone" or "zombie" in state:
+            break
+        time.sleep(0.1)
+    assert state == "gone" or "zombie" in state, state

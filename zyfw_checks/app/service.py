@@ -238,9 +238,23 @@ def _private_mb(pid: int) -> float:
     return kb / 1024
 
 
-def _child(fn: Callable[[], Any], write_fd: int, nice: int) -> None:
+def _die_with_parent() -> None:
+    """Linux: the worker is killed when the kernel that forked it ends (its data must not outlive it)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+
+
+def _child(fn: Callable[[], Any], write_fd: int, nice: int, parent: int) -> None:
     """In the forked worker: run ``fn`` and send ("ok", value) or ("error", kind, text) back."""
     try:
+        _die_with_parent()
+        if os.getppid() != parent:  # the kernel ended between fork and prctl
+            os._exit(1)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 1)
         os.dup2(null, 2)
@@ -281,10 +295,11 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
     """
     cancel = cancel or threading.Event()
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, which never returns
         os.close(read_fd)
-        _child(fn, write_fd, limits.nice)
+        _child(fn, write_fd, limits.nice, parent)
     os.close(write_fd)
     chunks: list[bytes] = []
 
