@@ -288,7 +288,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     day = start.dt.strftime("%Y-%m-%d").astype("string") + "（星期" + start.dt.day_of_week.map(WEEKDAYS) + "）"
     span = start.dt.strftime("%H:%M").astype("string") + "–" + end.dt.strftime("%H:%M").astype("string")
     likely = tier_s.eq(DUTY) & ~partly
-    verdict = likely.map({True: "很可能是工作时间内的本职工作（职务行为），不能记为志愿服务",
+    verdict = likely.map({True: "很可能是工作时间内的本职工作（职务行为），属实则不能记为志愿服务",
                           False: "可能是工作时间内的本职工作"}).astype("string")
     message = (role_text + "于工作日 " + day + " " + span + " 参加" + activity_name(sub) + "，" + verdict
                + "（" + why.where(why.eq(""), why + "；") + "请核实当天是否在岗）")
@@ -392,7 +392,7 @@ def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     required = text.at(required, pos)
     site = sub["服务地点"].astype("string") if "服务地点" in sub.columns else pd.Series(pd.NA, index=idx)
     message = (activity_name(sub) + "含“" + word.fillna("") + clear.map({
-        True: "”，可能是单位或学校内部有明确制度要求的活动，不能记为志愿服务，请核实",
+        True: "”，可能是单位或学校内部有明确制度要求的活动，属实则不能记为志愿服务，请核实",
         False: "”，可能是单位或学校内部活动；文字里看不出面向公众，请核实",
     }).astype("string"))
     evidence = joined([
