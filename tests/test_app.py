@@ -382,7 +382,8 @@ def test_worker_ends_with_its_kernel(tmp_path):
     state = "gone"
     while time.time() < deadline:
         status = Path(f"/proc/{worker}/status")
-        state = status.read_text().split("\n")[1] if status.exists() else "gone"
+        state = next((x for x in status.read_text().splitlines() if x.startswith("State:")), "gone") \
+            if status.exists() else "gone"
         if state == "gone" or "zombie" in state:
             break
         time.sleep(0.1)
