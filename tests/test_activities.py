@@ -69,7 +69,9 @@ def test_act001_same_person_on_weekend_holiday_or_evening_is_not_flagged():
 
 
 def test_act001_make_up_working_days_count_as_working_days():
-    assert sev("ACT001", **STAFF_VISIT, **at("2024-10-12", "09:00", "11:30", "2024-10-14")) == "存疑"  # 调休 Saturday
+    [(_, message, evidence)] = one("ACT001", **STAFF_VISIT, **at("2024-10-12", "09:00", "11:30", "2024-10-14"))
+    assert "星期六，调休上班日" in message and "调休上班日" in evidence
+    assert "调休" not in one("ACT001", **STAFF_VISIT, **TUESDAY)[0][1]
     assert sev("ACT001", **STAFF_VISIT, **at("2024-05-11", "09:00", "11:30", "2024-05-13")) == "存疑"  # 调休 Saturday
     assert sev("ACT001", **STAFF_VISIT, **at("2024-05-18", "09:00", "11:30", "2024-05-20")) is None  # ordinary Saturday
 

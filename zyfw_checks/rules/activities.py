@@ -285,7 +285,9 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (~covered, "节假日数据未覆盖该年份，按周一至周五判断"),
     ], idx)
     role_text = sub["参与者身份"].astype("string").fillna("")
-    day = start.dt.strftime("%Y-%m-%d").astype("string") + "（星期" + start.dt.day_of_week.map(WEEKDAYS) + "）"
+    make_up = start.dt.day_of_week.ge(5).map({True: "，调休上班日", False: ""}).astype("string")
+    day = (start.dt.strftime("%Y-%m-%d").astype("string") + "（星期" + start.dt.day_of_week.map(WEEKDAYS)
+           + make_up + "）")
     span = start.dt.strftime("%H:%M").astype("string") + "–" + end.dt.strftime("%H:%M").astype("string")
     likely = tier_s.eq(DUTY) & ~partly
     verdict = likely.map({True: "很可能是工作时间内的本职工作（职务行为），属实则不能记为志愿服务",
