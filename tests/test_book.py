@@ -187,6 +187,16 @@ def test_reference_markdown_has_every_rule_with_all_sections():
             assert (law + "：未能核实原文") in entry if not text.strip() else law in entry
 
 
+def test_sample_outcomes_come_from_rule_status():
+    outcomes = guide.sample_outcomes()
+    assert set(outcomes) == {r.code for r in all_rules()}
+    for code, (label, row) in outcomes.items():
+        assert row["code"] == code and row["status"] in ("通过", "有问题", "未评估", "部分未评估")
+        assert (REPO / label).exists()
+        text = guide.outcome_text(label, row)
+        assert (f"发现 {row['count']} 处" in text) == (row["status"] == "有问题")
+
+
 def test_every_clause_section_has_a_clause_page():
     """Rules are listed on clause pages by section; no section may be left without a page."""
     used = set()
@@ -445,6 +455,7 @@ def test_every_registered_rule_is_in_the_built_reference_with_its_severity_reaso
         reason = str(r.severity_reason or "").strip()
         if reason:
             assert re.sub(r"\s+", "", reason) in text, r.code
+    assert text.count("示例数据上的结果") == len(all_rules())
 
 
 @pytest.mark.slow

@@ -290,8 +290,12 @@ def _fields(fields) -> str:
     return "、".join(f"`{f.replace('|', '`或`')}`" for f in fields) or "—（见说明）"
 
 
-def rule_entry_markdown(r: Rule) -> str:
-    """One rule's entry in the reference, in the fixed sections every rule carries."""
+def rule_entry_markdown(r: Rule, outcome: tuple[str, dict] | None = None, page: str | None = None) -> str:
+    """One rule's entry in the reference, in the fixed sections every rule carries.
+
+    ``outcome`` is the rule's row of ``rule_status()`` on the sample data (with the file's label);
+    ``page`` the clause page whose 示例 shows that run.
+    """
     laws = load_params("laws")["articles"]
     reason = str(r.severity_reason or "").strip()
     parts = [
@@ -320,7 +324,40 @@ def rule_entry_markdown(r: Rule) -> str:
         parts.append("")
     parts.append("**不建模的内容**：" + (md_escape(r.not_modelled) if r.not_modelled else "无。"))
     parts.append("")
+    if outcome is not None:
+        where = f"（问题明细见{{doc}}`/{page}`的“示例”）" if page else ""
+        parts += [f"**示例数据上的结果**：{outcome_text(*outcome)}{where}。", ""]
     return "\n".join(parts)
+
+
+def clause_pages() -> dict[str, str]:
+    """Section (e.g. ``二（二）①``) → the clause page that lists its rules (read from the pages themselves)."""
+    pages = {}
+    for page in sorted((BOOK / "clauses").glob("*.md")):
+        for call in re.findall(r"clause_rules_markdown\(\[([^\]]*)\]\)", page.read_text(encoding="utf-8")):
+            for section in re.findall(r'"([^"]+)"', call):
+                pages.setdefault(section, f"clauses/{page.stem}")
+    return pages
+
+
+def sample_outcomes() -> dict[str, tuple[str, dict]]:
+    """Each rule's outcome on the sample data (the run its clause page shows), from ``rule_status()``."""
+    runs, _no_data = run_examples({r.clause.section for r in all_rules()})
+    out: dict[str, tuple[str, dict]] = {}
+    for ex in runs:
+        for code, row in rule_outcomes(ex.result, ex.rules).items():
+            if code not in out or (out[code][1]["status"] != "有问题" and row["status"] == "有问题"):
+                out[code] = (ex.label, row)
+    return out
+
+
+def outcome_text(label: str, row: dict) -> str:
+    status = row["status"]
+    if status == "有问题":
+        return f"在示例文件 `{label}` 上发现 {int(row['count'])} 处"
+    if status in ("未评估", "部分未评估"):
+        return f"在示例文件 `{label}` 上{status}：{md_escape(row['reason'])}"
+    return f"在示例文件 `{label}` 上没有发现问题"
 
 
 def reference_markdown() -> str:
@@ -330,7 +367,10 @@ def reference_markdown() -> str:
     )
     head = (f"共登记 {len(rules)} 条规则（本页在构建时由规则登记表生成）。\n\n"
             "| 代码 | 标题 | 严重程度 | 条款 |\n| --- | --- | --- | --- |\n" + index + "\n")
-    return head + "\n" + "\n".join(rule_entry_markdown(r) for r in rules)
+    outcomes = sample_outcomes()
+    pages = clause_pages()
+    return head + "\n" + "\n".join(rule_entry_markdown(r, outcomes.get(r.code), pages.get(r.clause.section))
+                                   for r in rules)
 
 
 def rules_index_markdown() -> str:
