@@ -455,7 +455,7 @@ def test_every_registered_rule_is_in_the_built_reference_with_its_severity_reaso
         reason = str(r.severity_reason or "").strip()
         if reason:
             assert re.sub(r"\s+", "", reason) in text, r.code
-    assert text.count("示例数据上的结果") == len(all_rules())
+    assert text.count("示例数据上的结果：") == len(all_rules())
 
 
 @pytest.mark.slow

@@ -33,6 +33,8 @@ SEARCHES = {
     "工作日": "clauses/s2-2-records",
     "研学": "clauses/s2-2-activities",
     "标识": "clauses/s2-1",
+    "REC002": "reference/rules",  # a rule code: its entry in the rule reference
+    "ACT004": "reference/rules",
 }
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -188,6 +188,8 @@ def _on_builder(app) -> None:
     zyfw_guide.write_attachment_docx(generated / "attachment_form.docx")
     # the 通知全文 page includes this file: real sections, so each part has an anchor and a ToC entry
     _write_if_changed(generated / "notice_body.md", zyfw_guide.notice_markdown())
+    # the rule reference likewise: one real section per rule, listed in the page's table of contents
+    _write_if_changed(generated / "rules_reference.md", zyfw_guide.reference_markdown())
     try:
         import zyfw_lesson
     except ImportError:
@@ -268,7 +270,9 @@ def _on_finished(app, exception) -> None:
             except Exception:  # a page that failed to read has no doctree
                 continue
             title = env.titles[doc].astext() if doc in env.titles else doc
-            pages[doc] = {"title": title, "text": _page_text(tree)}
+            heads = [t.astext() for sec in tree.findall(nodes.section) for t in sec.children[:1]
+                     if isinstance(t, nodes.title)] + [r.astext() for r in tree.findall(nodes.rubric)]
+            pages[doc] = {"title": title, "heads": heads, "text": _page_text(tree)}
         out = Path(app.outdir) / "_static" / SEARCH_DATA
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("// 站内搜索用的各页文字（构建时生成）\nvar ZYFW_PAGES = "

@@ -4,8 +4,8 @@
 // 这里做两件事：
 // 1. splitQuery：先把数字和紧跟的“个、月、日、年、家、类”分开，再在每段中文里贪心地取
 //    索引中已有的最长词（索引的词由 jieba 按 search_dict.txt 补充的词典切出）；
-// 2. 排序：每页只列一次；按整个查询（去掉空格）在各页正文中出现的次数（BM25 式的长度修正）和页标题是否包含它
-//    给结果加分；正文含有这个短语、但分词没找到的页面也补进结果。各页正文由构建时生成的
+// 2. 排序：每页只列一次；按整个查询（去掉空格）在各页正文中出现的次数（BM25 式的长度修正）、页标题是否包含它、
+//    是否有以它开头的小标题（如规则代码）给结果加分；正文含有这个短语、但分词没找到的页面也补进结果。各页正文由构建时生成的
 //    zyfw-search-data.js（ZYFW_PAGES）提供。
 "use strict";
 
@@ -102,7 +102,10 @@ function zyfwBonus(docname) {
   const k = 1.2, b = 0.75;
   const tf = c ? (c * (k + 1)) / (c + k * (1 - b + (b * text.length) / stats.avg)) : 0;
   const title = zyfwNormalize(ZYFW_PAGES[docname].title);
-  return Math.round(40 * tf) + (title.includes(phrase) ? 40 : 0);
+  // a section whose heading starts with the query (a rule code, a term) is where the reader wants to go
+  const heads = (ZYFW_PAGES[docname].heads || []).map(zyfwNormalize);
+  const head = heads.some((h) => h.startsWith(phrase)) ? 60 : 0;
+  return Math.round(40 * tf) + (title.includes(phrase) ? 40 : 0) + head;
 }
 
 function zyfwPatch() {
