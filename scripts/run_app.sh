@@ -5,6 +5,7 @@
 #   scripts/run_app.sh 9000       # another port
 #   scripts/run_app.sh 9000 plan  # the staff spot-check planner (notebooks/spot_check_plan.ipynb)
 #   scripts/run_app.sh 8866 self_check --ZyfwService.max_sessions=30   # any further server setting
+#   ZYFW_APP_IP=10.0.0.11 scripts/run_app.sh   # listen on a private address (several machines behind a proxy)
 #
 # Safety settings: only the one app notebook is served (no file tree, no other notebooks, no files
 # from the folder), source code is stripped from the page, tracebacks are never shown, the kernel
@@ -55,7 +56,7 @@ exec python -m zyfw_checks.app.serve "$NOTEBOOK" \
   --Voila.config_file_paths="$HERE/zyfw_checks/app/config" \
   --no-browser \
   --port="$PORT" \
-  --Voila.ip=127.0.0.1 \
+  --Voila.ip="${ZYFW_APP_IP:-127.0.0.1}" \
   --Voila.open_browser=False \
   --theme=light \
   --Voila.log_level=WARN \
