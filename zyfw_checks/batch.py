@@ -258,6 +258,29 @@ def memory_budget_mb(wanted: int) -> int:
     return max(64, min(int(wanted), (soft - used) // (2 * 1024 * 1024)))
 
 
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:  # pragma: no cover - not glibc
+        return None
+
+
+def release_memory(setup: bool = False) -> None:
+    """Give freed memory back to the system between parts (glibc only; a no-op elsewhere).
+
+    ``setup``: big arrays always get their own mapping (``M_MMAP_THRESHOLD`` fixed at 128 KiB, so
+    glibc does not raise it and keep freed arrays in the heap); after each part, ``malloc_trim``."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "malloc_trim"):
+        return
+    if setup:
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    libc.malloc_trim(0)
+
+
 def _connect(work: Path, opts: Options):
     duckdb = _duckdb()
     (work / "tmp").mkdir(parents=True, exist_ok=True)
@@ -482,27 +505,38 @@ def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None)
     cols = ", ".join(_q(c) for c in OUTPUT_COLUMNS)
     target = out.with_name(out.name + ".part")
     writer = None
-    with open(target, "wb") as fh:
-        for k in range(n_files):
-            d = work / "findings" / f"f{k:05d}"
-            if d.exists():
-                sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
-                if fmt == "parquet":
-                    for chunk in con.sql(sql).to_arrow_reader(200_000):
-                        if writer is None:
-                            writer = pq.ParquetWriter(fh, chunk.schema, compression="zstd")
-                        writer.write_batch(chunk)
-                else:
-                    piece = work / "findings" / f"f{k:05d}.jsonl"
-                    con.execute(f"COPY ({sql}) TO {_lit(piece)} (FORMAT json)")
-                    with open(piece, "rb") as src:
-                        shutil.copyfileobj(src, fh, 8 << 20)
-                    piece.unlink()
-                shutil.rmtree(d, ignore_errors=True)
-            if bar is not None:
-                bar.update(1)
+    try:
+        with open(target, "wb") as fh:
+            for k in range(n_files):
+                d = work / "findings" / f"f{k:05d}"
+                if d.exists():
+                    sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
+                    if fmt == "parquet":
+                        for chunk in con.sql(sql).to_arrow_reader(50_000):
+                            if writer is None:
+                                writer = pq.ParquetWriter(fh, chunk.schema, compression="zstd")
+                            writer.write_batch(chunk)
+                    else:
+                        piece = work / "findings" / f"f{k:05d}.jsonl"
+                        con.execute(f"COPY ({sql}) TO {_lit(piece)} (FORMAT json)")
+                        with open(piece, "rb") as src:
+                            shutil.copyfileobj(src, fh, 8 << 20)
+                        piece.unlink()
+                    shutil.rmtree(d, ignore_errors=True)
+                    release_memory()
+                if bar is not None:
+                    bar.update(1)
+            if writer is not None:
+                writer.close()
+                writer = None
+    except BaseException:
         if writer is not None:
-            writer.close()
+            try:
+                writer.close()
+            except (OSError, ValueError):
+                pass
+        target.unlink(missing_ok=True)
+        raise
     target.replace(out)
 
 
@@ -553,6 +587,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             raise BatchError(f"输出文件“{output}”在被检查的文件夹里；为保护原始数据，请保存到文件夹以外。")
         output.parent.mkdir(parents=True, exist_ok=True)
     pa.set_memory_pool(pa.system_memory_pool())  # returns freed memory at once: keeps the process small
+    release_memory(setup=True)
     base = opts.work_dir or Path(tempfile.mkdtemp(prefix="zyfw_batch_", dir=(output.parent if output else None)))
     work = Path(base)
     if work.exists() and any(work.iterdir()) and opts.work_dir is not None:
@@ -625,6 +660,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
                 del located
             del table, res, f
             gc.collect()
+            release_memory()
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix_str(f"问题 {sum(counts.values()):,}")
