@@ -195,19 +195,14 @@ def findings_html(f: pd.DataFrame, result: CheckResult) -> str:
 
 
 def rule_status_html(result: CheckResult) -> str:
-    """The per-rule outcome table, straight from ``result.rule_status()``."""
+    """The per-rule outcome table: ``result.rule_status()`` in the words of ``report.facts.status_text``."""
+    from zyfw_checks.report.facts import status_text
+
     rows = []
     for r in result.rule_status().itertuples(index=False):
-        if r.status == "有问题":
-            cell = f"<b style='color:{INK.get(r.severity, '#000')}'>{int(r.count)} 处</b>"
-            if r.reason:
-                cell += f"<br><small style='color:#888'>另有部分记录未评估：{escape(r.reason)}</small>"
-        elif r.status in ("未评估", "部分未评估"):
-            why = r.reason or (f"缺少 {r.missing}" if r.missing else "")
-            cell = f"<span style='color:{STATUS_INK[r.status]}'>{escape(r.status)}" + (
-                f"（{escape(why)}）" if why else "") + "</span>"
-        else:
-            cell = f"<span style='color:{STATUS_INK['通过']}'>通过</span>"
+        ink = INK.get(r.severity, "#000") if r.status == "有问题" else STATUS_INK.get(r.status) or INK["未评估"]
+        text = escape(status_text(r))
+        cell = f"<b style='color:{ink}'>{text}</b>" if r.status == "有问题" else f"<span style='color:{ink}'>{text}</span>"
         rows.append(f"<tr><td>{escape(r.code)}</td><td>{escape(r.title)}</td><td>{escape(r.section)}</td>"
                     f"<td>{cell}</td></tr>")
     return ("<h4>各规则结果</h4><table class='zy-table' style='width:auto'><thead><tr><th>规则</th><th>问题类型</th>"
