@@ -16,6 +16,15 @@ from zyfw_checks import risk
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_frame
 
+
+def calc_installed(soffice: str) -> bool:
+    """Calc's library sits beside soffice (Debian: libreoffice-calc-nogui)."""
+    from pathlib import Path
+
+    program = Path(soffice).resolve().parent
+    return (program / "libsclo.so").exists() or (program / "scalc").exists()
+
+
 LATE = {"结束时间": "2024-03-09 11:00", "记录时间": "2024-04-30 10:00", "录入系统时间": "2024-04-30 10:00"}
 PAID = {"补贴类型": "劳务报酬", "补贴金额": 300}
 
@@ -118,6 +127,8 @@ def test_outputs_json_xlsx_and_libreoffice(result, tmp_path):
     soffice = shutil.which("libreoffice") or shutil.which("soffice")
     if soffice is None:
         pytest.skip("libreoffice 不在 PATH 上：跳过转 PDF")
+    if not calc_installed(soffice):
+        pytest.skip("LibreOffice Calc 未安装（Debian 包 libreoffice-calc-nogui，scripts/setup.sh 安装）：无法打开 .xlsx")
     subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True,
                    timeout=180, capture_output=True)
     assert (tmp_path / "risk.pdf").stat().st_size > 1000
