@@ -83,5 +83,6 @@ def mapping_text(table) -> str:
     parts = []
     for m in mapping_rows(table):
         label = m["field"] if m["header"] == m["field"] else f"{m['header']}→{m['field']}"
-        parts.append(label + (f"（{m['unit']}）" if m["unit"] else ""))
+        converted = m["unit"] and m["unit"] not in m["field"]  # e.g. minutes read into an hours field
+        parts.append(label + (f"（按{m['unit']}换算）" if converted else ""))
     return "、".join(parts)
