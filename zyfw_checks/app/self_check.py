@@ -483,7 +483,8 @@ class SelfCheckApp:
 
     def _build_mapping(self) -> None:
         t = self.table
-        specs = list(field_specs("records"))
+        template = list(field_specs("records"))  # the template's fields first, then those of platform exports
+        specs = template + [k for k in all_fields("records") if k not in template]
         options = [(IGNORE, "")] + [(s, s) for s in specs]
         by_header = {h: c for c, h in t.mapping.items()}
         rows = []
