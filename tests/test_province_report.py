@@ -81,7 +81,8 @@ def test_xlsx_and_docx_open_in_libreoffice(inputs, tmp_path, capsys):
     for src, sub in ((docx, "d"), (out, "x")):
         if src is out and not calc_installed(soffice):
             pytest.skip("LibreOffice Calc 未安装（Debian 包 libreoffice-calc-nogui，scripts/setup.sh 安装）：无法打开 .xlsx")
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / sub), str(src)],
+        subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path / sub), str(src)],
                        check=True, timeout=180, capture_output=True)
         assert (tmp_path / sub / "长沙市2025.pdf").stat().st_size > 1000
 

@@ -129,7 +129,8 @@ def test_outputs_json_xlsx_and_libreoffice(result, tmp_path):
         pytest.skip("libreoffice 不在 PATH 上：跳过转 PDF")
     if not calc_installed(soffice):
         pytest.skip("LibreOffice Calc 未安装（Debian 包 libreoffice-calc-nogui，scripts/setup.sh 安装）：无法打开 .xlsx")
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True,
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True,
                    timeout=180, capture_output=True)
     assert (tmp_path / "risk.pdf").stat().st_size > 1000
 
