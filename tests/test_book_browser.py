@@ -177,6 +177,18 @@ def test_phone_menu_opens_at_390px(site, browser_page):
         assert width <= 400, f"手机页面有横向滚动（{width}px）"
 
 
+def test_phone_page_contents_opens_at_390px(site, browser_page):
+    """The 本页内容 button (the secondary sidebar) has the same theme bug and the same fix."""
+    with _phone(browser_page) as phone:
+        phone.goto(f"{site}/clauses/s2-1.html", wait_until="load")
+        button = phone.locator(".secondary-toggle >> visible=true")
+        assert button.count() == 1
+        button.first.tap()
+        phone.wait_for_timeout(300)
+        assert phone.locator("#pst-secondary-sidebar-modal").evaluate("d => d.open")
+        assert phone.locator("#pst-secondary-sidebar-modal a >> visible=true").count() >= 3
+
+
 def test_phone_menu_needs_the_patch(site, browser_page):
     """Without _static/zyfw-menu.js the theme's button does nothing (the bug this patch exists for)."""
     with _phone(browser_page, block_patch=True) as phone:
