@@ -340,24 +340,21 @@ def clause_pages() -> dict[str, str]:
     return pages
 
 
-def sample_outcomes() -> dict[str, tuple[str, dict]]:
+def sample_outcomes() -> dict[str, tuple[str, tuple]]:
     """Each rule's outcome on the sample data (the run its clause page shows), from ``rule_status()``."""
     runs, _no_data = run_examples({r.clause.section for r in all_rules()})
-    out: dict[str, tuple[str, dict]] = {}
+    out: dict[str, tuple[str, tuple]] = {}
     for ex in runs:
         for code, row in rule_outcomes(ex.result, ex.rules).items():
-            if code not in out or (out[code][1]["status"] != "有问题" and row["status"] == "有问题"):
+            if code not in out or (out[code][1].status != "有问题" and row.status == "有问题"):
                 out[code] = (ex.label, row)
     return out
 
 
-def outcome_text(label: str, row: dict) -> str:
-    status = row["status"]
-    if status == "有问题":
-        return f"在示例文件 `{label}` 上发现 {int(row['count'])} 处"
-    if status in ("未评估", "部分未评估"):
-        return f"在示例文件 `{label}` 上{status}：{md_escape(row['reason'])}"
-    return f"在示例文件 `{label}` 上没有发现问题"
+def outcome_text(label: str, row) -> str:
+    from zyfw_checks.report.facts import status_text
+
+    return f"在示例文件 `{label}` 上：{md_escape(status_text(row))}"
 
 
 def reference_markdown() -> str:
@@ -464,26 +461,21 @@ def findings_html(result) -> str:
         return view.to_html(index=False, escape=True, border=0, classes=["dataframe", "zyfw-findings"])
 
 
-def rule_outcomes(result, rules: list[Rule]) -> dict[str, dict]:
-    """Per-rule outcome read from ``CheckResult.rule_status()`` (the one place that summarises a run)."""
-    status = result.rule_status()
+def rule_outcomes(result, rules: list[Rule]) -> dict[str, tuple]:
+    """Per-rule outcome rows of ``CheckResult.rule_status()`` (the one place that summarises a run)."""
     wanted = {r.code for r in rules}
-    return {row["code"]: row for row in status.to_dict("records") if row["code"] in wanted}
+    return {row.code: row for row in result.rule_status().itertuples(index=False) if row.code in wanted}
 
 
 def example_markdown(ex: Example) -> str:
+    """Which rules ran on the sample and their outcome, in the words every view uses (report.facts)."""
+    from zyfw_checks.report.facts import status_text
+
     outcomes = rule_outcomes(ex.result, ex.rules)
     lines = [f"在示例文件 `{ex.label}`（{ex.result.records} 条）上运行："]
     for r in ex.rules:
-        o = outcomes.get(r.code)
-        if o is None:
-            continue
-        if o["status"] == "未评估":
-            lines.append(f"- {rule_link(r)} 未评估：{md_escape(o['reason'])}")
-        elif o["status"] == "部分未评估":
-            lines.append(f"- {rule_link(r)} 部分未评估：{md_escape(o['reason'])}")
-        else:
-            lines.append(f"- {rule_link(r)} 发现 {int(o['count'])} 处")
+        if r.code in outcomes:
+            lines.append(f"- {rule_link(r)} {md_escape(status_text(outcomes[r.code]))}")
     return "\n".join(lines)
 
 
