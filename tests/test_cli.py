@@ -94,3 +94,15 @@ def test_penalties_reference_names_the_article_for_record_breaches(samples):
     assert "不构成法律意见" in data["penalties"]["说明"]
     clean = json.loads(run("check", samples / "clean.xlsx", "--format", "json").stdout)
     assert clean["penalties"] == {}
+
+
+def test_help_and_usage_errors_read_in_chinese():
+    for args in (["--help"], ["check", "--help"], ["plan", "--help"]):
+        out = run(*args)
+        assert out.returncode == 0
+        assert "用法：" in out.stdout and "显示本帮助并退出" in out.stdout
+        assert not any(w in out.stdout for w in ("usage:", "options:", "show this help", "positional arguments"))
+    bad = run("check", "x.xlsx", "--format", "pdf")
+    assert bad.returncode == 2 and "取值 'pdf' 无效" in bad.stderr and "invalid choice" not in bad.stderr
+    missing = run("check")
+    assert missing.returncode == 2 and "缺少必填参数" in missing.stderr

@@ -10,11 +10,11 @@ import os
 import sys
 
 from zyfw_checks.cli import batch, check, staff
-from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, _err
+from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, ZyfwParser, _err
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ZyfwParser(
         prog="zyfw",
         description="志愿服务规范自查工具（湘民发〔2023〕29号）。行号均为您文件中 Excel 显示的行号。",
     )

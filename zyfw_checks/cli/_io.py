@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -63,3 +65,41 @@ def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     from zyfw_checks.report.excel import workbook_bytes
 
     return workbook_bytes(sheets)
+
+
+# ---------------------------------------------------------------- argparse in Chinese
+
+_ERRORS = [  # argparse's English messages → Chinese (argparse has no Chinese catalogue)
+    (r"the following arguments are required: (.*)", r"缺少必填参数：\1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效，可选：\3"),
+    (r"argument (\S+): invalid int value: (.*)", r"参数 \1 应为整数，收到 \2"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+]
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
+class ZyfwParser(argparse.ArgumentParser):
+    """An ArgumentParser whose help and errors read in Chinese (sub-commands inherit it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, repl in _ERRORS:
+            new = re.sub(pattern, repl, message)
+            if new != message:
+                message = new
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：{message}\n（加 -h 查看用法）\n")

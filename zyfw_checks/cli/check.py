@@ -60,7 +60,7 @@ def cmd_rules(args) -> int:
 
 
 def add_parsers(sub) -> None:
-    c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.csv/.parquet）")
+    c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.ods/.csv/.parquet 文件，或一个放导出文件的文件夹）")
     c.add_argument("file", metavar="FILE", help="记录文件")
     c.add_argument("--sheet", help="只检查这张工作表（默认：自动识别，多张表按编号合并）")
     c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table；大文件请用 jsonl 或 parquet）")
