@@ -119,3 +119,21 @@ def test_malformed_fixture_is_one_chinese_message(tmp_path, monkeypatch):
     with pytest.raises(FixtureError, match="说明"):
         load_fixture("REC001")
     assert get_rule("REC001").table == "records"
+
+
+def test_book_rule_reference_shows_each_fixture_run(run):
+    """The rule reference renders the fixture run itself: its tables, with the tool's results."""
+    import sys
+    from pathlib import Path
+
+    ext = Path(__file__).resolve().parents[1] / "book" / "_ext"
+    if str(ext) not in sys.path:
+        sys.path.insert(0, str(ext))
+    import zyfw_guide as guide
+
+    entry = guide.rule_entry_markdown(run.rule)
+    for kind in ("compliant", "noncompliant"):
+        assert guide.table_markdown(example_frame(run, kind)) in entry, (run.rule.code, kind)
+    for ex in run.noncompliant:
+        for sev, msg in zip(ex.findings["severity"], ex.findings["message"], strict=True):
+            assert guide.md_escape(f"{sev}：{msg}") in entry, (run.rule.code, ex.note)

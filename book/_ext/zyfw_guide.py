@@ -24,6 +24,7 @@ from zyfw_checks.clauses import all_clauses
 from zyfw_checks.params import load_params, notice_text
 from zyfw_checks.registry import Rule
 from zyfw_checks.rules import all_rules
+from zyfw_checks.rules import examples as rule_examples
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "book"
@@ -312,8 +313,7 @@ def rule_entry_markdown(r: Rule, outcome: tuple[str, dict] | None = None, page: 
         parts.append(f"- **有则使用的字段**：{_fields(r.optional)}")
     parts += ["", admonition("original", quote(r.clause.text) + "\n\n——湘民发〔2023〕29号", "条款"), "",
               admonition("reading", md_escape(r.explanation), "这条规则怎样判断"), ""]
-    parts += [":::{admonition} 合规示例\n:class: tip\n\n" + md_escape(r.compliant) + "\n:::", ""]
-    parts += [":::{admonition} 不合规示例\n:class: warning\n\n" + md_escape(r.noncompliant) + "\n:::", ""]
+    parts += examples_markdown(r)
     if r.laws:
         parts.append("**依据的法规**")
         parts.append("")
@@ -328,6 +328,25 @@ def rule_entry_markdown(r: Rule, outcome: tuple[str, dict] | None = None, page: 
         where = f"（问题明细见{{doc}}`/{page}`的“示例”）" if page else ""
         parts += [f"**示例数据上的结果**：{outcome_text(*outcome)}{where}。", ""]
     return "\n".join(parts)
+
+
+def examples_markdown(r: Rule) -> list[str]:
+    """The rule's 合规示例 and 不合规示例: the registry's sentence, then the fixture's example tables
+    with the tool's actual result on each row, run now (zyfw_checks/rules/fixtures/<CODE>.yaml)."""
+    tables = {"compliant": "", "noncompliant": ""}
+    if rule_examples.has_fixture(r.code):
+        rx = rule_examples.run_examples(r.code)
+        for kind in tables:
+            tables[kind] = (
+                "\n\n" + table_markdown(rule_examples.example_frame(rx, kind))
+                + ("\n\n第一行是基准行，其他各例只改动表中列出的字段。" if kind == "compliant" else "")
+            )
+    foot = f"\n\n表中的“检查结果”是本页构建时用工具对这些行实际运行得到的（示例文件 `zyfw_checks/rules/fixtures/{r.code}.yaml`）。"
+    out = []
+    for kind, title, cls in (("compliant", "合规示例", "tip"), ("noncompliant", "不合规示例", "warning")):
+        text = md_escape(getattr(r, kind)) + tables[kind] + (foot if tables[kind] and kind == "noncompliant" else "")
+        out += [f"::::{{admonition}} {title}\n:class: {cls}\n\n{text}\n::::", ""]
+    return out
 
 
 def clause_pages() -> dict[str, str]:
