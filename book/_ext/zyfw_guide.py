@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from zyfw_checks.clauses import all_clauses
+from zyfw_checks.engine import TABLE_NAMES
 from zyfw_checks.params import load_params, notice_text
 from zyfw_checks.registry import Rule
 from zyfw_checks.rules import all_rules
@@ -341,6 +342,9 @@ def examples_markdown(r: Rule) -> list[str]:
                 "\n\n" + table_markdown(rule_examples.example_frame(rx, kind))
                 + ("\n\n第一行是基准行，其他各例只改动表中列出的字段。" if kind == "compliant" else "")
             )
+        for name in rx.related:  # the other table the rule compares against, shared by every example
+            tables["compliant"] += (f"\n\n各例对照的{TABLE_NAMES.get(name, name)}：\n\n"
+                                    + table_markdown(rule_examples.related_frame(rx, name)))
     foot = f"\n\n表中的“检查结果”是本页构建时用工具对这些行实际运行得到的（示例文件 `zyfw_checks/rules/fixtures/{r.code}.yaml`）。"
     out = []
     for kind, title, cls in (("compliant", "合规示例", "tip"), ("noncompliant", "不合规示例", "warning")):

@@ -18,7 +18,7 @@ get a per-example suffix before loading; the examples are shown as written.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -69,6 +69,7 @@ class RuleExamples:
     examples: list[Example]
     table: Table  # the stacked, loaded table the rule ran on
     result: object  # the CheckResult of that run
+    related: dict[str, list[dict]] = field(default_factory=dict)  # other tables as written (e.g. records)
 
     def of(self, kind: str) -> list[Example]:
         return [e for e in self.examples if e.kind == kind]
@@ -184,7 +185,7 @@ def run_examples(code: str, mask: bool = True) -> RuleExamples:
     g_of = group_of_row.reindex(f["row"].astype("int64").to_numpy()).to_numpy()
     for g, ex in enumerate(examples):
         ex.findings = f[g_of == g].reset_index(drop=True)
-    return RuleExamples(rule=r, base=base, examples=examples, table=table, result=result)
+    return RuleExamples(rule=r, base=base, examples=examples, table=table, result=result, related=fx["related"])
 
 
 def shown_columns(rx: RuleExamples) -> list[str]:
@@ -236,6 +237,18 @@ def example_frame(rx: RuleExamples, kind: str) -> pd.DataFrame:
 def _first_row(rx: RuleExamples, ex: Example) -> int:
     """The sheet row of the example's first row in the stacked table (examples are stacked in order)."""
     return FIRST_ROW + sum(len(e.rows) for e in rx.examples[: rx.examples.index(ex)])
+
+
+def related_frame(rx: RuleExamples, name: str) -> pd.DataFrame:
+    """A related table of the fixture as written (Chinese headers; ID and phone numbers masked)."""
+    rows = rx.related[name]
+    out = _frame(rows).map(_cell)
+    for c in out.columns:
+        if c == "证件号码":
+            out[c] = masking.mask_id(pd.Series(out[c], dtype="string[pyarrow]")).astype(object)
+        elif c == "联系电话":
+            out[c] = masking.mask_phone(pd.Series(out[c], dtype="string[pyarrow]")).astype(object)
+    return out
 
 
 def _row_findings(ex: Example, start: int) -> list[pd.DataFrame]:
