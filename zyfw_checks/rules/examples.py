@@ -40,7 +40,7 @@ ISOLATE = {
     "records": ("记录编号", "志愿者编号", "活动编号"),
     "certificates": ("证明编号",),
     "orgs": (),
-    "stations": (),
+    "stations": ("站点编号",),
 }
 KINDS = {"compliant": "合规", "noncompliant": "不合规"}
 
