@@ -439,11 +439,10 @@ def _spill_findings(f: pd.DataFrame, path: Path) -> None:
     import pyarrow.parquet as pq
 
     out = pd.DataFrame({c: f[c] for c in [*OUTPUT_COLUMNS, FILE]})
-    for c in ("file", "rule", "severity", "clause", "title", "sheet"):
-        out[c] = out[c].astype(str).astype("string[pyarrow]")
-    for c in ("record_id", "message", "evidence"):
-        out[c] = out[c].astype("string[pyarrow]")
-    pq.write_table(pa.Table.from_pandas(out, preserve_index=False), path, compression="zstd")
+    tbl = pa.Table.from_pandas(out, preserve_index=False)
+    text = {c for c in OUTPUT_COLUMNS if c != "row"}  # categoricals and Arrow texts: plain strings in C++
+    schema = pa.schema([pa.field(fd.name, pa.string() if fd.name in text else fd.type) for fd in tbl.schema])
+    pq.write_table(tbl.cast(schema), path, compression="zstd")
 
 
 _COUNT = r"(?<!\d)(\d+)(?=\s*条)"  # a count in a note: “123 条记录……”

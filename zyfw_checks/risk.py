@@ -45,7 +45,12 @@ def categories() -> list[dict]:
 
 
 def _norm(s: pd.Series) -> pd.Series:
-    return s.astype("string[pyarrow]").str.normalize("NFKC").str.strip().replace("", pd.NA)
+    """NFKC, trimmed, blank → NA; computed on the distinct values (a few organisations per file)."""
+    codes, uniq = pd.factorize(s)
+    u = pd.Series(uniq, dtype="string[pyarrow]").str.normalize("NFKC").str.strip().replace("", pd.NA)
+    out = pd.Series(u.to_numpy()[np.where(codes < 0, 0, codes)] if len(u) else pd.NA, index=s.index,
+                    dtype="string[pyarrow]")
+    return out.where(codes >= 0)
 
 
 def org_of(df: pd.DataFrame, file_label=None) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -68,34 +73,45 @@ def _year(df: pd.DataFrame) -> pd.Series:
 
 
 def aggregate(df: pd.DataFrame, findings: pd.DataFrame, file_label=None) -> dict:
-    """Summable per-organisation counts of one table (or one part of a batch)."""
+    """Summable per-organisation counts of one table (or one part of a batch), on integer codes."""
     from zyfw_checks.rules.system import designated_platform
 
     key, name, code = org_of(df, file_label)
-    k = key.to_numpy(dtype=object)
-    counts = pd.DataFrame({"记录数": 1}, index=df.index).groupby(k).sum()
-    vol = volunteer_key(df)
-    counts["志愿者数"] = vol.groupby(k).nunique()
+    kc, keys = pd.factorize(key)
+    n = len(keys)
+    counts = pd.DataFrame({"记录数": np.bincount(kc, minlength=n)}, index=pd.Index(keys, dtype=object))
+    vc = pd.factorize(volunteer_key(df))[0].astype("int64")
+    ok = vc >= 0
+    pairs = np.unique(kc[ok].astype("int64") * (int(vc.max()) + 1 if len(vc) else 1) + vc[ok])
+    counts["志愿者数"] = np.bincount(pairs // (int(vc.max()) + 1 if len(vc) else 1), minlength=n) if len(pairs) \
+        else np.zeros(n, dtype="int64")
     has_platform = "记录平台" in df.columns
     if has_platform:
-        counts["指定平台记录"] = designated_platform(df["记录平台"].astype("string[pyarrow]")).notna().groupby(k).sum()
-    for cat in categories():
-        counts[cat["label"]] = 0
+        on = designated_platform(df["记录平台"].astype("string[pyarrow]")).notna().to_numpy()
+        counts["指定平台记录"] = np.bincount(kc, weights=on, minlength=n).astype("int64")
+    labels = [c["label"] for c in categories()]
+    for lab in labels:
+        counts[lab] = 0
     if len(findings):
         pos = pd.Index(df[ROW].to_numpy()).get_indexer(findings["row"].to_numpy())
-        rule_cat = {r: c["label"] for c in categories() for r in c["rules"]}
-        cat = pd.Series(np.asarray(findings["rule"], dtype=object)).map(rule_cat)
-        sel = (pos >= 0) & cat.notna().to_numpy()
+        rule_cat = {r: i for i, c in enumerate(categories()) for r in c["rules"]}
+        rc, rules = pd.factorize(np.asarray(findings["rule"], dtype=object))
+        cat = np.array([rule_cat.get(r, -1) for r in rules], dtype="int64")[rc]  # a handful of rule codes
+        sel = (pos >= 0) & (cat >= 0)
         if sel.any():
-            table = pd.crosstab(k[pos[sel]], cat[sel].to_numpy())
-            for col in table.columns:
-                counts[col] = table[col].reindex(counts.index, fill_value=0)
-    names = pd.DataFrame({"key": k, NAME: name.to_numpy(dtype=object), CODE: code.to_numpy(dtype=object)}
-                         ).drop_duplicates("key")
-    act = activity_key(df)
-    acts = pd.DataFrame({"key": k, "act": act.to_numpy(dtype=object), "year": _year(df).to_numpy()})
-    acts = acts[act.notna().to_numpy()].drop_duplicates()
-    return {"counts": counts.fillna(0), "names": names, "acts": acts, "has_platform": has_platform}
+            m = np.bincount(kc[pos[sel]] * len(labels) + cat[sel], minlength=n * len(labels)).reshape(n, len(labels))
+            for i, lab in enumerate(labels):
+                counts[lab] = m[:, i]
+    first = np.unique(kc, return_index=True)[1]
+    names = pd.DataFrame({"key": np.asarray(keys, dtype=object), NAME: name.to_numpy(dtype=object)[first],
+                          CODE: code.to_numpy(dtype=object)[first]})
+    ac, acts_u = pd.factorize(activity_key(df))
+    year = _year(df).fillna(-1).to_numpy().astype("int64")
+    trip = pd.DataFrame({"k": kc, "a": ac, "y": year})[ac >= 0].drop_duplicates()
+    acts = pd.DataFrame({"key": np.asarray(keys, dtype=object)[trip["k"].to_numpy()],
+                         "act": np.asarray(acts_u, dtype=object)[trip["a"].to_numpy()],
+                         "year": trip["y"].where(trip["y"] >= 0).to_numpy()})
+    return {"counts": counts, "names": names, "acts": acts, "has_platform": has_platform}
 
 
 def combine(parts: list[dict]) -> dict:
