@@ -342,6 +342,8 @@ def examples_markdown(r: Rule) -> list[str]:
                 "\n\n" + table_markdown(rule_examples.example_frame(rx, kind))
                 + ("\n\n第一行是基准行，其他各例只改动表中列出的字段。" if kind == "compliant" else "")
             )
+        if rx.options:
+            tables["compliant"] += f"\n\n各例按以下设定运行：{md_escape(rx.options_text())}。"
         for name in rx.related:  # the other table the rule compares against, shared by every example
             tables["compliant"] += (f"\n\n各例对照的{TABLE_NAMES.get(name, name)}：\n\n"
                                     + table_markdown(rule_examples.related_frame(rx, name)))

@@ -43,6 +43,8 @@ ISOLATE = {
     "stations": ("站点编号",),
 }
 KINDS = {"compliant": "合规", "noncompliant": "不合规"}
+# Run options a fixture may set (``options:``), with the words the book uses for them.
+OPTION_LABELS = {"as_of": "检查日期", "export_complete": "已声明服务记录表完整"}
 
 
 class FixtureError(ValueError):
@@ -70,6 +72,11 @@ class RuleExamples:
     table: Table  # the stacked, loaded table the rule ran on
     result: object  # the CheckResult of that run
     related: dict[str, list[dict]] = field(default_factory=dict)  # other tables as written (e.g. records)
+    options: dict = field(default_factory=dict)  # run options the fixture sets (e.g. as_of)
+
+    def options_text(self) -> str:
+        """The run options in words, e.g. “检查日期 2025-12-31”; '' when none."""
+        return "；".join(f"{OPTION_LABELS[k]} {'是' if v is True else v}" for k, v in self.options.items())
 
     def of(self, kind: str) -> list[Example]:
         return [e for e in self.examples if e.kind == kind]
@@ -122,8 +129,11 @@ def load_fixture(code: str) -> dict:
         raise FixtureError(f"示例文件 {path.name} 不是有效的 YAML：{exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
         raise FixtureError(f"示例文件 {path.name} 应有 base（一条合规的基准行）")
+    options = {str(k): _plain(v) for k, v in (data.get("options") or {}).items()}
+    if set(options) - set(OPTION_LABELS):
+        raise FixtureError(f"{path.name} 的 options 只能是 {'、'.join(OPTION_LABELS)}")
     out = {"base": _row(data["base"], f"{path.name} 的 base"), "isolate": data.get("isolate"),
-           "related": {}, "compliant": [], "noncompliant": []}
+           "related": {}, "options": options, "compliant": [], "noncompliant": []}
     for kind in KINDS:
         items = data.get(kind) or []
         if not isinstance(items, list) or not items:
@@ -140,6 +150,9 @@ def load_fixture(code: str) -> dict:
             edits = [_row(r, where) for r in rows] if rows is not None else [item]
             if not edits:
                 raise FixtureError(f"{where} 的 {ROWS} 是空的")
+            extra = sorted({c for e in edits for c in e} - set(out["base"]))
+            if extra:  # a column only some rows have would change how the rule reads every other row
+                raise FixtureError(f"{where} 改动了基准行没有的字段 {'、'.join(extra)}：请在 base 中加上（可为空）")
             out[kind].append({"note": note, "edits": edits})
     for name, rows in (data.get("related") or {}).items():
         if not isinstance(rows, list) or not rows:
@@ -178,14 +191,15 @@ def run_examples(code: str, mask: bool = True) -> RuleExamples:
     name = f"{code} 示例"
     table = load_frame(_frame(stacked), kind=r.table, name=name)
     related = {k: load_frame(_frame(v), kind=k, name=f"{code} 示例的{k}") for k, v in fx["related"].items()}
-    result = check_table(table, mask=mask, select=[code], related=related)
+    result = check_table(table, mask=mask, select=[code], related=related, options=fx["options"])
     f = result.findings
     f = f[f["rule"] == code]
     group_of_row = pd.Series(owner, index=range(FIRST_ROW, FIRST_ROW + len(owner)))
     g_of = group_of_row.reindex(f["row"].astype("int64").to_numpy()).to_numpy()
     for g, ex in enumerate(examples):
         ex.findings = f[g_of == g].reset_index(drop=True)
-    return RuleExamples(rule=r, base=base, examples=examples, table=table, result=result, related=fx["related"])
+    return RuleExamples(rule=r, base=base, examples=examples, table=table, result=result, related=fx["related"],
+                        options=fx["options"])
 
 
 def shown_columns(rx: RuleExamples) -> list[str]:
