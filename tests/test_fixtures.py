@@ -24,7 +24,9 @@ from zyfw_checks.rules.examples import (
 # Registered rules without a fixture yet. Remove a code when its fixture lands (the test below fails
 # if a listed code has a fixture, or if a registered rule has neither).
 MISSING = {
-    "ORG001", "ORG002", "ORG003", "ORG004", "ORG005", "ORG006",  # organisations
+    # ORG003 (每百万人口标识数) reports no row: its outcome is the density summary table and a note, so it
+    # has no per-row compliant/non-compliant example; a fixture would need a whole region's list and population.
+    "ORG003",
 }
 
 CODES = fixture_codes()
@@ -117,6 +119,18 @@ def test_malformed_fixture_is_one_chinese_message(tmp_path, monkeypatch):
     with pytest.raises(FixtureError, match="说明"):
         load_fixture("REC001")
     assert get_rule("REC001").table == "records"
+    # an example may only change fields the base row has (else the column would be blank in every other row)
+    (tmp_path / "REC001.yaml").write_text(
+        "base: {姓名: 张三}\ncompliant:\n  - {说明: 甲, 姓名: 李四}\nnoncompliant:\n  - {说明: 乙, 服务日期: '2024-03-09'}\n",
+        encoding="utf-8")
+    with pytest.raises(FixtureError, match="服务日期"):
+        load_fixture("REC001")
+
+
+def test_fixture_options_pin_the_run():
+    """ORG002 depends on which 30 June deadlines have passed: its fixture pins the check date."""
+    rx = run_examples("ORG002")
+    assert rx.options == {"as_of": "2025-12-31"} and "2025-12-31" in rx.options_text()
 
 
 def test_book_rule_reference_shows_each_fixture_run(run):
