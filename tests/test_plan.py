@@ -221,3 +221,17 @@ def test_tool_defaults_can_be_changed(monkeypatch, tmp_path):
     assert unit["其中随机"] == 0 and unit["其中重点"] == 3 and unit["抽取数"] == 3
     assert "人工指定" in unit["不足说明"]
     assert any("30%" in n and "spot_check.key_share" in n for n in p.notes)
+
+
+def test_plan_xlsx_keeps_formula_like_names_as_quoted_text():
+    import openpyxl
+
+    rng = np.random.default_rng(1)
+    divs = ["430100"] * 10
+    names = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 志愿协会", "@SUM(A1)"] + [f"组织{i}" for i in range(7)]
+    df = pd.DataFrame({"名称": names, "统一社会信用代码": uscc_codes(rng, divs), "组织类型": "志愿服务组织",
+                       "注册志愿者数": range(10), "投诉或负面舆情": "否"})
+    p = plan.make_plan(load_frame(df, kind="orgs"), 2025, 3)
+    book = openpyxl.load_workbook(io.BytesIO(plan.to_xlsx(p)))
+    risky = [c for c in book["抽查名单"].iter_rows() for c in c if isinstance(c.value, str) and c.value[:1] in "=+@"]
+    assert risky and all(c.quotePrefix for c in risky)

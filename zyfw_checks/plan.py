@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -516,20 +515,15 @@ def header_lines(plan: Plan) -> list[str]:
 
 
 def to_xlsx(plan: Plan) -> bytes:
-    """The plan as a workbook; every text cell is written as text (a name starting with = stays text)."""
-    buf = io.BytesIO()
-    opts = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": opts}) as xw:
-        info = pd.DataFrame({"项目": ["计划", "名单", "随机种子", "抽查单位", "抽查组织"] + ["说明"] * len(plan.notes),
-                             "内容": [*header_lines(plan)[:1], plan.source, str(plan.seed), str(len(plan.units)),
-                                    str(len(plan.selection)), *plan.notes]})
-        for name, frame in (("说明", info), ("抽查名单", plan.selection), ("抽查单位", plan.units), ("抽查小组", plan.teams),
-                            ("时间安排", plan.schedule), ("查验清单", plan.checklist)):
-            frame.to_excel(xw, index=False, sheet_name=name)
-            ws = xw.sheets[name]
-            ws.set_column(0, max(0, frame.shape[1] - 1), 18)
-            ws.freeze_panes(1, 0)
-    return buf.getvalue()
+    """The plan as a workbook, through the kit's one safe xlsx writer (text stays text, formula-like
+    text carries a quote prefix)."""
+    from zyfw_checks.report.excel import workbook_bytes
+
+    info = pd.DataFrame({"项目": ["计划", "名单", "随机种子", "抽查单位", "抽查组织"] + ["说明"] * len(plan.notes),
+                         "内容": [*header_lines(plan)[:1], plan.source, str(plan.seed), str(len(plan.units)),
+                                str(len(plan.selection)), *plan.notes]})
+    return workbook_bytes({"说明": info, "抽查名单": plan.selection, "抽查单位": plan.units, "抽查小组": plan.teams,
+                           "时间安排": plan.schedule, "查验清单": plan.checklist})
 
 
 def _table_html(frame: pd.DataFrame) -> str:
