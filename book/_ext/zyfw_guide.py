@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from zyfw_checks.clauses import all_clauses
-from zyfw_checks.engine import TABLE_NAMES
+from zyfw_checks.engine import TABLE_NAMES, check_table
 from zyfw_checks.params import load_params, notice_text
 from zyfw_checks.registry import Rule
 from zyfw_checks.rules import all_rules
@@ -336,7 +336,7 @@ def examples_markdown(r: Rule) -> list[str]:
     with the tool's actual result on each row, run now (zyfw_checks/rules/fixtures/<CODE>.yaml)."""
     tables = {"compliant": "", "noncompliant": ""}
     if rule_examples.has_fixture(r.code):
-        rx = rule_examples.run_examples(r.code)
+        rx = rule_examples.run_examples(r.code, check_table)
         for kind in tables:
             tables[kind] = (
                 "\n\n" + table_markdown(rule_examples.example_frame(rx, kind))

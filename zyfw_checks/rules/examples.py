@@ -6,9 +6,10 @@ plus a short ``说明``; ``rows:`` instead of fields when one example needs seve
 ``related`` tables when the rule compares against another table (certificates → records).
 
 :func:`run_examples` loads the examples through the ordinary loader (``load_frame``), runs the
-engine once over all of them for that rule, and returns each example with its findings. The
-tests assert the findings; the book renders the same run, so the rule reference cannot drift
-from the rule.
+engine's ``check_table`` (passed in by the caller) once over all of them for that rule, and
+returns each example with its findings. The tests assert the findings; the book renders the
+same run, so the rule reference cannot drift from the rule. A fixture may pin run ``options``
+(e.g. ``as_of``) so that its results do not change with the day it runs.
 
 Examples are stacked into one table. So that one example's rows cannot meet another's (an
 overlap, a duplicate), the identity fields listed in ``ISOLATE`` (or the fixture's ``isolate``)
@@ -18,6 +19,7 @@ get a per-example suffix before loading; the examples are shown as written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,6 @@ import pandas as pd
 import yaml
 
 from zyfw_checks import masking
-from zyfw_checks.engine import check_table
 from zyfw_checks.load import Table, load_frame
 from zyfw_checks.registry import Rule
 from zyfw_checks.rules import all_rules, get_rule
@@ -168,8 +169,12 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([[r.get(c) for c in cols] for r in rows], columns=cols, dtype=object)
 
 
-def run_examples(code: str, mask: bool = True) -> RuleExamples:
-    """Run rule ``code`` over its fixture: every example (and the base row) with its findings."""
+def run_examples(code: str, check: Callable, mask: bool = True) -> RuleExamples:
+    """Run rule ``code`` over its fixture: every example (and the base row) with its findings.
+
+    ``check`` is the engine's ``check_table`` (callers pass it: rules sit below the engine in the
+    package's layers, so this module does not import it).
+    """
     r = get_rule(code)
     fx = load_fixture(code)
     base = fx["base"]
@@ -191,7 +196,7 @@ def run_examples(code: str, mask: bool = True) -> RuleExamples:
     name = f"{code} 示例"
     table = load_frame(_frame(stacked), kind=r.table, name=name)
     related = {k: load_frame(_frame(v), kind=k, name=f"{code} 示例的{k}") for k, v in fx["related"].items()}
-    result = check_table(table, mask=mask, select=[code], related=related, options=fx["options"])
+    result = check(table, mask=mask, select=[code], related=related, options=fx["options"])
     f = result.findings
     f = f[f["rule"] == code]
     group_of_row = pd.Series(owner, index=range(FIRST_ROW, FIRST_ROW + len(owner)))
@@ -215,7 +220,7 @@ def shown_columns(rx: RuleExamples) -> list[str]:
 def result_text(findings: pd.DataFrame) -> str:
     """The tool's outcome for one example row, in words: 通过, or each finding's severity and message."""
     if not len(findings):
-        return "通过（不报此项）"
+        return "通过"
     return "；".join(f"{s}：{m}" for s, m in zip(findings["severity"], findings["message"], strict=True))
 
 
