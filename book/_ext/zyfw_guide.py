@@ -340,7 +340,7 @@ def examples_markdown(r: Rule) -> list[str]:
         for kind in tables:
             tables[kind] = (
                 "\n\n" + table_markdown(rule_examples.example_frame(rx, kind))
-                + ("\n\n第一行是基准行，其他各例只改动表中列出的字段。" if kind == "compliant" else "")
+                + ("\n\n第一行是基准行，其他各例只改动表中列出的字段；“行号”是各行在检查时所在的行（结果中的“第N行”即指它）。" if kind == "compliant" else "")
             )
         if rx.options:
             tables["compliant"] += f"\n\n各例按以下设定运行：{md_escape(rx.options_text())}。"
