@@ -310,3 +310,17 @@ def test_org_rules_cite_the_definition_and_state_why_their_severity():
     for r in rules_for("orgs"):
         assert len(r.severity_reason) > 10, r.code
     assert get_rule("ORG001").severity == "存疑"  # a mistyped code is a data problem, not a duty failed
+
+
+def test_announcement_years_column_is_read_from_a_file(tmp_path):
+    """公告年度 typed in a file reaches ORG002's per-year check (the loader knows the column)."""
+    from zyfw_checks.load import load_table
+
+    path = tmp_path / "名单.csv"
+    path.write_text("名称,统一社会信用代码,组织类型,是否已标识,标识日期,已公告年度\n"
+                    "长沙市星城志愿者协会,51430100MJJ000000X,志愿服务组织,是,2024-03-15,2024\n", encoding="utf-8")
+    t = load_table(path, kind="orgs")
+    assert "公告年度" in t.df.columns
+    res = check_table(t, options={"as_of": "2025-12-31"})
+    org002 = res.findings[res.findings["rule"] == "ORG002"]
+    assert len(org002) == 1 and "2025" in org002["message"].iloc[0]
