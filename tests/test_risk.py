@@ -147,3 +147,11 @@ def test_fill_plan_columns_uses_data_only_where_the_list_has_none():
     assert filled[risk.KEY_MARK].tolist() == [True, False, False]
     assert "注册志愿者数←服务记录中的志愿者数" in notes[0] and "3 家中 2 家" in notes[0] and "x_组织风险排序.json" in notes[0]
     assert "年活动次数" in notes[1]
+
+
+def test_unmarked_organisations_say_where_they_stand():
+    rows = []
+    for k, n_vol in enumerate([2, 3, 4, 5, 40]):
+        rows += [{"组织单位": f"组织{k}", "志愿者编号": f"V{k}-{i % n_vol}", "记录编号": f"J{k}-{i}"} for i in range(40)]
+    t = risk.from_result(check_table(load_frame(records(*rows)))).set_index("组织")
+    assert t.loc["组织0", "重点依据"].startswith("志愿者数、年均活动数都不在本批前20%（志愿者数2，本批第5/5位")

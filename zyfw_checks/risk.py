@@ -183,16 +183,20 @@ def _key_marks(t: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         return (pd.Series("", index=t.index, dtype=object),
                 pd.Series(f"本批只有 {n} 家组织，不按排名标注；社会影响力需人工判断", index=t.index, dtype=object))
     why = pd.Series("", index=t.index, dtype=object)
+    places = pd.Series("", index=t.index, dtype=object)
     mark = pd.Series(False, index=t.index)
     for col, label in (("志愿者数", "志愿者较多"), ("年均活动数", "活动较频繁")):
         val = t[col].fillna(0)
         pct = val.rank(pct=True, method="min")  # a tie shared by many is not “较多”
         place = val.rank(ascending=False, method="min").astype("int64")
         hit = (pct >= q) & (val > 0)
-        text = label + "（" + col + val.map(_fmt) + "，本批第" + place.astype(str) + f"/{n}位）"
-        why = why.where(~hit, why + np.where(why.eq(""), "", "；") + text)
+        figure = col + val.map(_fmt) + "，本批第" + place.astype(str) + f"/{n}位"
+        why = why.where(~hit, why + np.where(why.eq(""), "", "；") + label + "（" + figure + "）")
+        places = places + np.where(places.eq(""), "", "；") + figure
         mark |= hit
+    top = f"{(1 - q) * 100:g}%"
     why = why.where(~mark, why + "；社会影响力需人工判断")
+    why = why.where(mark, "志愿者数、年均活动数都不在本批前" + top + "（" + places + "）；社会影响力需人工判断")
     return mark.map({True: "是", False: ""}), why
 
 
