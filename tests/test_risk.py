@@ -155,3 +155,10 @@ def test_unmarked_organisations_say_where_they_stand():
         rows += [{"组织单位": f"组织{k}", "志愿者编号": f"V{k}-{i % n_vol}", "记录编号": f"J{k}-{i}"} for i in range(40)]
     t = risk.from_result(check_table(load_frame(records(*rows)))).set_index("组织")
     assert t.loc["组织0", "重点依据"].startswith("志愿者数、年均活动数都不在本批前20%（志愿者数2，本批第5/5位")
+
+
+def test_read_risk_refuses_other_files(tmp_path):
+    other = tmp_path / "x.json"
+    other.write_text('{"findings": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="组织风险排序"):
+        risk.read_risk(other)

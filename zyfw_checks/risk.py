@@ -247,9 +247,17 @@ def from_result(result, file_label=None) -> pd.DataFrame:
 def read_risk(path) -> pd.DataFrame:
     """A risk table saved by ``zyfw check FOLDER/`` (.json or .xlsx)."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["organisations"])
-    return pd.read_excel(path, sheet_name="组织风险排序", dtype={CODE: str}, engine="calamine")
+    wrong = ValueError(f"“{path.name}”不是 zyfw check 文件夹/ 生成的组织风险排序（…_组织风险排序.json 或 .xlsx）。")
+    try:
+        if path.suffix.lower() == ".json":
+            out = pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["organisations"])
+        else:
+            out = pd.read_excel(path, sheet_name="组织风险排序", dtype={CODE: str}, engine="calamine")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise wrong from exc
+    if not {ORG, "志愿者数", "年均活动数", KEY_MARK} <= set(out.columns):
+        raise wrong
+    return out
 
 
 def key_targets(risk: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
