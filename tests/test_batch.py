@@ -196,6 +196,9 @@ def test_cli_check_folder(folder, tmp_path, capsys):
     assert set(orgs) == {"岳麓区义工联合会", "长沙市星城志愿者协会"}
     assert sum(o["记录数"] for o in orgs.values()) == 30_000
     assert (tmp_path / "cli_组织风险排序.xlsx").stat().st_size > 1000
+    overview = json.loads((tmp_path / "cli_检查汇总.json").read_text(encoding="utf-8"))
+    assert overview["findings"] == n and len(overview["files"]) == 3
+    assert {s["code"]: s["count"] for s in overview["rule_status"]}["DAT002"] > 0
     code = main(["check", str(folder), "-o", str(folder / "x.parquet")])
     assert code == 2 and "文件夹" in capsys.readouterr().err
 

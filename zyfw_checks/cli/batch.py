@@ -20,6 +20,17 @@ def _risk_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f"{stem}_组织风险排序.xlsx"), out.with_name(f"{stem}_组织风险排序.json")
 
 
+def summary_dict(r) -> dict:
+    """The folder check's outcome without the findings: files, per-rule status, counts, notes."""
+    def rows(df):
+        return df.astype(object).where(df.notna(), None).to_dict("records")
+
+    return {"folder": r.folder, "records": r.records, "findings": r.findings, "by_severity": r.by_severity,
+            "parts": r.parts, "files": rows(r.files), "rule_status": rows(r.status), "notes": r.notes,
+            "findings_file": str(r.output) if r.output else None,
+            "seconds": {k: round(v, 1) for k, v in r.timings.items()}}
+
+
 def folder_summary(r, limit: int | None = 20) -> str:
     """The terminal view of a folder check: files, per-rule counts, notes, the riskiest organisations."""
     from zyfw_checks import risk
@@ -59,9 +70,12 @@ def cmd_check_dir(args) -> int:
     xlsx, js = _risk_paths(out)
     xlsx.write_bytes(risk.to_xlsx(result.risk))
     js.write_text(risk.to_json(result.risk), encoding="utf-8")
+    overview = out.with_name(out.name.split(".")[0] + "_检查汇总.json")
+    overview.write_text(json.dumps(summary_dict(result), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     sys.stdout.write(folder_summary(result, None if getattr(args, "all", False) else 20))
     _err(f"已保存：{out}（{result.findings:,} 个问题，按文件、行号排列；每个问题带文件名和 Excel 行号）")
     _err(f"已保存：{xlsx}、{js}（组织风险排序，可用于 zyfw plan 标注重点抽查对象）")
+    _err(f"已保存：{overview}（各文件、各规则结果和说明）")
     return EXIT_VIOLATION if result.has_violation else EXIT_OK
 
 
