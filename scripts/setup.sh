@@ -6,10 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # --- Debian packages: Chromium for browser tests, Noto CJK so charts and pages show Chinese,
-#     LibreOffice Writer (headless) to check that the generated 采集表 .docx opens and renders.
+#     LibreOffice Writer and Calc (headless) to check that generated .docx and .xlsx files open and render.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi
@@ -34,6 +35,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "安装 Python 依赖到 .venv/ ……"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   cons=(); [ -f constraints.txt ] && cons=(-c constraints.txt)
-  .venv/bin/python -m pip install -q "${cons[@]}" -e ".[app,book,test]"
+  .venv/bin/python -m pip install -q "${cons[@]}" -e ".[app,book,test,batch]"
   echo "$want" > "$stamp"
 fi

@@ -147,3 +147,18 @@ def test_orgs_county_populations_file(capsys, samples, tmp_path):
     bad.write_text("区划代码,常住人口\n4301,abc\n", encoding="utf-8")
     code, _, err = run(capsys, "orgs", samples / "orgs_problems.xlsx", "--county-populations", bad)
     assert code == 2 and "常住人口" in err and "Traceback" not in err
+
+
+def test_plan_takes_the_risk_table_of_a_folder_check(capsys, samples, tmp_path):
+    pytest.importorskip("duckdb")
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    shutil.copy(samples / "problems.xlsx", folder / "a.xlsx")
+    code, _, _ = run(capsys, "check", str(folder), "--format", "jsonl", "-o", str(tmp_path / "f.jsonl"))
+    assert code in (0, 1)
+    risk = tmp_path / "f_组织风险排序.json"
+    assert risk.exists()
+    code, out, err = run(capsys, "plan", str(samples / "orgs.xlsx"), "--year", "2025", "--seed", "3", "--risk", str(risk),
+                         "-o", str(tmp_path / "plan.xlsx"))
+    assert code == 0
+    assert "f_组织风险排序.json" in out + err  # the plan says which figures it used

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -226,7 +226,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
         sep = pd.Series(np.where(desc.str.len().gt(0), "、", ""), index=df.index, dtype="string")
         desc = desc + sep + col + fmt_num(val)
     p["_desc"] = desc
-    for col in ("组织类型", "注册志愿者数", "年活动次数", "影响力", "投诉或负面舆情"):
+    for col in ("组织类型", "注册志愿者数", "年活动次数", "影响力", "投诉或负面舆情", "重点抽查对象（数据提示）", "重点依据", "风险分"):
         p[col] = df[col] if col in df.columns else pd.NA
     return p
 
@@ -239,16 +239,23 @@ _PENDING_WHY = {
 
 
 def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, mask: bool = True,
-              allow_upper_staff: bool | None = None) -> Plan:
+              allow_upper_staff: bool | None = None, risk: pd.DataFrame | None = None,
+              risk_source: str = "组织风险排序") -> Plan:
     cfg = _cfg()
     target = int(setting("min_per_level", year))
     n_key = int(round(float(setting("key_share", year)) * target))
     random_draw = bool(setting("random_draw", year))
     allow_upper = bool(setting("allow_upper_staff", year)) if allow_upper_staff is None else bool(allow_upper_staff)
     rng = np.random.default_rng(seed)
+    risk_notes: list[str] = []
+    if risk is not None:  # 注册志愿者数/年活动次数 from the records (zyfw check FOLDER/ → 组织风险排序)
+        from zyfw_checks.risk import fill_plan_columns
+
+        filled, risk_notes = fill_plan_columns(table.df, risk, source=risk_source)
+        table = replace(table, df=filled)
     p = _prepare(table.df)
     defaults = default_lines(year)
-    notes: list[str] = []
+    notes: list[str] = list(risk_notes)
     _, _, unread = ranking_score(table.df)
     if unread:
         notes.append("以下排序字段有无法识别的数字，按0计：" + "；".join(unread))

@@ -246,9 +246,16 @@ def cmd_plan(args) -> int:
     staff_src = Path(args.staff) if args.staff else None
     staff = load_table(staff_src, kind="staff") if staff_src else None
     _err(f"随机种子：{seed}" + ("" if args.seed is not None else "（未指定 --seed，已随机生成；要重现本结果请记下它）"))
+    risk_src = Path(args.risk) if args.risk else None
+    risk_table = None
+    if risk_src is not None:
+        from zyfw_checks.risk import read_risk
+
+        risk_table = read_risk(risk_src)
     p = planmod.make_plan(table, args.year, seed, staff, mask=not args.no_mask,
-                          allow_upper_staff=True if args.allow_upper_staff else None)
-    inputs = [src] + ([staff_src] if staff_src else [])
+                          allow_upper_staff=True if args.allow_upper_staff else None, risk=risk_table,
+                          risk_source=risk_src.name if risk_src else "组织风险排序")
+    inputs = [src] + ([staff_src] if staff_src else []) + ([risk_src] if risk_src else [])
     out = Path(args.output) if args.output else Path.cwd() / f"{src.stem}_{args.year}年抽查计划.xlsx"
     write_output(planmod.to_xlsx(p), out, inputs)
     if args.html:
@@ -328,6 +335,8 @@ def add_parsers(sub) -> None:
     p.add_argument("--year", type=int, required=True, help="抽查年度，如 2025")
     p.add_argument("--seed", type=int, help="随机种子（整数）；同一名单同一种子结果相同。不给则随机生成并打印")
     p.add_argument("--staff", metavar="STAFF_FILE", help="抽查人员名单（正式人员、专家）")
+    p.add_argument("--risk", metavar="RISK.json", help="zyfw check 文件夹/ 生成的组织风险排序（.json 或 .xlsx）：名单没有注册志愿者数、"
+                   "年活动次数时，用服务记录中的志愿者数、年均活动数选重点抽查对象")
     p.add_argument("--allow-upper-staff", action="store_true",
                    help="县级本级正式人员不足时，允许由市级人员补充（默认不允许：通知要求“联合同级”部门组建小组）")
     p.add_argument("-o", "--output", help="计划 .xlsx 的保存位置（默认 <文件名>_<年>年抽查计划.xlsx）")
