@@ -43,8 +43,13 @@ def result_sheets(result) -> dict[str, pd.DataFrame]:
     names = {"row": "行号", "rule": "规则", "severity": "严重程度", "title": "问题", "record_id": "编号", "message": "说明",
              "evidence": "依据", "clause": "条款"}
     sheets = {"问题明细": f[cols].rename(columns=names) if len(f) else pd.DataFrame(columns=list(names.values()))}
-    sheets["未评估"] = pd.DataFrame([{"规则": n["rule"], "问题": n["title"], "原因": n["reason"]} for n in result.not_assessed],
-                                 columns=["规则", "问题", "原因"])
+    from zyfw_checks.report.facts import status_text
+
+    status = result.rule_status()
+    sheets["各规则结果"] = pd.DataFrame({"规则": status["code"], "问题": status["title"], "严重程度": status["severity"],
+                                    "结果": [status_text(r) for r in status.itertuples()]})
+    na = status[status["status"].isin(["未评估", "部分未评估"]) | status["reason"].ne("")]
+    sheets["未评估"] = pd.DataFrame({"规则": na["code"], "问题": na["title"], "原因": na["reason"]})
     ref = penalties.reference(f)
     if ref:
         sheets["处罚参考"] = pd.DataFrame([{"行为": r["行为"], "涉及规则": "、".join(r["涉及规则"]), "条文": a["名称"],
