@@ -96,8 +96,10 @@ def test_records_only_folder_and_template(inputs, tmp_path, capsys):
     assert "没有提供现场抽查结果登记表" in dict(rep.summary)["现场抽查家数"]
     tpl = tmp_path / "登记表.xlsx"
     assert main(["report", "--template", str(tpl)]) == 0
-    back, _ = pr.read_onsite(tpl)
-    assert back.empty
+    from zyfw_checks.load import LoadError
+
+    with pytest.raises(LoadError, match="没有任何数据行"):  # a blank form says so, in Chinese
+        pr.read_onsite(tpl)
     head = [c.value for c in load_workbook(tpl)["现场抽查结果"][1]]
     assert head[0] == "组织名称" and "处理措施" in head
     assert main(["report"]) == 2 and "--onsite" in capsys.readouterr().err
@@ -110,3 +112,14 @@ def test_form_without_header_is_a_clear_message(tmp_path):
 
     with pytest.raises(LoadError, match="组织名称"):
         pr.read_onsite(bad)
+
+
+def test_form_read_by_the_loader_title_row_and_typed_dates(tmp_path):
+    """The on-site form goes through the one loader: a title row above the header, 2025年7月15日 as typed."""
+    form = tmp_path / "现场.csv"
+    form.write_text("株洲市2025年现场抽查情况\n被抽查组织,层级,检查日期,存在问题,处理情况\n"
+                    "甲志愿者协会,县级,2025年7月15日,逾期记录,责令整改\n", encoding="gbk")
+    back, _ = pr.read_onsite(form)
+    assert back["组织名称"].tolist() == ["甲志愿者协会"]
+    assert back["抽查日期"].tolist() == ["2025-07-15"]
+    assert back["处理措施"].tolist() == ["责令整改"]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from zyfw_checks import risk
-from zyfw_checks.load import ROW, LoadError, read_cells
+from zyfw_checks.load import ROW, LoadError, field_specs, load_table
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.parsing import normalize_header
 
@@ -119,37 +119,26 @@ def record_results(inputs: list[Path], mask: bool = True) -> tuple[pd.DataFrame,
 
 
 def read_onsite(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """The on-site form → canonical columns (+ ``_row``, the Excel row); LoadError if it has no header."""
-    spec = _cfg()["onsite_fields"]
-    index = {}
-    for canon, s in spec.items():
-        for alias in [canon, *s.get("aliases", [])]:
-            index[normalize_header(alias)] = canon
-    sheets = read_cells(path)
-    notes: list[str] = []
-    for _, cells in sheets.items():
-        for i in range(min(len(cells), 30)):
-            heads = [index.get(normalize_header(v)) if isinstance(v, str) else None for v in cells.iloc[i].tolist()]
-            if "组织名称" not in heads:
-                continue
-            body = cells.iloc[i + 1:]
-            out = pd.DataFrame(index=body.index)
-            for j, canon in enumerate(heads):
-                if canon and canon not in out.columns:
-                    out[canon] = body.iloc[:, j].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                                     else str(v).strip() or None)
-            out[ROW] = body.index + 1
-            out = out[out["组织名称"].notna()].reset_index(drop=True)
-            if "抽查日期" in out.columns:
-                out["抽查日期"] = out["抽查日期"].str.slice(0, 10)
-            return out, notes
-    raise LoadError(f"在“{path.name}”里找不到“组织名称”表头；请用 zyfw report --template 生成的登记表填写。")
+    """The on-site form → canonical columns (+ ROW, the Excel row), read by the kit's one loader
+    (header found under title rows, aliases from params/fields/onsite.yaml, dates as people type them)."""
+    try:
+        table = load_table(path, kind="onsite")
+    except LoadError as exc:
+        raise LoadError(f"{exc}（现场抽查结果登记表请用 zyfw report --template 生成后填写。）") from exc
+    if "组织名称" not in table.df.columns:
+        raise LoadError(f"在“{path.name}”里找不到“组织名称”表头；请用 zyfw report --template 生成的登记表填写。")
+    out = table.df[table.df["组织名称"].notna()].reset_index(drop=True)
+    text = [c for c in out.columns if c not in (ROW, "抽查日期")]
+    out[text] = out[text].astype(object).where(out[text].notna(), None)
+    if "抽查日期" in out.columns:
+        out["抽查日期"] = out["抽查日期"].dt.strftime("%Y-%m-%d").astype(object).where(out["抽查日期"].notna(), None)
+    return out, list(table.notes)
 
 
 def onsite_template() -> bytes:
     from zyfw_checks.report.excel import workbook_bytes
 
-    spec = _cfg()["onsite_fields"]
+    spec = field_specs("onsite")
     form = pd.DataFrame(columns=list(spec))
     help_rows = pd.DataFrame({"列": list(spec), "填写说明": [s.get("note", "") for s in spec.values()]})
     cats = pd.DataFrame({"问题分类（填在“发现的问题”一栏）": [c["label"] for c in categories()],
