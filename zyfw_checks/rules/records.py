@@ -175,13 +175,11 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
             f"REC002：{int(uncovered.sum())} 条记录涉及{cal.last_covered.year}年以后的日期，"
             f"{cal.coverage_note}，这些记录的期限只按周末估算，已标为“存疑”，请按国务院当年放假安排人工核对。"
         )
-    pos_end = cal._pos(end.fillna(pd.Timestamp("2004-01-01")))
-    pos_rec = cal._pos(rec.fillna(pd.Timestamp("2004-01-01")))
-    overdue = pd.Series(cal.cum[pos_rec] - cal.cum[pos_end] - n, index=df.index)
+    overdue = cal.workdays_between(end, rec) - n
     idx = df.index[late]
     msg = (
-        "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束（按“" + used[late].fillna("") + "”一列的日期），应在"
-        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）前完成记录，实际记录时间" + _when(rec_at[late])
+        "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束（按“" + used[late].fillna("") + "”一列的日期），应最迟于"
+        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）完成记录，实际记录时间" + _when(rec_at[late])
         + "，逾期" + overdue[late].astype("string[pyarrow]") + "个工作日"
     )
     msg = msg.where(~later[late], msg + "（荣誉时长/补录记录，按补录时间核对）")
