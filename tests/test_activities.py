@@ -472,7 +472,13 @@ def test_changing_working_hours_in_the_lexicon_changes_act001(tmp_path, monkeypa
 
 def test_changing_the_subsidy_cap_changes_rec005(tmp_path, monkeypatch):
     assert sev("REC005", 补贴类型="交通补贴", 补贴金额=30) is None
-    _params_copy(tmp_path, monkeypatch, "remuneration", lambda d: d["subsidy_cap"].update(value=20))
+    root = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, root)
+    path = root / "thresholds.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["values"]["subsidy_cap_yuan"]["series"][-1]["value"] = 20
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv(ENV_OVERRIDE, str(root))
     assert sev("REC005", 补贴类型="交通补贴", 补贴金额=30) == "存疑"
 
 

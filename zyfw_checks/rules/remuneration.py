@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.params import threshold
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.activities import (
     TEXT,
@@ -34,7 +35,7 @@ from zyfw_checks.rules.common import fmt_num
     explanation=(
         "志愿服务是无偿的。交通、误餐、保险、通讯、住宿等必要补贴可以发放；劳务费、报酬、工资、奖金、课时费等"
         "报酬不可以。“补贴类型”一栏写明报酬、且“补贴金额”大于0的，报“违规”。只在活动文字里提到发放报酬、"
-        "报酬类型写了但金额空白、必要补贴超过上限（params/lexicons/remuneration.yaml 的 subsidy_cap，"
+        "报酬类型写了但金额空白、必要补贴超过上限（params/thresholds.yaml 的 subsidy_cap_yuan，"
         "本工具默认值，法规未规定金额）、补贴类型不在必要补贴之列、或发了钱却没写类型的，列为“存疑”。"
     ),
     compliant="补贴类型“交通补贴”，补贴金额 30 元。",
@@ -48,7 +49,7 @@ from zyfw_checks.rules.common import fmt_num
 )
 def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "remuneration")
-    cap = float(lex["subsidy_cap"]["value"])
+    cap = float(threshold("subsidy_cap_yuan"))
     types = column(ctx, df, "补贴类型", fill="")
     amt = pd.to_numeric(df["补贴金额"], errors="coerce") if "补贴金额" in df.columns \
         else pd.Series(np.nan, index=df.index)
