@@ -6,6 +6,7 @@ rules only ever see canonical field names and typed columns. The input file is o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -68,6 +69,8 @@ class Table:
     def bad_mask(self, name: str) -> pd.Series:
         """True where the cell of field ``name`` was filled but could not be read."""
         rows = self.bad_cells.loc[self.bad_cells["field"] == name, "row"]
+        if not len(rows):
+            return pd.Series(np.zeros(len(self.df), dtype=bool), index=self.df.index)
         return self.df[ROW].isin(rows)
 
     @property
@@ -231,29 +234,35 @@ def _too_many_rows(n: int, name: str) -> None:
 
 
 
+def _utf8_head(data: bytes) -> str | None:
+    """The first 64 KB as text when the file is UTF-8 (a character cut at the end is fine); else None."""
+    if _utf16(data):
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(data[:65536], final=len(data) <= 65536)
+    except UnicodeDecodeError:
+        return None
+
+
 def _read_csv(data: bytes, name: str) -> Sheets:
+    # A UTF-8 file goes to pyarrow as bytes (it checks the encoding itself); anything else is decoded first.
+    head = _utf8_head(data)
+    if head is not None and head.strip():
+        body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else memoryview(data)
+        out = _csv_sheets(head, name, lambda skip, sep, width: _arrow_csv(
+            body[len(head[:skip].encode("utf-8")):], sep, width))
+        if out is not None:
+            return out
     text = _decode(data, name)
     if not text.strip():
         raise LoadError(f"文件“{name}”是空的：没有任何内容。")
-    # No Excel row cap here: a CSV is not an Excel sheet, and platform exports run to millions of rows.
-    out = Sheets()
-    first_nl = text.find("\n")
-    first = text[: first_nl if first_nl >= 0 else len(text)]
-    declared = re.fullmatch(r'\s*"?sep=(.)"?\s*', first.lstrip("\ufeff"), flags=re.I)
-    if declared:  # Excel's own hint line: Excel does not show it, so Excel row 1 is the next line
-        sep = declared.group(1)
-        text = text[first_nl + 1 :] if first_nl >= 0 else ""
-        out.notes.append(f"文件第一行“{first.strip()}”声明了分隔符，已按它读取（Excel 打开时不显示这一行）。")
-    else:
-        sep = _guess_sep(text[:20000].splitlines()[:60])
-        if sep in (";", "|"):
-            out.notes.append(f"文件用“{sep}”分隔各列，已按此读取。")
-    head = text[:20000].splitlines()[:60]
-    width = max((len(r) for r in csv.reader(head, delimiter=sep)), default=1)
-    frame = _arrow_csv(text, sep, width)
-    if frame is not None:
-        out[None] = frame
+    out = _csv_sheets(text[:65536], name,
+                      lambda skip, sep, width: _arrow_csv(text[skip:].lstrip("\ufeff").encode("utf-8"), sep, width))
+    if out is not None:
         return out
+    out = Sheets()
+    sep, width, skip = _declared(text, out)
+    text = text[skip:]
     try:
         frame = pd.read_csv(
             io.StringIO(text), header=None, names=range(width), dtype=str, keep_default_na=False,
@@ -266,16 +275,53 @@ def _read_csv(data: bytes, name: str) -> Sheets:
     return out
 
 
-def _arrow_csv(text: str, sep: str, width: int) -> pd.DataFrame | None:
-    """Read CSV text with pyarrow's multi-threaded C++ reader: every cell as text, blanks as missing.
-    None when the rows are ragged or quoted oddly; the caller then takes the exact slow path."""
+def _first_line(text: str) -> tuple[str, int]:
+    nl = text.find("\n")
+    return text[: nl if nl >= 0 else len(text)], nl
+
+
+def _declared(text: str, out: Sheets) -> tuple[str, int, int]:
+    """Separator, column count and how many characters to skip (Excel's ``sep=;`` hint line)."""
+    first, nl = _first_line(text)
+    declared = re.fullmatch(r'\s*"?sep=(.)"?\s*', first.lstrip("\ufeff"), flags=re.I)
+    if declared:  # Excel's own hint line: Excel does not show it, so Excel row 1 is the next line
+        out.notes.append(f"文件第一行“{first.strip()}”声明了分隔符，已按它读取（Excel 打开时不显示这一行）。")
+        skip = nl + 1 if nl >= 0 else len(text)
+        sep, width = _sep_width(text, skip, declared.group(1))
+        return sep, width, skip
+    sep, width = _sep_width(text, 0)
+    if sep in (";", "|"):
+        out.notes.append(f"文件用“{sep}”分隔各列，已按此读取。")
+    return sep, width, 0
+
+
+def _sep_width(text: str, skip: int, sep: str | None = None) -> tuple[str, int]:
+    head = text[skip: skip + 20000].splitlines()[:60]
+    sep = sep or _guess_sep(head)
+    return sep, max((len(r) for r in csv.reader(head, delimiter=sep)), default=1)
+
+
+def _csv_sheets(head: str, name: str, read) -> Sheets | None:
+    """The fast read (pyarrow) after the hint line is dealt with; None when it cannot read the file."""
+    out = Sheets()
+    sep, width, skip = _declared(head, out)
+    frame = read(skip, sep, width)
+    if frame is None:
+        return None
+    out[None] = frame
+    return out
+
+
+def _arrow_csv(data, sep: str, width: int) -> pd.DataFrame | None:
+    """Read UTF-8 CSV bytes with pyarrow's multi-threaded C++ reader: every cell as text, blanks as
+    missing. None when the rows are ragged, quoted oddly or not UTF-8; the caller then takes a slower path."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [str(i) for i in range(width)]
     try:
         tbl = pacsv.read_csv(
-            pa.py_buffer(text.lstrip("\ufeff").encode("utf-8")),
+            pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
@@ -1155,7 +1201,8 @@ def load_table(
             f"在“{label}”里找不到表头行。"
             + (f"找到的第一行内容是：{'、'.join(found[:10])}。" if found else "文件里没有内容。")
             + f"可识别的列名有：{needed}（及其常见写法）。请确认表头在前 {threshold('max_header_scan_rows')} 行内，"
-            + ("或使用 data/samples/template.xlsx 模板。" if kind == "records" else "或参照 data/samples/ 里的示例表。")
+            + ("或下载空白记录表模板（自查应用页面上的“下载空白记录表模板”，或命令 zyfw template）对照表头填写。"
+               if kind == "records" else f"或用命令 zyfw template --table {kind} 生成空白模板，对照表头填写。")
         )
     summaries = []
     if kind == "records" and len(tables) > 1:  # a per-person summary sheet beside the detail is not a record sheet

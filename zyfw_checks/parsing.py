@@ -103,10 +103,29 @@ def nfkc(s: pd.Series) -> pd.Series:
         return s.str.normalize("NFKC")
 
 
-@on_uniques
 def normalize_text(s: pd.Series) -> pd.Series:
-    """NFKC (full-width digits, brackets and spaces to half-width) and strip; blanks → NA."""
+    """NFKC (full-width digits, brackets and spaces to half-width) and strip; blanks → NA.
+
+    Most cells need none of it: one pass finds the few that do, and only those are rewritten."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     s = s.astype("string[pyarrow]")
+    arr = s.array._pa_array
+    need = pc.or_(
+        pc.or_(pc.match_substring_regex(arr, _WIDE), pc.not_equal(pc.utf8_trim_whitespace(arr), arr)),
+        pc.or_(pc.or_(pc.starts_with(arr, "'"), pc.starts_with(arr, '="')), pc.is_in(arr, pa.array(_BLANKS))),
+    )
+    need = pc.fill_null(need, False).to_numpy(zero_copy_only=False)
+    if not need.any():
+        return s
+    out = s.copy()
+    out[need] = _normalize_cells(s[need]).to_numpy()
+    return out
+
+
+@on_uniques
+def _normalize_cells(s: pd.Series) -> pd.Series:
     wide = s.str.contains(_WIDE, regex=True).fillna(False)
     if wide.any():  # only the cells that need it
         s = s.where(~wide, nfkc(s[wide]))
@@ -280,14 +299,18 @@ def parse_hours(raw: pd.Series, per_hour: float = 1.0) -> tuple[pd.Series, pd.Se
     return num.astype(float), bad
 
 
+@on_uniques
 def parse_money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """'50', '50元', '¥50.00', '1,200' → yuan."""
+    import pyarrow.compute as pc
+
     blank = _is_blank(raw)
     if _kind(raw) == "number":
         return to_float(raw), pd.Series(False, index=raw.index)
-    text = nfkc(raw).str.replace(r"[,\s¥￥元人民币]", "", regex=True)
-    text = text.str.replace("免费", "0", regex=False).str.replace("无", "0", regex=False)
-    num = to_float(text, errors="coerce").astype(float)
+    text = nfkc(raw)
+    arr = pc.replace_substring_regex(text.array._pa_array, r"[,\s¥￥元人民币]", "")
+    arr = pc.replace_substring(pc.replace_substring(arr, "免费", "0"), "无", "0")
+    num = to_float(pd.Series(pd.arrays.ArrowStringArray(arr), index=raw.index), errors="coerce").astype(float)
     bad = ~blank & num.isna()
     return num, bad
 

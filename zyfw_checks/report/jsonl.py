@@ -15,43 +15,59 @@ import pyarrow.compute as pc
 
 from zyfw_checks.report.jsonout import FINDING_KEYS
 
-CHUNK = 200_000
+CHUNK = 20_000  # small pieces: the allocator reuses them instead of mapping fresh memory each time
 KEYS = [*FINDING_KEYS, "title", "sheet"]
 
 
+def _escaped(arr: pa.Array) -> pa.Array:
+    """JSON string escapes; only the values that hold a quote, backslash or control character are
+    rewritten."""
+    need = pc.fill_null(pc.match_substring_regex(arr, r'["\\\x00-\x1f]'), False)
+    if not pc.any(need).as_py():
+        return arr
+    esc = pc.filter(arr, need)
+    for old, new in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        esc = pc.replace_substring(esc, old, new)
+    esc = pc.replace_substring_regex(esc, r"[\x00-\x1f]", " ")
+    return pc.replace_with_mask(arr, need, esc.cast(arr.type))
+
+
 def _quoted(arr: pa.Array) -> pa.Array:
-    """JSON string literals ("…" with escapes), null as null; replacement passes only when needed."""
-    esc = arr
-    if pc.any(pc.fill_null(pc.match_substring_regex(arr, r'["\\\x00-\x1f]'), False)).as_py():
-        for old, new in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
-            esc = pc.replace_substring(esc, old, new)
-        esc = pc.replace_substring_regex(esc, r"[\x00-\x1f]", " ")
-    return pc.if_else(pc.is_null(esc), pa.scalar("null"), pc.binary_join_element_wise('"', esc, '"', ""))
+    """JSON string literals ("…" with escapes), null as null."""
+    arr = _escaped(arr)
+    return pc.if_else(pc.is_null(arr), pa.scalar("null"), pc.binary_join_element_wise('"', arr, '"', ""))
 
 
-def _column(s) -> pa.Array:
-    """A findings column as JSON literals, without a detour through Python objects; a categorical's
-    few distinct texts are escaped once and then spread."""
+def _column(s) -> tuple[pa.Array, bool]:
+    """A findings column as JSON text, without a detour through Python objects, and whether it still
+    needs its quotes (a text column without blanks gets them from the line's literal parts, saving a
+    copy). A categorical's few distinct texts are escaped once and then spread."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = _quoted(pa.array([str(c) for c in s.cat.categories], type=pa.string()))
         codes = s.cat.codes.to_numpy()
-        return pc.fill_null(pc.take(cats, pa.array(codes, mask=codes < 0)), "null")
+        return pc.fill_null(pc.take(cats, pa.array(codes, mask=codes < 0)), "null"), False
     arr = s.array
     if hasattr(arr, "_pa_array"):
-        return _quoted(pc.cast(arr._pa_array.combine_chunks(), pa.string()))
-    return _quoted(pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string()))
+        arr = pc.cast(arr._pa_array.combine_chunks(), pa.string())
+    else:
+        arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
+    if arr.null_count:
+        return _quoted(arr), False
+    return _escaped(arr), True
 
 
 def _lines(frame) -> pa.Array:
-    """The JSON text of each finding, built column-wise (no per-row Python)."""
-    parts = []
+    """The JSON text of each finding, built column-wise in one join (no per-row Python)."""
+    parts, literal = [], ""
     for i, key in enumerate(KEYS):
+        literal += ("{" if i == 0 else ",") + f'"{key}":'
         if key == "row":
-            col = pa.array(frame[key].astype("int64").to_numpy()).cast(pa.string())
+            col, bare = pa.array(frame[key].astype("int64").to_numpy()).cast(pa.string()), False
         else:
-            col = _column(frame[key])
-        parts.append(pc.binary_join_element_wise(("{" if i == 0 else ",") + f'"{key}":', col, ""))
-    return pc.binary_join_element_wise(*parts, "}\n", "")
+            col, bare = _column(frame[key])
+        parts += [literal + '"' if bare else literal, col]
+        literal = '"' if bare else ""
+    return pc.binary_join_element_wise(*parts, literal + "}\n", "")
 
 
 def write(result, path: Path) -> int:
@@ -61,12 +77,13 @@ def write(result, path: Path) -> int:
         for start in range(0, len(f), CHUNK):
             lines = _lines(f.iloc[start:start + CHUNK])
             lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+            if not len(lines):
+                continue
             # every line ends in a newline, so the array's character data is the file's text, as is
-            lines = pc.cast(lines, pa.large_string()) if len(lines) else lines
             _, off_buf, data = lines.buffers()
-            offsets = np.frombuffer(off_buf, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
-            if len(lines):
-                fh.write(memoryview(data)[int(offsets[0]):int(offsets[-1])])
+            width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+            offsets = np.frombuffer(off_buf, dtype=width)[lines.offset:lines.offset + len(lines) + 1]
+            fh.write(memoryview(data)[int(offsets[0]):int(offsets[-1])])
     return len(f)
 
 

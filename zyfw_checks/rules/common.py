@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from zyfw_checks.formatting import fmt_dt, fmt_num  # noqa: F401  (rule modules import them from here)
+from zyfw_checks.formatting import concat, fmt_dt, fmt_num  # noqa: F401  (rule modules import them from here)
 
 VOLUNTEER_KEYS = ("志愿者编号", "证件号码", "姓名")
 ACTIVITY_KEYS = ("活动编号", "活动名称")
@@ -46,15 +46,17 @@ def join_flags(parts: list[tuple[pd.Series, object]], sep: str = "；") -> pd.Se
 
     Each part is (flag Series, text) where text is a str, a Series, or a function of the
     flagged index returning a Series — so messages are only formatted for offending rows.
+    The pieces of unflagged rows are null, and Arrow's join skips them (one pass for all parts).
     """
-    flags = [flag.fillna(False).astype(bool) for flag, _ in parts]
-    anyf = flags[0].copy()
-    for f in flags[1:]:
-        anyf |= f
-    idx = anyf.index[anyf.to_numpy()]
-    out = pd.Series("", index=idx, dtype="string[pyarrow]")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    flags = [flag.fillna(False).astype(bool).to_numpy() for flag, _ in parts]
+    anyf = np.logical_or.reduce(flags)
+    idx = parts[0][0].index[anyf]
+    pieces = []
     for f, (_, text) in zip(flags, parts, strict=True):
-        sub = f.loc[idx].to_numpy()
+        sub = f[anyf]
         if not sub.any():
             continue
         if callable(text):
@@ -63,9 +65,12 @@ def join_flags(parts: list[tuple[pd.Series, object]], sep: str = "；") -> pd.Se
             piece = text.loc[idx].astype("string[pyarrow]")
         else:
             piece = pd.Series(text, index=idx, dtype="string[pyarrow]")
-        joined = out + np.where(out.str.len().gt(0), sep, "") + piece.fillna("")
-        out = out.where(~sub, joined)
-    return out
+        arr = pc.fill_null(piece.array._pa_array, "").cast(pa.large_string())
+        pieces.append(pc.if_else(pa.array(sub), arr, pa.scalar(None, type=pa.large_string())))
+    if not pieces:
+        return pd.Series("", index=idx, dtype="string[pyarrow]")
+    joined = pc.binary_join_element_wise(*pieces, pa.scalar(sep, type=pa.large_string()), null_handling="skip")
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=idx)
 
 
 def regex_extract(text: pd.Series, pattern: str) -> pd.Series:

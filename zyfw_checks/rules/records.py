@@ -10,7 +10,15 @@ import pandas as pd
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
-from zyfw_checks.rules.common import VOLUNTEER, activity_key, fmt_dt, fmt_num, join_flags, volunteer_key
+from zyfw_checks.rules.common import (
+    VOLUNTEER,
+    activity_key,
+    concat,
+    fmt_dt,
+    fmt_num,
+    join_flags,
+    volunteer_key,
+)
 from zyfw_checks.rules.system import designated_platform
 
 
@@ -177,22 +185,18 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
         )
     overdue = cal.workdays_between(end, rec) - n
     idx = df.index[late]
-    msg = (
-        "活动于" + fmt_dt(end[late], "%Y-%m-%d") + "结束（按“" + used[late].fillna("") + "”一列的日期），应最迟于"
-        + fmt_dt(deadline[late], "%Y-%m-%d") + f"（第{n}个工作日）完成记录，实际记录时间" + _when(rec_at[late])
-        + "，逾期" + overdue[late].astype("string[pyarrow]") + "个工作日"
-    )
+    end_s, due_s = fmt_dt(end[late], "%Y-%m-%d"), fmt_dt(deadline[late], "%Y-%m-%d")
+    col, days = used[late].fillna(""), overdue[late].astype("string[pyarrow]")
+    msg = concat("活动于", end_s, "结束（按“", col, "”一列的日期），应最迟于", due_s, f"（第{n}个工作日）完成记录，实际记录时间",
+                 _when(rec_at[late]), "，逾期", days, "个工作日")
     msg = msg.where(~later[late], msg + "（荣誉时长/补录记录，按补录时间核对）")
     note = pd.Series("", index=idx, dtype="string[pyarrow]").where(
         ~uncovered[late], f"；{cal.coverage_note}，本条按周末估算，请人工核对"
     )
-    evidence = (
-        "结束日期 " + fmt_dt(end[late], "%Y-%m-%d") + "（" + used[late].fillna("") + "）；期限 "
-        + fmt_dt(deadline[late], "%Y-%m-%d") + "；记录日期 " + fmt_dt(rec[late], "%Y-%m-%d") + "；逾期工作日 "
-        + overdue[late].astype("string[pyarrow]")
-    )
+    evidence = concat("结束日期 ", end_s, "（", col, "）；期限 ", due_s, "；记录日期 ", fmt_dt(rec[late], "%Y-%m-%d"),
+                      "；逾期工作日 ", days)
     severity = pd.Series("违规", index=idx).where(~uncovered[late], "存疑")
-    return hits(idx, msg + note, evidence, severity)
+    return hits(idx, concat(msg, note), evidence, severity)
 
 
 @rule(
@@ -288,10 +292,8 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     parts.append((overlap, lambda i: "与第" + other[i] + "行的活动时间重叠"))
     text = join_flags(parts)
     i = text.index
-    evidence = (
-        "开始 " + fmt_dt(start[i]) + "；结束 " + fmt_dt(end[i]) + "；跨度 " + fmt_num(span[i]) + " 小时"
-        + ("；记录时长 " + fmt_num(df.loc[i, "服务时长(小时)"]) + " 小时" if has_hours else "")
-    )
+    evidence = concat("开始 ", fmt_dt(start[i]), "；结束 ", fmt_dt(end[i]), "；跨度 ", fmt_num(span[i]), " 小时",
+                      *(("；记录时长 ", fmt_num(df.loc[i, "服务时长(小时)"]), " 小时") if has_hours else ()))
     return hits(i, text, evidence)
 
 
