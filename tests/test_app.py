@@ -8,6 +8,7 @@ import io
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from tests.conftest import REPO
@@ -388,3 +389,10 @@ def test_worker_ends_with_its_kernel(tmp_path):
             break
         time.sleep(0.1)
     assert state == "gone" or "zombie" in state, state
+
+
+def test_page_offers_the_blank_record_template():
+    from zyfw_checks.load import field_specs
+
+    frame = pd.read_excel(io.BytesIO(_link_bytes(SelfCheckApp().title.value, "xlsx")), engine="calamine")
+    assert list(frame.columns) == list(field_specs("records"))

@@ -177,9 +177,9 @@ def test_upload_run_download(page, tmp_path):
     _shot(page, "app_2_results.png")
 
     page.get_by_role("button", name="生成报告下载链接").click()  # reports are built on request only
-    page.locator("a[download$='.xlsx']").wait_for(timeout=60_000)
+    page.locator("a[download$='_自查报告.xlsx']").wait_for(timeout=60_000)
     with page.expect_download() as dl:
-        page.click("a[download$='.xlsx']")
+        page.click("a[download$='_自查报告.xlsx']")
     data = Path(dl.value.path()).read_bytes()
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["汇总", "问题明细", "原始记录", "未评估规则"]

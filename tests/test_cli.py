@@ -106,3 +106,18 @@ def test_help_and_usage_errors_read_in_chinese():
     assert bad.returncode == 2 and "取值 'pdf' 无效" in bad.stderr and "invalid choice" not in bad.stderr
     missing = run("check")
     assert missing.returncode == 2 and "缺少必填参数" in missing.stderr
+
+
+@pytest.mark.parametrize("table", ["records", "orgs", "certificates", "stations"])
+def test_template_command_writes_the_fields_the_checks_read(tmp_path, table):
+    from zyfw_checks.load import field_specs
+
+    out = tmp_path / "t.xlsx"
+    assert main(["template", "--table", table, "-o", str(out)]) == 0
+    frame = pd.read_excel(out, engine="calamine")
+    assert list(frame.columns) == list(field_specs(table))
+    assert len(frame) == 1  # the guidance row, to be deleted before records are entered
+    before = out.read_bytes()
+    assert main(["template", "--table", table, "-o", str(out)]) == 2  # never overwrites silently
+    assert out.read_bytes() == before
+    assert main(["template", "--table", table, "-o", str(out), "--force"]) == 0

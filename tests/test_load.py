@@ -189,6 +189,7 @@ def test_no_header_message_lists_found_and_needed(tmp_path):
     with pytest.raises(LoadError) as err:
         load_table(path)
     assert "甲" in str(err.value) and "开始时间" in str(err.value)
+    assert "zyfw template" in str(err.value) and "data/samples" not in str(err.value)  # what an installed kit has
 
 
 def test_bad_cell_in_volunteer_sheet_is_reported_on_that_volunteers_records(tmp_path):

@@ -23,7 +23,7 @@ LAYERS = {
     "registry": 2, "identification": 2,
     "rules": 3,
     "engine": 4, "penalties": 4,
-    "report": 5, "charts": 5, "forms": 5, "plan": 5, "risk": 5, "batch": 5, "province_report": 5,
+    "report": 5, "charts": 5, "forms": 5, "templates": 5, "plan": 5, "risk": 5, "batch": 5, "province_report": 5,
     "cli": 6, "app": 6,
 }
 

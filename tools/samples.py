@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from zyfw_checks.load import field_specs
+from zyfw_checks.templates import blank_template
 
 SEED = 20230907
 REPO = Path(__file__).resolve().parents[1]
@@ -215,15 +215,7 @@ def _gbk_csv(df: pd.DataFrame, path: Path, titles: list[str]) -> int:
 
 
 def template(path: Path) -> None:
-    specs = field_specs("records")
-    names = list(specs)
-    notes = [specs[n].get("note", "") for n in names]
-    with excel_writer(path) as xw:
-        pd.DataFrame([notes], columns=names).to_excel(xw, index=False, sheet_name="模板")
-        ws = xw.sheets["模板"]
-        ws.set_row(1, 60, xw.book.add_format({"text_wrap": True, "font_color": "#666666", "italic": True}))
-        ws.set_column(0, len(names) - 1, 16)
-        ws.write_comment(1, 0, "第2行是填写说明，填写记录前请删除这一行。")
+    path.write_bytes(blank_template("records"))  # the package's template: one home
 
 
 def write_samples(out: Path = SAMPLES) -> dict[str, Path]:

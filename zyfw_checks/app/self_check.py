@@ -34,6 +34,7 @@ from zyfw_checks.engine import CheckResult, check_table
 from zyfw_checks.load import ROW, Table, all_fields, field_specs, load_table
 from zyfw_checks.params import threshold
 from zyfw_checks.style import FILL, INK, SEVERITIES
+from zyfw_checks.templates import blank_template
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +267,9 @@ class SelfCheckApp:
             STYLE + "<h2 style='margin-bottom:0'>志愿服务记录自查</h2>"
             "<p style='margin-top:4px;color:#555'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
             f"导出的服务记录或自己的 Excel 台账。{escape(PROMISE)}"
-            f"单个文件不超过 {threshold('max_upload_mb')} MB。</p>"
+            f"单个文件不超过 {threshold('max_upload_mb')} MB。"
+            f"还没有电子台账？{data_link(blank_template('records'), '服务记录模板.xlsx', XLSX_MIME, '下载空白记录表模板')}"
+            "（第2行是填写说明）。</p>"
             # read by the page's script (zyfw template) to refuse a larger file before sending it
             f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
             f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"

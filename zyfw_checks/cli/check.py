@@ -59,6 +59,18 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def cmd_template(args) -> int:
+    from zyfw_checks.templates import KIND_NAMES, blank_template
+
+    out = Path(args.output or f"{KIND_NAMES[args.table]}模板.xlsx")
+    if out.exists() and not args.force:
+        raise ValueError(f"“{out}”已存在；为免覆盖，请用 -o 换一个文件名，或加 --force。")
+    check_output(out, [])
+    out.write_bytes(blank_template(args.table))
+    _err(f"已保存：{out}（第1行是表头，第2行是填写说明，录入记录前请删除第2行）")
+    return EXIT_OK
+
+
 def add_parsers(sub) -> None:
     c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.ods/.csv/.parquet 文件，或一个放导出文件的文件夹）")
     c.add_argument("file", metavar="FILE", help="记录文件")
@@ -68,5 +80,11 @@ def add_parsers(sub) -> None:
     c.add_argument("--no-mask", action="store_true", help="不对证件号码、联系电话打码（默认打码）")
     c.add_argument("--all", action="store_true", help="在屏幕上列出全部问题（默认最多 200 条）")
     c.set_defaults(func=cmd_check)
+    t = sub.add_parser("template", help="生成空白表格模板（.xlsx，表头就是检查读取的列）")
+    t.add_argument("--table", choices=["records", "orgs", "certificates", "stations"], default="records",
+                   help="哪种表：records 服务记录（默认）、orgs 社会组织名单、certificates 证明登记、stations 站点名单")
+    t.add_argument("-o", "--output", help="保存为（默认：服务记录模板.xlsx 等，在当前文件夹）")
+    t.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    t.set_defaults(func=cmd_template)
     r = sub.add_parser("rules", help="列出全部检查规则")
     r.set_defaults(func=cmd_rules)
