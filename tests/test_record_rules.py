@@ -194,6 +194,15 @@ def test_dat002_exact_duplicate_vs_other_time():
     assert findings({}, {"开始时间": "2024-03-10 09:00", "结束时间": "2024-03-10 11:00"}, rule="DAT002").empty
 
 
+def test_dat002_same_record_number_twice_reads_as_export_duplicate():
+    """Two ids: two records in the book (违规). One id twice: perhaps the export repeated a row (存疑).
+    A ledger without ids is the organisation's own book (违规)."""
+    assert findings({}, {}, rule="DAT002")["severity"].tolist() == ["违规"]
+    same = findings({"记录编号": "JL9"}, {"记录编号": "JL9"}, rule="DAT002")
+    assert same["severity"].tolist() == ["存疑"] and "记录编号相同" in same.iloc[0]["message"]
+    assert findings({}, {}, rule="DAT002", drop=("记录编号",))["severity"].tolist() == ["违规"]
+
+
 def test_duplicate_is_not_also_reported_as_overlap():
     assert findings({}, {}, rule="REC004").empty
 

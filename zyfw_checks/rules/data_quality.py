@@ -100,24 +100,33 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     explanation=(
         "同一志愿者、同一活动、同一开始和结束时间出现两次，会让服务时长被重复计算。"
         "第一次出现的那一行不报，之后每一次重复都报，并指出与哪一行重复。"
+        "两行的记录编号也相同时，可能只是导出时把同一条记录写了两遍，报“存疑”，请在系统中核实。"
     ),
     compliant="同一志愿者在同一活动上午、下午各签到一次，两段时间不同。",
-    noncompliant="第5行和第9行：同一志愿者、同一活动、开始结束时间完全相同。",
-    severity_reason="同一次服务记了两次，服务时长被重复计算，是表中数据自身显示的记录失实（条例第十九条“如实记录”），为违规。",
+    noncompliant="第5行和第9行：同一志愿者、同一活动、开始结束时间完全相同，记录编号不同。",
+    severity_reason=(
+        "同一次服务记了两条（编号不同，或台账本身没有编号），服务时长被重复计算，是表中数据自身显示的记录失实"
+        "（条例第十九条“如实记录”），为违规；编号也相同的两行可能是导出重复，记录本身未必重复，需要核实，为存疑。"
+    ),
 )
 def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     frame = pd.DataFrame({
         "k": volunteer_key(df), "a": activity_key(df), "s": df["开始时间"],
         "e": df["结束时间"] if "结束时间" in df.columns else df["开始时间"], "row": df["_row"],
+        "id": df["记录编号"].astype("string[pyarrow]") if "记录编号" in df.columns else pd.NA,
     })
     keys = ["k", "a", "s", "e"]
     complete = frame[["k", "s"]].notna().all(axis=1)
     dup = frame.duplicated(keys, keep="first") & complete
-    first = frame.groupby(keys, dropna=False)["row"].transform("first")
+    first = frame.groupby(keys, dropna=False)[["row", "id"]].transform("first")
+    same_id = (frame["id"] == first["id"]).fillna(False).astype(bool)[dup]  # the export repeated one record
     idx = df.index[dup]
-    msg = "与第" + first[dup].astype("int64").astype("string[pyarrow]") + "行是同一志愿者、同一活动、同一时间的重复记录"
+    other = first.loc[dup, "row"].astype("int64").astype("string[pyarrow]")
+    msg = ("与第" + other + "行是同一志愿者、同一活动、同一时间的重复记录").where(
+        ~same_id, "与第" + other + "行完全重复，且记录编号相同：可能是导出时重复了一行，请在系统中核实是否只有一条记录")
     evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + frame.loc[dup, "a"].fillna("（空）")
-    return hits(idx, msg, evidence)
+    evidence = evidence.where(~same_id, evidence + "；记录编号 " + frame.loc[dup, "id"].fillna(""))
+    return hits(idx, msg, evidence, pd.Series("违规", index=idx).where(~same_id, "存疑"))
 
 
 @rule(
