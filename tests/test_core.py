@@ -141,3 +141,38 @@ def test_mask_text_matches_the_reference_patterns():
     got = masking.mask_text(s)
     assert got.tolist() == ref.tolist()
     assert got.str.contains("430***********0114", regex=False).sum() > 20  # the sample does exercise masking
+
+
+def test_arrow_pool_reuses_memory_unless_the_user_chose_one(monkeypatch):
+    import pyarrow as pa
+
+    from zyfw_checks.arrow_pool import use_reusing_pool
+
+    before = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.system_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        assert use_reusing_pool() == "system"  # the user's choice stands
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+        try:
+            pa.jemalloc_memory_pool()
+        except NotImplementedError:  # e.g. Windows wheels: the default stays
+            assert use_reusing_pool() == "system"
+        else:
+            assert use_reusing_pool() == "jemalloc"
+    finally:
+        pa.set_memory_pool(before)
+
+
+def test_text_normalisation_shortcut_changes_exactly_what_the_full_path_changes():
+    """normalize_text rewrites only the cells its one-pass check flags; every tricky cell must come
+    out as the full normalisation would make it."""
+    from zyfw_checks.parsing import _normalize_cells, normalize_text
+
+    vals = ["普通", "  前空格", "后空格 ", "全角空格\u3000", "\u00a0不换行空格", "x\u2003", "'0123", '="007"', "ＡＢＣ１２３",
+            "nan", "-", "—", "/", "", None, "a-b", "n/a", "None", "NaT", "中 间", "\t制表", "v\x0b", "\u200b零宽", "nan2"]
+    s = pd.Series(vals, dtype="string[pyarrow]")
+    fast, full = normalize_text(s), _normalize_cells(s)
+    assert fast.isna().tolist() == full.isna().tolist()
+    assert fast.dropna().tolist() == full.dropna().tolist()
+    assert fast.iloc[8] == "ABC123" and fast.iloc[7] == "007" and pd.isna(fast.iloc[10])

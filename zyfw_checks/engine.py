@@ -11,11 +11,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zyfw_checks import masking
+from zyfw_checks.arrow_pool import use_reusing_pool
 from zyfw_checks.load import ROW, Table, load_table
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import Context, PartialSkip, Rule
 from zyfw_checks.rules import rules_for
 from zyfw_checks.style import SEVERITIES
+
+use_reusing_pool()
 
 FINDING_COLUMNS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause", "title", "sheet"]
 
@@ -116,8 +119,8 @@ class _Part:
     rule: int  # index into the run's rule list
     pos: np.ndarray
     severity: np.ndarray  # codes into SEVERITIES
-    message: pa.ChunkedArray
-    evidence: pa.ChunkedArray
+    message: pa.ChunkedArray | None  # let go by _assemble as soon as they are joined
+    evidence: pa.ChunkedArray | None
 
 
 def _texts(s: pd.Series) -> pa.ChunkedArray:
@@ -148,12 +151,16 @@ def _assemble(parts: list[_Part], rules: list[Rule], table: Table, mask: bool) -
     rows = table.df[ROW].to_numpy().astype("int64")[pos]
     order = np.lexsort((rule_no, rows))
     idx = pa.array(order)
-    # one contiguous array first: Arrow's take over many chunks is ten times slower
-    message, evidence = (
-        pc.take(pa.chunked_array([c for p in parts for c in getattr(p, name).chunks], type=pa.large_string())
-                .combine_chunks(), idx)
-        for name in ("message", "evidence")
-    )
+    texts = {}
+    for name in ("message", "evidence"):  # one column at a time, each rule's pieces let go once joined
+        joined = pa.chunked_array([c for p in parts for c in getattr(p, name).chunks], type=pa.large_string())
+        for p in parts:
+            setattr(p, name, None)
+        joined = joined.combine_chunks()  # one contiguous array: Arrow's take over many chunks is ten times slower
+        if mask:  # the one place findings are masked
+            joined = masking.mask_arrow(joined)
+        texts[name] = pd.arrays.ArrowStringArray(pc.take(joined, idx))
+        del joined
     rule_no, pos = rule_no[order], pos[order]
     cites = sorted({r.clause.cite() for r in rules})
     titles = sorted({r.title for r in rules})
@@ -164,15 +171,12 @@ def _assemble(parts: list[_Part], rules: list[Rule], table: Table, mask: bool) -
         "severity": _codes_as_text(np.concatenate([p.severity for p in parts])[order], list(SEVERITIES)),
         "row": rows[order],
         "record_id": record_ids(table.df).iloc[pos].array,
-        "message": pd.arrays.ArrowStringArray(message),
-        "evidence": pd.arrays.ArrowStringArray(evidence),
+        "message": texts["message"],
+        "evidence": texts["evidence"],
         "clause": pd.Categorical.from_codes(clause_of[rule_no], categories=cites),
         "title": pd.Categorical.from_codes(title_of[rule_no], categories=titles),
         "sheet": pd.Categorical.from_codes(np.zeros(len(pos), dtype="int8"), categories=[table.sheet or ""]),
     })
-    if mask:  # the one place findings are masked
-        out["message"] = masking.mask_text(out["message"])
-        out["evidence"] = masking.mask_text(out["evidence"])
     return out
 
 
@@ -217,6 +221,7 @@ def check_table(
     if progress:
         progress(len(rules), len(rules), "")
     findings = _assemble(parts, rules, table, mask)
+    del parts
     notes = list(table.notes) + ctx.notes
     return CheckResult(table=table, findings=findings, skipped=skipped, rules=rules, notes=notes,
                        partial=ctx.skips, masked=mask)

@@ -39,24 +39,28 @@ _LONG_DIGITS = r"\d{11}"
 
 
 def mask_text(s: pd.Series) -> pd.Series:
-    """Safety net for free text (messages, evidence): any ID- or phone-shaped number is masked.
-
-    Vectorised in pyarrow (RE2) and only over the values that hold 11 digits in a row."""
+    """Safety net for free text (messages, evidence): any ID- or phone-shaped number is masked."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     s = s.astype("string[pyarrow]")
-    arr = pa.chunked_array(s.array._pa_array) if hasattr(s.array, "_pa_array") else pa.chunked_array([pa.array(s)])
+    arr = s.array._pa_array if hasattr(s.array, "_pa_array") else pa.chunked_array([pa.array(s)])
+    masked = mask_arrow(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    return pd.Series(pd.arrays.ArrowStringArray(masked), index=s.index)
+
+
+def mask_arrow(arr):
+    """:func:`mask_text` on an Arrow string array, returned as one: vectorised in pyarrow (RE2) and
+    only over the values that hold 11 digits in a row; the rest is not copied."""
+    import pyarrow.compute as pc
+
     has = pc.fill_null(pc.match_substring_regex(arr, _LONG_DIGITS), False)
     if not pc.any(has).as_py():
-        return s
+        return arr
     sub = pc.filter(arr, has)
     for _ in range(2):
         sub = pc.replace_substring_regex(sub, _ID_RE2, r"\1\2***********\3\4")
         sub = pc.replace_substring_regex(sub, _PHONE_RE2, r"\1\2****\3\4")
-    out = s.copy()
-    out[has.to_numpy(zero_copy_only=False)] = pd.array(sub.to_pylist() if len(sub) < 1000 else sub, dtype="string[pyarrow]")
-    return out
+    return pc.replace_with_mask(arr, has, sub.cast(arr.type))
 
 
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:

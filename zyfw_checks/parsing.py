@@ -88,6 +88,11 @@ def on_uniques(fn):
 
 _BLANKS = ["", "nan", "NaN", "None", "NaT", "-", "—", "/"]
 _WIDE = "[\u3000\uff01-\uff5e]"  # full-width space and forms; a plain string so RE2 (pyarrow) gets the characters
+# A cell that normalize_text would change, in one RE2 pass: a space-like or control character at either
+# end (a superset of what strip removes), an Excel text prefix, a full-width form, or a blank word.
+_EDGE = r"[\s\x{0b}\x{85}\p{Z}\p{Cc}]"
+_NEEDS_WORK = "|".join([f"^{_EDGE}", f"{_EDGE}$", "^'", '^="', _WIDE,
+                        "^(?:" + "|".join(re.escape(b) for b in _BLANKS if b) + ")?$"])
 
 
 def nfkc(s: pd.Series) -> pd.Series:
@@ -107,21 +112,16 @@ def normalize_text(s: pd.Series) -> pd.Series:
     """NFKC (full-width digits, brackets and spaces to half-width) and strip; blanks → NA.
 
     Most cells need none of it: one pass finds the few that do, and only those are rewritten."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     s = s.astype("string[pyarrow]")
-    arr = s.array._pa_array
-    need = pc.or_(
-        pc.or_(pc.match_substring_regex(arr, _WIDE), pc.not_equal(pc.utf8_trim_whitespace(arr), arr)),
-        pc.or_(pc.or_(pc.starts_with(arr, "'"), pc.starts_with(arr, '="')), pc.is_in(arr, pa.array(_BLANKS))),
-    )
-    need = pc.fill_null(need, False).to_numpy(zero_copy_only=False)
-    if not need.any():
+    arr = s.array._pa_array.combine_chunks()
+    need = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_WORK), False)
+    if not pc.any(need).as_py():
         return s
-    out = s.copy()
-    out[need] = _normalize_cells(s[need]).to_numpy()
-    return out
+    fixed = _normalize_cells(pd.Series(pd.arrays.ArrowStringArray(pc.filter(arr, need))))
+    out = pc.replace_with_mask(arr, need, fixed.array._pa_array.combine_chunks().cast(arr.type))
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=s.index)
 
 
 @on_uniques
