@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from zyfw_checks.params import load_params
 from zyfw_checks.parsing import masked_ids, on_uniques
@@ -110,22 +112,31 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    # who and which activity as integer codes (-1 = blank): grouping a million rows on them is fast
     frame = pd.DataFrame({
-        "k": volunteer_key(df), "a": activity_key(df), "s": df["开始时间"],
-        "e": df["结束时间"] if "结束时间" in df.columns else df["开始时间"], "row": df["_row"],
-        "id": df["记录编号"].astype("string[pyarrow]") if "记录编号" in df.columns else pd.NA,
+        "k": pd.factorize(volunteer_key(df))[0], "a": pd.factorize(activity_key(df))[0], "s": df["开始时间"],
+        "e": df["结束时间"] if "结束时间" in df.columns else df["开始时间"],
     })
-    keys = ["k", "a", "s", "e"]
-    complete = frame[["k", "s"]].notna().all(axis=1)
-    dup = frame.duplicated(keys, keep="first") & complete
-    first = frame.groupby(keys, dropna=False)[["row", "id"]].transform("first")
-    same_id = (frame["id"] == first["id"]).fillna(False).astype(bool)[dup]  # the export repeated one record
+    # one group number per (who, activity, start, end), numbered in order of first appearance
+    group = frame.groupby(["k", "a", "s", "e"], sort=False, dropna=False).ngroup().to_numpy()
+    seen_before = pd.Series(group).duplicated().to_numpy()
+    dup = seen_before & (frame["k"] >= 0).to_numpy() & frame["s"].notna().to_numpy()
+    first = np.flatnonzero(~seen_before)[group[dup]]  # position of each duplicate's first row
+    ids = df["记录编号"].astype("string[pyarrow]") if "记录编号" in df.columns else None
+    if ids is not None:  # the same number twice: the export repeated one record
+        arr = ids.array._pa_array
+        same = pc.fill_null(pc.equal(pc.take(arr, pa.array(np.flatnonzero(dup))), pc.take(arr, pa.array(first))), False)
+        same_id = pd.Series(same.to_numpy(zero_copy_only=False), index=df.index[dup])
+    else:
+        same_id = pd.Series(False, index=df.index[dup])
     idx = df.index[dup]
-    other = first.loc[dup, "row"].astype("int64").astype("string[pyarrow]")
+    other = pd.Series(df["_row"].to_numpy()[first], index=idx).astype("int64").astype("string[pyarrow]")
     msg = ("与第" + other + "行是同一志愿者、同一活动、同一时间的重复记录").where(
         ~same_id, "与第" + other + "行完全重复，且记录编号相同：可能是导出时重复了一行，请在系统中核实是否只有一条记录")
-    evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + frame.loc[dup, "a"].fillna("（空）")
-    evidence = evidence.where(~same_id, evidence + "；记录编号 " + frame.loc[dup, "id"].fillna(""))
+    activity = activity_key(df)[dup].fillna("（空）")
+    evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + activity
+    if ids is not None:
+        evidence = evidence.where(~same_id, evidence + "；记录编号 " + ids[dup].fillna(""))
     return hits(idx, msg, evidence, pd.Series("违规", index=idx).where(~same_id, "存疑"))
 
 

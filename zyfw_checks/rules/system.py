@@ -15,16 +15,16 @@ def designated_platform(platform: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(platform)  # a handful of distinct platform names per file
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=platform.index, dtype="string[pyarrow]")
-    norm_u = pd.Series([normalize_header(u) for u in uniques], dtype="string[pyarrow]")
-    norm = pd.Series(norm_u.to_numpy()[codes], index=platform.index, dtype="string[pyarrow]").where(codes >= 0)
-    out = pd.Series(pd.NA, index=platform.index, dtype="string[pyarrow]")
+    norm = pd.Series([normalize_header(u) for u in uniques], dtype="string[pyarrow]")
+    found = pd.Series(pd.NA, index=norm.index, dtype="string[pyarrow]")  # per distinct name, then spread
     for name, entry in spec.items():
         keys = [normalize_header(a) for a in [name, *entry.get("aliases", [])]]
         exact = norm.isin(keys)
         # "湖南志愿服务网（hn-vs.cn）" and the like: the full name inside a longer cell
         inside = norm.str.contains(normalize_header(name), regex=False).fillna(False)
-        out = out.where(~(exact | inside) | out.notna(), name)
-    return out
+        found = found.where(~(exact | inside) | found.notna(), name)
+    out = found.array.take(codes, allow_fill=True)  # code -1 (blank cell) → NA
+    return pd.Series(out, index=platform.index, dtype="string[pyarrow]")
 
 
 @rule(
