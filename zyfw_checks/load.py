@@ -234,25 +234,29 @@ def _too_many_rows(n: int, name: str) -> None:
 
 
 
-def _utf8_head(data: bytes) -> str | None:
-    """The first 64 KB as text when the file is UTF-8 (a character cut at the end is fine); else None."""
-    if _utf16(data):
-        return None
+def _head(data: bytes, encoding: str) -> str | None:
+    """The first 64 KB as text in ``encoding`` (a character cut at the end is fine); None if it is not."""
     try:
-        return codecs.getincrementaldecoder("utf-8-sig")().decode(data[:65536], final=len(data) <= 65536)
+        return codecs.getincrementaldecoder(encoding)().decode(data[:65536], final=len(data) <= 65536)
     except UnicodeDecodeError:
         return None
 
 
 def _read_csv(data: bytes, name: str) -> Sheets:
-    # A UTF-8 file goes to pyarrow as bytes (it checks the encoding itself); anything else is decoded first.
-    head = _utf8_head(data)
-    if head is not None and head.strip():
-        body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else memoryview(data)
-        out = _csv_sheets(head, name, lambda skip, sep, width: _arrow_csv(
-            body[len(head[:skip].encode("utf-8")):], sep, width))
-        if out is not None:
-            return out
+    # UTF-8, or else GBK/GB18030 (what Excel on Chinese Windows saves), goes to pyarrow as bytes: it checks
+    # or transcodes the encoding itself, block by block. UTF-16 and anything odd are decoded here first.
+    if not _utf16(data):
+        bom = data.startswith(codecs.BOM_UTF8)
+        body = memoryview(data)[3:] if bom else memoryview(data)
+        for enc in ("utf-8", "gb18030"):
+            head = _head(body, enc)
+            if head is None or not head.strip():
+                continue
+            out = _csv_sheets(head, name, lambda skip, sep, width, head=head, enc=enc: _arrow_csv(
+                body[len(head[:skip].encode(enc)):], sep, width, encoding=enc))
+            if out is not None:
+                return out
+            break
     text = _decode(data, name)
     if not text.strip():
         raise LoadError(f"文件“{name}”是空的：没有任何内容。")
@@ -312,9 +316,9 @@ def _csv_sheets(head: str, name: str, read) -> Sheets | None:
     return out
 
 
-def _arrow_csv(data, sep: str, width: int) -> pd.DataFrame | None:
-    """Read UTF-8 CSV bytes with pyarrow's multi-threaded C++ reader: every cell as text, blanks as
-    missing. None when the rows are ragged, quoted oddly or not UTF-8; the caller then takes a slower path."""
+def _arrow_csv(data, sep: str, width: int, encoding: str = "utf-8") -> pd.DataFrame | None:
+    """Read CSV bytes with pyarrow's multi-threaded C++ reader: every cell as text, blanks as missing.
+    None when the rows are ragged, quoted oddly or not in ``encoding``; the caller then takes a slower path."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -322,14 +326,15 @@ def _arrow_csv(data, sep: str, width: int) -> pd.DataFrame | None:
     try:
         tbl = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20,
+                                           encoding="utf8" if encoding == "utf-8" else encoding),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), null_values=[""], strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None
     frame = tbl.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     frame.columns = range(width)
