@@ -3,7 +3,7 @@
 Measured on a million findings-heavy records (README, 性能): with the default mimalloc pool a third
 of the run was the kernel mapping and unmapping memory, because every large buffer freed went back
 to the system at once; jemalloc keeps freed buffers for a moment and reuses them (about 15% faster,
-lower peak). Windows wheels have no jemalloc: there the default stays. A pool chosen by the user
+lower peak). Windows wheels generally come without jemalloc: there the default stays. A pool chosen by the user
 (ARROW_DEFAULT_MEMORY_POOL) is left alone.
 """
 
