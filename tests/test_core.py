@@ -176,3 +176,14 @@ def test_text_normalisation_shortcut_changes_exactly_what_the_full_path_changes(
     assert fast.isna().tolist() == full.isna().tolist()
     assert fast.dropna().tolist() == full.dropna().tolist()
     assert fast.iloc[8] == "ABC123" and fast.iloc[7] == "007" and pd.isna(fast.iloc[10])
+
+
+def test_concat_joins_in_one_pass_and_refuses_misaligned_series():
+    from zyfw_checks.formatting import concat
+
+    a = pd.Series(["甲", None, "丙"], index=[4, 5, 6], dtype="string[pyarrow]")
+    b = pd.Series(["1", "2", "3"], index=[4, 5, 6], dtype="string[pyarrow]")
+    out = concat("第", a, "行：", b)
+    assert out.index.tolist() == [4, 5, 6] and out.iloc[0] == "第甲行：1" and pd.isna(out.iloc[1])  # as ``+`` does
+    with pytest.raises(ValueError):
+        concat(a, b.iloc[::-1])

@@ -33,9 +33,12 @@ def fmt_num(s: pd.Series) -> pd.Series:
 
 def concat(*parts, index=None) -> pd.Series:
     """Texts and string Series joined row by row in one pass (Arrow), instead of a chain of ``+``
-    that copies every message once per piece. Any blank piece makes the row blank, as ``+`` does."""
+    that copies every message once per piece. Any blank piece makes the row blank, as ``+`` does.
+    Unlike ``+`` nothing is aligned: every Series must have the same index, in the same order."""
     series = [p for p in parts if isinstance(p, pd.Series)]
     index = series[0].index if series else index
+    if any(not p.index.equals(index) for p in series[1:]):
+        raise ValueError("concat: the Series do not share one index")
     text = pa.large_string()
     arrays = [p.astype("string[pyarrow]").array._pa_array.cast(text) if isinstance(p, pd.Series)
               else pa.scalar(str(p), type=text) for p in parts]
