@@ -12,7 +12,7 @@ Cases:
 Each (case, N) runs in a fresh subprocess, so peak memory (ru_maxrss) is that run's alone. Measured
 in the same process: the pyarrow read of the same file (the yardstick: read once to put the file in
 the page cache, then the median of three reads), then load, all record rules, and writing every
-finding as JSON Lines; the ratio is (load + rules + write) / pyarrow read.
+finding as JSON Lines (or Parquet, with --write parquet); the ratio is (load + rules + write) / pyarrow read.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def child(path: Path, out: Path) -> dict:
 
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import load_table
-    from zyfw_checks.report import jsonl
+    from zyfw_checks.report import writer
 
     def read():
         t0 = time.perf_counter()
@@ -55,7 +55,7 @@ def child(path: Path, out: Path) -> dict:
     t2 = time.perf_counter()
     res = check_table(table)
     t3 = time.perf_counter()
-    jsonl.write(res, out)
+    writer(out.suffix.lstrip(".")).write(res, out)
     t4 = time.perf_counter()
     return {
         "records": len(table.df), "read_s": read_s, "load_s": t2 - t1, "rules_s": t3 - t2, "write_s": t4 - t3,
@@ -85,13 +85,14 @@ def main(argv: list[str]) -> None:
     ap = argparse.ArgumentParser(description="全流程基准：载入 + 全部记录规则 + 写出全部问题，对照同一文件的 pyarrow 读取")
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--cases", nargs="+", default=["heavy-csv", "heavy-parquet", "clean-parquet"])
+    ap.add_argument("--write", choices=["jsonl", "parquet"], default="jsonl", help="写出全部问题的格式")
     args = ap.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for case in args.cases:
             for n in args.sizes:
                 path = make(case, n, Path(tmp))
-                out = subprocess.run([sys.executable, __file__, "--child", str(path), str(Path(tmp) / "f.jsonl")],
+                out = subprocess.run([sys.executable, __file__, "--child", str(path), str(Path(tmp) / f"f.{args.write}")],
                                      capture_output=True, text=True, env=dict(os.environ), check=True)
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 r.update(case=case, size_mb=path.stat().st_size / 1e6)
