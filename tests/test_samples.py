@@ -55,3 +55,10 @@ def test_app_demo_files_are_the_samples():
 
     for name in ("problems.xlsx", "orgs.xlsx", "staff.xlsx"):
         assert demo_file(name).read_bytes() == (SAMPLES / name).read_bytes(), name
+
+
+def test_book_template_is_the_one_the_app_and_cli_give(samples):
+    """The guide's download, the app's link and `zyfw template` hand out the same file."""
+    from zyfw_checks.templates import blank_template
+
+    assert (samples / "template.xlsx").read_bytes() == blank_template("records")
