@@ -131,7 +131,10 @@ def _texts(s: pd.Series) -> pa.ChunkedArray:
 def _part(i: int, rule: Rule, hits: pd.DataFrame, table: Table) -> _Part:
     pos = table.df.index.get_indexer(hits.index)
     if "severity" in hits:
-        sev = pd.Categorical(hits["severity"].fillna(rule.severity).astype(str), categories=SEVERITIES).codes
+        given = hits["severity"].astype("string[pyarrow]").fillna(rule.severity).array._pa_array
+        sev = pc.fill_null(pc.index_in(given, value_set=pa.array(SEVERITIES)), -1).to_numpy()
+        if (sev < 0).any():  # a rule's mistake, not the user's data
+            raise ValueError(f"{rule.code} 返回了不认识的严重程度：{set(pd.Series(given.to_pylist())) - set(SEVERITIES)}")
     else:
         sev = np.full(len(pos), SEVERITIES.index(rule.severity), dtype="int8")
     return _Part(i, pos, np.asarray(sev, dtype="int8"), _texts(hits["message"]), _texts(hits["evidence"]))
