@@ -64,6 +64,7 @@ STYLE = """<style>
 .zy-msg-wait { color: #5a4500; background: #fff8e1; border: 1px solid #f0d98c; padding: 8px 12px; border-radius: 4px; }
 .zy-dl a { display: inline-block; margin: 4px 12px 4px 0; padding: 6px 14px; background: #2f5597; color: #fff;
            border-radius: 4px; text-decoration: none; }
+.zy-link a { color: #2f5597; text-decoration: underline; }
 .zy-cards { display: flex; gap: 12px; flex-wrap: wrap; }
 .zy-card { border: 1px solid #d8dee8; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
 .zy-card b { font-size: 22px; display: block; }
@@ -268,8 +269,9 @@ class SelfCheckApp:
             "<p style='margin-top:4px;color:#555'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
             f"导出的服务记录或自己的 Excel 台账。{escape(PROMISE)}"
             f"单个文件不超过 {threshold('max_upload_mb')} MB。"
-            f"还没有电子台账？{data_link(blank_template('records'), '服务记录模板.xlsx', XLSX_MIME, '下载空白记录表模板')}"
-            "（第2行是填写说明）。</p>"
+            "还没有电子台账？<span class='zy-link'>"
+            f"{data_link(blank_template('records'), '服务记录模板.xlsx', XLSX_MIME, '下载空白记录表模板')}"
+            "</span>（第2行是填写说明）。</p>"
             # read by the page's script (zyfw template) to refuse a larger file before sending it
             f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
             f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"
