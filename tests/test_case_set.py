@@ -177,3 +177,18 @@ def test_case_files_are_what_the_generator_writes(tmp_path):
         out = tmp_path / path.name
         part.to_csv(out, index=False, encoding="utf-8-sig")
         assert out.read_bytes() == path.read_bytes(), f"{path.name} 与 build_cases.py 不一致，请重新生成"
+
+
+def test_blind_generator_refuses_an_unfilled_placeholder():
+    """A ``{c}`` left in a column that is not templated (BL0121 once had one in 服务地点) stops the generator,
+    and the committed blind set holds none."""
+    spec = importlib.util.spec_from_file_location("write_blind_cases", CASES / "write_blind_cases.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.expand(mod.parse_cases())
+    mod.validate(rows)
+    rows[0]["服务地点"] = "{c}青少年营地"
+    with pytest.raises(ValueError, match="placeholder"):
+        mod.validate(rows)
+    blind = pd.read_csv(CASES / "act_cases_blind.csv", dtype=str, encoding="utf-8-sig")
+    assert not blind.apply(lambda c: c.str.contains(r"\{\w+\}", na=False)).any().any()

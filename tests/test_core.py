@@ -187,3 +187,14 @@ def test_concat_joins_in_one_pass_and_refuses_misaligned_series():
     assert out.index.tolist() == [4, 5, 6] and out.iloc[0] == "第甲行：1" and pd.isna(out.iloc[1])  # as ``+`` does
     with pytest.raises(ValueError):
         concat(a, b.iloc[::-1])
+
+
+def test_a_rule_returning_an_unknown_severity_is_stopped():
+    from zyfw_checks.engine import _part
+    from zyfw_checks.registry import hits
+    from zyfw_checks.rules import get_rule
+
+    t = load_frame(records({}))
+    bad = hits(t.df.index, "说明", "依据", severity="严重")
+    with pytest.raises(ValueError, match="不认识的严重程度"):
+        _part(0, get_rule("REC001"), bad, t)

@@ -534,16 +534,23 @@ def test_xml_spreadsheet_2003_with_skipped_cells_rows_and_merges():
     assert t.df["结束时间"].tolist() == [pd.Timestamp("2024-03-09 11:00")] and t.df["服务时长(小时)"].tolist() == [2.0]
 
 
-def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path):
-    """A GBK CSV goes to pyarrow's transcoding reader; a byte that is not GBK past the first 64 KB still
-    gets the one clear message about the encoding (the fast path gives way, nothing half-read)."""
+def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path, monkeypatch):
+    """A GBK CSV goes to pyarrow's transcoding reader (never decoded whole in Python); a byte that is not
+    GBK past the first 64 KB still gets the one clear message about the encoding (the fast path gives way)."""
+    from zyfw_checks import load
+
+    decode = load._decode
+    calls = []
+    monkeypatch.setattr(load, "_decode", lambda data, name: calls.append(name) or decode(data, name))
     rows = "".join(f"JL{i},张三,2024-03-09 09:00,2024-03-09 11:00,2\r\n" for i in range(3000))
     text = "记录编号,姓名,开始时间,结束时间,服务时长(小时)\r\n" + rows
     good = tmp_path / "gbk.csv"
     good.write_bytes(text.encode("gbk"))
     t = load_table(good)
     assert len(t.df) == 3000 and t.df["姓名"].iloc[-1] == "张三" and t.df[ROW].iloc[0] == 2
+    assert calls == []  # the whole-file Python decode was not needed
     bad = tmp_path / "bad.csv"
     bad.write_bytes(text.encode("gbk") + b"JL9,\xff\xff,2024-03-09 09:00,2024-03-09 11:00,2\r\n")
     with pytest.raises(LoadError, match="文字编码"):
         load_table(bad)
+    assert calls == ["bad.csv"]
