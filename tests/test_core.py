@@ -131,6 +131,15 @@ def test_jsonl_and_parquet_hold_every_finding(tmp_path):
     assert back["message"].tolist() == f["message"].tolist() and back["row"].tolist() == f["row"].tolist()
 
 
+def test_jsonl_chunks_built_on_threads_are_written_in_order(tmp_path, monkeypatch):
+    res = _result(*[{"服务时长(小时)": 9, "服务评价": None}] * 9, {"活动名称": '引号"与\\反斜杠'})
+    monkeypatch.setattr(jsonl, "CHUNK", 2)  # many chunks, so later ones can finish before earlier ones
+    jsonl.write(res, tmp_path / "f.jsonl")
+    text = (tmp_path / "f.jsonl").read_text(encoding="utf-8")
+    assert len(res.findings) > 3 * jsonl.CHUNK
+    assert text == jsonl.render(res)  # the one-piece view, line for line
+
+
 def test_mask_text_matches_the_reference_patterns():
     rng = random.Random(7)
     pieces = ["430100196801010114", "13812345678", "订单", "12345678901234567890", "ab", "，", " ", "X", "1"]
