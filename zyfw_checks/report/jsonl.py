@@ -90,7 +90,7 @@ def write(result, path: Path) -> int:
     """Write every finding to ``path``; returns the number written. Arrow's kernels let go of the
     GIL, so two threads build the next chunks while this one writes (in order)."""
     f = result.findings
-    ahead: deque = deque()  # at most THREADS chunks built and waiting, so memory stays bounded
+    ahead: deque = deque()  # at most THREADS + 1 chunks in flight, so memory stays bounded
     with open(path, "wb") as fh, ThreadPoolExecutor(THREADS) as pool:
         for start in range(0, len(f), CHUNK):
             ahead.append(pool.submit(_text, f.iloc[start:start + CHUNK]))
