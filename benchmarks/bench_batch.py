@@ -59,7 +59,7 @@ def _status() -> dict[str, int]:
 
 
 def child(folder: Path, out: Path, memory_mb: int, part_rows: int) -> None:
-    from zyfw_checks import batch
+    from zyfw_checks.staff import batch
 
     t0 = time.perf_counter()
     r = batch.run_folder(folder, out, "parquet", batch.Options(memory_mb=memory_mb, part_rows=part_rows))
@@ -72,7 +72,7 @@ def child(folder: Path, out: Path, memory_mb: int, part_rows: int) -> None:
           f"vmhwm={st['VmHWM']} vmpeak={st['VmPeak']} "
           + " ".join(f"{k}={v:.1f}" for k, v in r.timings.items()))
     risk_out = out.with_name(out.stem + "_组织风险排序.xlsx")
-    from zyfw_checks import risk
+    from zyfw_checks.staff import risk
 
     risk_out.write_bytes(risk.to_xlsx(r.risk))
 
@@ -100,8 +100,8 @@ def run(folder: Path, out: Path, cap_gb: float, memory_mb: int, part_rows: int) 
 def verify(folder: Path, out: Path, k: int) -> None:
     import pyarrow.parquet as pq
 
-    from zyfw_checks import batch
     from zyfw_checks.engine import check_file
+    from zyfw_checks.staff import batch
 
     files = batch.list_inputs(folder)
     path = files[k]

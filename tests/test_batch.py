@@ -1,4 +1,4 @@
-"""Folder check out of core (zyfw_checks.batch): partitioned by volunteer, findings equal the in-memory path."""
+"""Folder check out of core (zyfw_checks.staff.batch): partitioned by volunteer, findings equal the in-memory path."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("duckdb", reason="the folder check needs the batch extra (duckdb)")
 
 from tests.conftest import BASE  # noqa: E402
-from zyfw_checks import batch  # noqa: E402
 from zyfw_checks.cli import main  # noqa: E402
 from zyfw_checks.engine import check_file, check_table  # noqa: E402
 from zyfw_checks.load import ROW, Table, load_table  # noqa: E402
+from zyfw_checks.staff import batch  # noqa: E402
 
 TEXTS = [("敬老院陪伴老人", "陪老人聊天读报"), ("班级卫生清扫", "打扫教室卫生"), ("转发公益宣传", "在朋友圈转发公益宣传内容"),
          ("暑期收费研学夏令营", "收费研学旅行"), ("社区环境整治", "清理小广告")]

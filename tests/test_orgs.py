@@ -8,9 +8,9 @@ import pytest
 from stdnum.cn import uscc
 
 from tools.samples_staff import uscc_codes
-from zyfw_checks import identification as ident
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_frame, load_table
+from zyfw_checks.staff import identification as ident
 
 VOL = "弘扬志愿精神，组织志愿者开展敬老助残等志愿服务活动"
 OTHER = "促进会员之间的文化交流与合作"

@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import SAMPLES
 from tools.samples_staff import uscc_codes
-from zyfw_checks import plan
 from zyfw_checks.clauses import get_clause
 from zyfw_checks.load import load_frame, load_table
+from zyfw_checks.staff import plan
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The 10月底 抽查工作情况 (zyfw_checks.province_report, ``zyfw report``): counts, conclusions, .xlsx and .docx."""
+"""The 10月底 抽查工作情况 (zyfw_checks.staff.province_report, ``zyfw report``): counts, conclusions, .xlsx and .docx."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from tests.conftest import records
 from tests.test_risk import calc_installed
-from zyfw_checks import province_report as pr
 from zyfw_checks.cli import main
-from zyfw_checks.forms import docx_text
+from zyfw_checks.staff import province_report as pr
+from zyfw_checks.staff.forms import docx_text
 
 LATE = {"开始时间": "2024-03-09 09:00", "结束时间": "2024-03-09 11:00", "记录时间": "2024-04-30 10:00",
         "录入系统时间": "2024-04-30 10:00"}

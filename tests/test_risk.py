@@ -1,4 +1,4 @@
-"""Per-organisation risk table (zyfw_checks.risk): figures, order, reasons, 重点 marks, plan hand-over."""
+"""Per-organisation risk table (zyfw_checks.staff.risk): figures, order, reasons, 重点 marks, plan hand-over."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import records
-from zyfw_checks import risk
 from zyfw_checks.engine import check_table
 from zyfw_checks.load import load_frame
+from zyfw_checks.staff import risk
 
 
 def calc_installed(soffice: str) -> bool:

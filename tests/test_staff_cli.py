@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from zyfw_checks.cli import main
-from zyfw_checks.forms import DECLARATION, NOTE, docx_text
+from zyfw_checks.staff.forms import DECLARATION, NOTE, docx_text
 
 
 def run(capsys, *argv):

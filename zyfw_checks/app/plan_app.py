@@ -1,4 +1,4 @@
-"""The spot-check planner for staff (抽查计划): a thin page over :mod:`zyfw_checks.plan` (``zyfw plan``).
+"""The spot-check planner for staff (抽查计划): a thin page over :mod:`zyfw_checks.staff.plan` (``zyfw plan``).
 
 Upload the 社会组织名单 (and optionally the 抽查人员名单), choose the year and the random seed, and
 download the plan as .xlsx and printable HTML. The draw itself is ``plan.make_plan``'s.
@@ -91,7 +91,7 @@ class PlanApp:
         return self.run()
 
     def run(self) -> bool:
-        from zyfw_checks import plan as planmod
+        from zyfw_checks.staff import plan as planmod
 
         if self._orgs is None:
             self.status.value = _msg("error", "请先上传社会组织名单。")

@@ -33,7 +33,7 @@ def summary_dict(r) -> dict:
 
 def folder_summary(r, limit: int | None = 20) -> str:
     """The terminal view of a folder check: files, per-rule counts, notes, the riskiest organisations."""
-    from zyfw_checks import risk
+    from zyfw_checks.staff import risk
 
     lines = [f"检查文件夹“{r.folder}”：{len(r.files)} 个文件，{r.records:,} 条记录，发现 {r.findings:,} 个问题（"
              + "　".join(f"{k} {v:,}" for k, v in r.by_severity.items()) + "）。"]
@@ -56,7 +56,7 @@ def folder_summary(r, limit: int | None = 20) -> str:
 
 
 def cmd_check_dir(args) -> int:
-    from zyfw_checks import batch, risk
+    from zyfw_checks.staff import batch, risk
 
     src = Path(args.file)
     fmt = args.format if args.format in FOLDER_FORMATS else "parquet"
@@ -83,7 +83,7 @@ def cmd_check_dir(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from zyfw_checks import province_report as pr
+    from zyfw_checks.staff import province_report as pr
 
     if args.template:
         out = Path(args.template)

@@ -92,7 +92,7 @@ def parse_day(text: str | None):
 
 def read_county_populations(path: Path) -> dict:
     """--county-populations: a .csv/.xlsx of 区划代码, 常住人口 → the populations used for the density table."""
-    from zyfw_checks import identification as ident
+    from zyfw_checks.staff import identification as ident
 
     if not path.exists():
         raise ValueError(f"找不到县市区人口表“{path}”。")
@@ -112,9 +112,9 @@ def read_county_populations(path: Path) -> dict:
 
 def org_outputs(table, mask: bool = True, as_of=None, pops: dict | None = None):
     """(CheckResult, organisations frame, density frame) for a loaded orgs table, judged on ``as_of``."""
-    from zyfw_checks import identification as ident
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
+    from zyfw_checks.staff import identification as ident
 
     options = {k: v for k, v in (("as_of", as_of), ("populations", pops)) if v}
     result = check_table(table, mask=mask, options=options or None)
@@ -240,8 +240,8 @@ def cmd_stations(args) -> int:
 
 
 def cmd_plan(args) -> int:
-    from zyfw_checks import plan as planmod
     from zyfw_checks.load import load_table
+    from zyfw_checks.staff import plan as planmod
 
     src = Path(args.file)
     seed = args.seed if args.seed is not None else secrets.randbelow(10**8)
@@ -254,7 +254,7 @@ def cmd_plan(args) -> int:
     risk_src = Path(args.risk) if args.risk else None
     risk_table = None
     if risk_src is not None:
-        from zyfw_checks.risk import read_risk
+        from zyfw_checks.staff.risk import read_risk
 
         risk_table = read_risk(risk_src)
     p = planmod.make_plan(table, args.year, seed, staff, mask=not args.no_mask,
@@ -283,8 +283,8 @@ def cmd_plan(args) -> int:
 
 
 def cmd_form(args) -> int:
-    from zyfw_checks import forms
     from zyfw_checks.load import load_table
+    from zyfw_checks.staff import forms
 
     src = Path(args.file)
     table = load_table(src, kind="orgs", sheet=args.sheet)

@@ -1,6 +1,6 @@
 """二（一） 志愿服务组织标识（ORG001–ORG006）：代码、每年的公告、每百万人口标识数、标识结论的落实。
 
-Rules only: every decision they report comes from :mod:`zyfw_checks.identification`.
+Rules only: every decision they report comes from :mod:`zyfw_checks.staff.identification`.
 The party checked by these rules is the 民政部门 running ``zyfw orgs`` on its own list.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from zyfw_checks import identification as ident
+import zyfw_checks.staff.identification as ident
 from zyfw_checks.formatting import fmt_dt
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from zyfw_checks.formatting import fmt_num
-from zyfw_checks.identification import to_count
 from zyfw_checks.params import load_params
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.system import designated_platform
+from zyfw_checks.staff.identification import to_count
 
 _FOUR_NOTE = "通知要求“逐步达到”四有，没有规定期限，所以报“提示”而不是“违规”。"
 _FOUR_REASON = ("通知二（四）要求各地民政部门指导村（社区）建设站点并“逐步达到”“四有”要求：这是对民政部门的工作要求，"

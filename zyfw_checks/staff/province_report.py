@@ -24,10 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zyfw_checks import risk
 from zyfw_checks.load import ROW, LoadError, field_specs, load_table
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.parsing import normalize_header
+from zyfw_checks.staff import risk
 
 NOTICE_SENTENCE = ("每年9月前市县两级需各对不少于10家志愿服务组织（含其他组织、机构和团队）进行现场抽查，"
                    "并于10月底前以市州为单位向省民政厅、省文明办报送抽查工作情况")
@@ -63,7 +63,7 @@ class Report:
 
 
 def _expand(inputs: list[Path]) -> list[tuple[Path, str]]:
-    from zyfw_checks.batch import list_inputs
+    from zyfw_checks.staff.batch import list_inputs
 
     out = []
     for p in inputs:
@@ -364,7 +364,7 @@ def summary_lines(rep: Report) -> list[str]:
 
 
 def _table(doc, frame: pd.DataFrame, size: float = 9) -> None:
-    from zyfw_checks.forms import _font
+    from zyfw_checks.staff.forms import _font
 
     t = doc.add_table(rows=1, cols=len(frame.columns))
     t.style = "Table Grid"
@@ -384,7 +384,7 @@ def to_docx(rep: Report) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    from zyfw_checks.forms import _font
+    from zyfw_checks.staff.forms import _font
 
     doc = Document()
     sec = doc.sections[0]

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from zyfw_checks import identification as ident
 from zyfw_checks import masking
 from zyfw_checks.clauses import get_clause
 from zyfw_checks.formatting import fmt_num, fmt_pct
 from zyfw_checks.load import ROW, Table
 from zyfw_checks.params import load_params, threshold
+from zyfw_checks.staff import identification as ident
 
 CITY, COUNTY, PENDING = "市级", "县级", "待定"
 PARAMS = "spot_check"
@@ -249,7 +249,7 @@ def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, ma
     rng = np.random.default_rng(seed)
     risk_notes: list[str] = []
     if risk is not None:  # 注册志愿者数/年活动次数 from the records (zyfw check FOLDER/ → 组织风险排序)
-        from zyfw_checks.risk import fill_plan_columns
+        from zyfw_checks.staff.risk import fill_plan_columns
 
         filled, risk_notes = fill_plan_columns(table.df, risk, source=risk_source)
         table = replace(table, df=filled)

@@ -573,7 +573,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
     """
     import pyarrow as pa
 
-    from zyfw_checks import risk
+    from zyfw_checks.staff import risk
 
     opts = opts or Options()
     folder = Path(folder)
