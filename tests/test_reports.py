@@ -53,7 +53,7 @@ def test_xlsx_has_the_four_sheets(records):
     assert book.sheetnames == ["汇总", "问题明细", "原始记录", "未评估规则"]
     summary = {r[0]: r[1] for r in book["汇总"].iter_rows(values_only=True) if r[0]}
     assert summary["检查记录数"] == 12
-    assert summary["服务期间"].startswith("2023-01-07 至 ")
+    assert summary["服务期间"].startswith("2024-01-06 至 ")
     assert summary["组织单位"] == SCRIPT  # stored as text in Excel; no HTML context here
 
 
@@ -104,7 +104,7 @@ def test_html_is_printable_and_self_contained(records):
     out = html.render(_result(records))
     assert "@media print" in out and "负责人签字" in out and "日期" in out
     assert "http://" not in out and "https://" not in out and "<link" not in out
-    assert "2023-01-07 至" in out
+    assert "2024-01-06 至" in out
     assert "湘民发〔2023〕29号 二（二）①：“" in out  # the clause text of a finding
 
 

@@ -76,7 +76,7 @@ def synthetic_records(
     v_sex = np.where(pd.Series(v_ids).str[16].astype(int).to_numpy() % 2 == 1, "男", "女")
     vol = np.arange(n) % nv  # every volunteer serves in turn, so no one overlaps with themself
     slot = np.arange(n) // nv  # the k-th service of a volunteer is on the k-th weekend day
-    base = pd.Timestamp("2023-01-07")  # a Saturday
+    base = pd.Timestamp("2024-01-06")  # a Saturday, after the notice took effect (2023-09-07)
     day = base + pd.to_timedelta((slot // 2) * 7 + (slot % 2), unit="D")  # Sat, Sun, Sat, Sun…
     start = day + pd.to_timedelta(rng.choice([8, 9, 10, 14, 15], n), unit="h")
     hours = rng.choice([1.0, 1.5, 2.0, 2.5, 3.0], n)
@@ -232,7 +232,7 @@ def write_samples(out: Path = SAMPLES) -> dict[str, Path]:
     }
     with excel_writer(files["clean"]) as xw:
         clean.to_excel(xw, index=False, sheet_name="服务记录")
-    xlsx_header = _title_rows_xlsx(problems, files["problems"], "长沙市星城志愿者协会2023年志愿服务记录")
+    xlsx_header = _title_rows_xlsx(problems, files["problems"], "长沙市星城志愿者协会2024年志愿服务记录")
     csv_header = _gbk_csv(problems, files["problems_csv"], ["长沙市星城志愿者协会志愿服务记录导出", "导出时间：2024年1月5日,,,"])
     vol_cols, act_cols = VOLUNTEER_COLS, ACTIVITY_COLS
     rec_cols = [c for c in problems.columns if c not in vol_cols[1:] and c not in act_cols[1:]]

@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from zyfw_checks import masking
 from zyfw_checks.arrow_pool import use_reusing_pool
 from zyfw_checks.load import ROW, Table, load_table
+from zyfw_checks.params import in_force_since, threshold
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import Context, PartialSkip, Rule
 from zyfw_checks.rules import rules_for
@@ -25,7 +26,7 @@ FINDING_COLUMNS = ["rule", "severity", "row", "record_id", "message", "evidence"
 
 STATUS_COLUMNS = [
     "code", "title", "severity", "section", "count", "status", "reason_code", "reason", "missing",
-    "severity_reason",
+    "severity_reason", "unassessed",
 ]
 TABLE_NAMES = {"records": "服务记录表", "orgs": "社会组织名单", "certificates": "证明登记表", "stations": "站点名单"}
 
@@ -39,16 +40,18 @@ class CheckResult:
     notes: list[str]
     partial: list[PartialSkip] = field(default_factory=list)
     masked: bool = True  # personal data masked in findings and in every view of this result
+    n_records: int | None = None  # when the table is a stub (a folder run's summed status)
 
     @property
     def records(self) -> int:
-        return len(self.table.df)
+        return len(self.table.df) if self.n_records is None else self.n_records
 
     def rule_status(self) -> pd.DataFrame:
         """One row per rule run or skipped: the single source of every view's per-rule outcome.
 
-        status: 有问题 (count > 0) · 部分未评估 (ran, but some rows could not be assessed) ·
-        未评估 (could not run; reason_code and missing say why) · 通过.
+        status: 有问题 (count > 0) · 部分未评估 (ran, but some rows, or part of the check, could not be
+        assessed) · 未评估 (could not run, or no row could be assessed; reason_code and missing say why) ·
+        通过 (every row assessed, nothing found). ``unassessed``: rows the rule could not (fully) look at.
         """
         counts = self.findings["rule"].value_counts() if len(self.findings) else pd.Series(dtype="int64")
         skipped = {s["rule"]: s for s in self.skipped}
@@ -60,15 +63,19 @@ class CheckResult:
             n = int(counts.get(r.code, 0))
             base = {"code": r.code, "title": r.title, "severity": r.severity, "section": r.clause.section,
                     "count": n, "severity_reason": r.severity_reason, "missing": "", "reason_code": "",
-                    "reason": ""}
+                    "reason": "", "unassessed": 0}
             if r.code in skipped:
                 s = skipped[r.code]
                 base.update(status="未评估", reason_code=s["reason_code"], reason=s["reason"],
-                            missing="、".join(s["missing"]))
+                            missing="、".join(s["missing"]), unassessed=self.records)
             elif r.code in partial:
                 ps = partial[r.code]
-                base.update(status="有问题" if n else "部分未评估",
-                            reason_code=ps[0].reason.value, reason="；".join(p.text for p in ps))
+                full, rows_out = _unassessed_rows(ps, self.records)
+                status = "有问题" if n else ("未评估" if self.records and full >= self.records else "部分未评估")
+                base.update(status=status, reason_code=ps[0].reason.value, reason="；".join(p.text for p in ps),
+                            unassessed=rows_out)
+            elif not self.records:
+                base.update(status="未评估", reason_code=Reason.NO_ROWS.value, reason="表中没有可检查的记录")
             else:
                 base.update(status="有问题" if n else "通过")
             rows.append(base)
@@ -105,6 +112,22 @@ class CheckResult:
         return bool(len(self.findings)) and bool((self.findings["severity"] == "违规").any())
 
 
+def _unassessed_rows(ps: list[PartialSkip], total: int) -> tuple[int, int]:
+    """(rows the rule could not look at at all, rows not fully assessed) from its partial skips."""
+    full = np.zeros(total, dtype=bool)
+    some = np.zeros(total, dtype=bool)
+    counted, full_counted = 0, 0
+    for p in ps:
+        if p.mask is not None and len(p.mask) == total:
+            some |= p.mask
+            if p.full:
+                full |= p.mask
+        elif p.rows:  # merged from the parts of a folder run: counts only
+            counted = max(counted, int(p.rows))
+            full_counted += int(p.rows) if p.full else 0
+    return min(total, int(full.sum()) + full_counted), min(total, max(int(some.sum()), counted))
+
+
 def record_ids(df: pd.DataFrame) -> pd.Series:
     for col in ("记录编号", "证明编号", "统一社会信用代码", "站点编号", "名称"):
         if col in df.columns:
@@ -128,8 +151,14 @@ def _texts(s: pd.Series) -> pa.ChunkedArray:
     return arr.cast(pa.large_string()) if arr.type != pa.large_string() else arr
 
 
-def _part(i: int, rule: Rule, hits: pd.DataFrame, table: Table) -> _Part:
+def _part(i: int, rule: Rule, hits: pd.DataFrame, table: Table, drop: np.ndarray | None = None) -> _Part | None:
     pos = table.df.index.get_indexer(hits.index)
+    if drop is not None and drop.any():  # rows the rule could not look at: a finding there is not one
+        keep = ~drop[pos]
+        if not keep.all():
+            hits, pos = hits[keep], pos[keep]
+            if not len(pos):
+                return None
     if "severity" in hits:
         given = hits["severity"].astype("string[pyarrow]").fillna(rule.severity).array._pa_array
         sev = pc.fill_null(pc.index_in(given, value_set=pa.array(SEVERITIES)), -1).to_numpy()
@@ -183,6 +212,78 @@ def _assemble(parts: list[_Part], rules: list[Rule], table: Table, mask: bool) -
     return out
 
 
+def _label(group: str, table: Table) -> str:
+    """A field group in the user's own words: the file's header where the field was found."""
+    return "或".join(f"“{table.mapping.get(a, a)}”" for a in group.split("|"))
+
+
+def _missing_entry(r: Rule, missing: list[str], table: Table) -> dict:
+    unrec = getattr(table, "unrecognised", None) or {}
+    seen = [(m, unrec[a]) for m in missing for a in m.split("|") if a in unrec]
+    if seen:
+        said = "；".join(f"表头“{h}”像是“{m.replace('|', '或')}”，但没有识别" for m, h in seen)
+        return {"rule": r.code, "reason_code": Reason.UNRECOGNISED_FIELD.value, "missing": missing,
+                "reason": f"{said}，可在列对应关系里手动指定"}
+    return {"rule": r.code, "reason_code": Reason.MISSING_FIELD.value, "missing": missing,
+            "reason": f"缺少字段：{'、'.join(m.replace('|', '或') for m in missing)}"}
+
+
+def _in_force_day(table: Table, ctx: Context) -> pd.Series | None:
+    """The date a row's duty arose on: the activity's day (records), the issue date (certificates)."""
+    if table.kind == "records":
+        return ctx.intervals["activity_day"]
+    if table.kind == "certificates" and "出具日期" in table.df.columns:
+        return pd.to_datetime(table.df["出具日期"], errors="coerce")
+    return None
+
+
+def assess(r: Rule, table: Table, ctx: Context) -> np.ndarray:
+    """The engine's assessability of rule ``r``, row by row, said once per reason in ``ctx.skips``.
+
+    Returns the rows the rule cannot look at at all (a needed field blank or unreadable, or the activity
+    before the sentence took effect): their findings are dropped and they are never 通过. Rows without a
+    ``partial_needs`` field are partly assessed: said, findings kept.
+    """
+    df = table.df
+    n = len(df)
+    drop = np.zeros(n, dtype=bool)
+    unrec = getattr(table, "unrecognised", None) or {}
+
+    def skip(reason: Reason, text: str, mask: np.ndarray, full: bool) -> None:
+        k = int(mask.sum())
+        if k:
+            ctx.skips.append(PartialSkip(r.code, reason, text.format(k=k), k, mask, full))
+
+    groups = [(g, True) for g in r.needs] + [(g, False) for g in r.partial_needs]
+    for group, full in groups:
+        present = [a for a in group.split("|") if a in df.columns]
+        if not present:  # only partial needs get here: a whole needs group absent skips the rule
+            heard = [unrec[a] for a in group.split("|") if a in unrec]
+            if heard:
+                text = f"表头“{heard[0]}”像是“{group.replace('|', '或')}”但没有识别，这部分未检查（可在列对应关系里手动指定）"
+                skip(Reason.UNRECOGNISED_FIELD, text, np.ones(n, dtype=bool), False)
+            else:
+                skip(Reason.MISSING_FIELD, f"表中没有“{group.replace('|', '或')}”列，这部分未检查",
+                     np.ones(n, dtype=bool), False)
+            continue
+        if r.judges_blanks_of(group):
+            continue
+        blank = np.logical_and.reduce([df[a].isna().to_numpy() | table.bad_mask(a).to_numpy() for a in present])
+        skip(Reason.BLANK_FIELD, f"{_label('|'.join(present), table)}为空或无法识别的 {{k}} 行未检查", blank, full)
+        if full:
+            drop |= blank
+    if r.in_force:
+        day = _in_force_day(table, ctx)
+        if day is not None:
+            since = in_force_since(r.in_force)
+            before = (day < pd.Timestamp(since)).fillna(False).to_numpy(dtype=bool) & ~drop
+            name = threshold(r.in_force)
+            skip(Reason.BEFORE_IN_FORCE, f"活动早于{since:%Y年%-m月%-d日}（{name}施行之日）的 {{k}} 行不适用，未检查",
+                 before, True)
+            drop |= before
+    return drop
+
+
 def check_table(
     table: Table,
     mask: bool = True,
@@ -212,15 +313,15 @@ def check_table(
             continue
         missing = r.missing_fields(table.df.columns)
         if missing:
-            skipped.append({
-                "rule": r.code, "reason_code": Reason.MISSING_FIELD.value, "missing": missing,
-                "reason": f"缺少字段：{'、'.join(m.replace('|', '或') for m in missing)}",
-            })
+            skipped.append(_missing_entry(r, missing, table))
             continue
         ctx.current_rule = r.code
+        drop = assess(r, table, ctx)
         found = r.fn(table.df, ctx)
         if found is not None and len(found):
-            parts.append(_part(i, r, found, table))
+            part = _part(i, r, found, table, drop)
+            if part is not None:
+                parts.append(part)
     if progress:
         progress(len(rules), len(rules), "")
     findings = _assemble(parts, rules, table, mask)

@@ -19,6 +19,11 @@ class Reason(StrEnum):
     UNCOVERED_YEAR = "UNCOVERED_YEAR"  # the holiday calendar does not cover the year
     UNREADABLE = "UNREADABLE"  # cells that could not be read (DAT003 lists them)
     SUMMARY_ONLY = "SUMMARY_ONLY"  # the data cannot show a breach (e.g. is the list complete?): a summary instead
+    BLANK_FIELD = "BLANK_FIELD"  # a field the rule needs is blank or unreadable on these rows
+    UNRECOGNISED_FIELD = "UNRECOGNISED_FIELD"  # a header looks like the field but was not recognised
+    BEFORE_IN_FORCE = "BEFORE_IN_FORCE"  # the activity took place before the sentence took effect
+    DATE_ONLY = "DATE_ONLY"  # only dates, no clock times: the part of a check that needs times was not done
+    NO_ROWS = "NO_ROWS"  # no row could be assessed
     # rows set aside by the loader
     TOTAL_ROW = "TOTAL_ROW"  # 合计 / 总计 / 小计
     FOOTER_ROW = "FOOTER_ROW"  # 制表人 / 签字 / 审核人 footer lines
@@ -39,6 +44,11 @@ LABELS = {
     Reason.UNCOVERED_YEAR: "节假日数据未覆盖该年份",
     Reason.UNREADABLE: "单元格无法识别",
     Reason.SUMMARY_ONLY: "只作汇总提示",
+    Reason.BLANK_FIELD: "所需字段为空或无法识别",
+    Reason.UNRECOGNISED_FIELD: "表头未识别",
+    Reason.BEFORE_IN_FORCE: "活动早于条文施行日期",
+    Reason.DATE_ONLY: "只有日期、没有时刻",
+    Reason.NO_ROWS: "没有可检查的行",
     Reason.TOTAL_ROW: "合计行",
     Reason.FOOTER_ROW: "表尾签字/制表行",
     Reason.BLANK_ROW: "空行",

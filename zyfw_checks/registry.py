@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from zyfw_checks import masking
@@ -53,6 +54,24 @@ class Rule:
     related: tuple[str, ...] = ()  # other tables the rule compares against, e.g. ("records",)
     severity_reason: str = ""  # why this severity, under the model in DESIGN (issue 9)
     extra: dict = field(default_factory=dict)
+    # Assessability (the engine's, see engine.assess): a row is assessed only when every ``needs`` group has a
+    # readable value; ``partial_needs`` are fields part of the check needs (a row without one is partly
+    # unassessed, never 通过); ``judges_blanks`` rules report blanks themselves (REC001), so blanks in the
+    # fields they examine are findings, not unassessed rows; ``in_force`` names the dated parameter
+    # (thresholds.yaml) that says since when the sentence the rule enforces applies.
+    partial_needs: tuple[str, ...] = ()
+    judges_blanks: bool | tuple[str, ...] = False
+    in_force: str = ""
+    hazards: tuple[str, ...] = ()  # generic conditions that can break this rule's verdict (params/hazards.yaml)
+
+    def judges_blanks_of(self, group: str) -> bool:
+        """Whether blanks in ``group`` are what this rule reports (so not unassessed rows)."""
+        return self.judges_blanks is True or (not isinstance(self.judges_blanks, bool) and group in self.judges_blanks)
+
+    @property
+    def row_fields(self) -> tuple[str, ...]:
+        """Every field group the rule looks at per row (what the assessability test blanks)."""
+        return self.needs + self.partial_needs
 
     @property
     def clause(self) -> Clause:
@@ -83,6 +102,16 @@ def _validate(r: Rule) -> None:
         get_clause(r.clause_id)
     except KeyError as exc:
         problems.append(str(exc))
+    if r.in_force:
+        from zyfw_checks.params import ParamError, in_force_since
+
+        try:
+            in_force_since(r.in_force)
+        except (KeyError, ParamError):
+            problems.append(f"施行日期参数 {r.in_force} 不在 params/thresholds.yaml 中")
+    unknown = set(r.hazards) - set(load_params("hazards")["hazards"])
+    if unknown:
+        problems.append(f"未知的风险条件 {sorted(unknown)}（params/hazards.yaml）")
     if r.laws:
         known = load_params("laws")["articles"]
         problems += [f"未知法规条文 {law}（params/laws.yaml）" for law in r.laws if law not in known]
@@ -106,6 +135,10 @@ def rule(
     not_modelled: str = "",
     related: tuple[str, ...] | list[str] = (),
     severity_reason: str = "",
+    partial_needs: tuple[str, ...] | list[str] = (),
+    judges_blanks: bool | tuple[str, ...] | list[str] = False,
+    in_force: str = "",
+    hazards: tuple[str, ...] | list[str] = (),
 ) -> Callable[[RuleFn], RuleFn]:
     """Register a rule. ``needs`` lists canonical fields; ``"A|B"`` means either field will do."""
 
@@ -114,7 +147,8 @@ def rule(
             code=code, title=title, clause_id=clause, severity=severity, needs=tuple(needs),
             explanation=explanation, compliant=compliant, noncompliant=noncompliant, fn=fn,
             table=table, optional=tuple(optional), laws=tuple(laws), not_modelled=not_modelled,
-            related=tuple(related), severity_reason=severity_reason,
+            related=tuple(related), severity_reason=severity_reason, partial_needs=tuple(partial_needs),
+            judges_blanks=judges_blanks if isinstance(judges_blanks, bool) else tuple(judges_blanks), in_force=in_force, hazards=tuple(hazards),
         )
         _validate(r)
         REGISTRY[code] = r
@@ -132,6 +166,8 @@ class PartialSkip:
     reason: Reason
     text: str
     rows: int | None = None
+    mask: object = None  # bool ndarray over the table's rows, when the rule named them
+    full: bool = False  # the engine's: the rule could not look at these rows at all (their findings are dropped)
 
 
 @dataclass
@@ -165,9 +201,25 @@ class Context:
             self.cache[key] = make()
         return self.cache[key]
 
-    def partly_unassessed(self, reason: Reason, text: str, rows: int | None = None, rule: str = "") -> None:
-        """Say that some rows could not be assessed by the running rule (shown once, in rule_status)."""
-        self.skips.append(PartialSkip(rule or self.current_rule, reason, text, rows))
+    def partly_unassessed(self, reason: Reason, text: str, rows: int | None = None, rule: str = "",
+                          mask=None) -> None:
+        """Say that some rows could not be assessed by the running rule (shown once, in rule_status).
+
+        ``mask`` (bool per row of the table) names the rows: the engine then counts them with its own
+        and drops the rule's findings on them. Without it, ``rows`` is only reported."""
+        if mask is not None:
+            mask = np.asarray(mask, dtype=bool)
+            rows = int(mask.sum())
+            if not rows:
+                return
+        self.skips.append(PartialSkip(rule or self.current_rule, reason, text, rows, mask))
+
+    @property
+    def intervals(self) -> pd.DataFrame:
+        """The service-time model of the table (service_time.intervals), computed once per run."""
+        from zyfw_checks.service_time import intervals
+
+        return self.once("intervals", lambda: intervals(self.table))
 
     def show_id(self, s: pd.Series) -> pd.Series:
         return masking.mask_id(s) if self.mask else s.astype("string[pyarrow]")

@@ -226,6 +226,8 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
 
 @rule(
     code="ACT001",
+    hazards=('before_in_force', 'date_only', 'multi_day', 'overnight', 'word_inside_word'),
+    in_force="notice_in_force",
     title="工作时间内参加与本职工作密切相关的活动",
     clause="二（二）-四类①",
     severity="存疑",
@@ -336,6 +338,8 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
 
 @rule(
     code="ACT002",
+    hazards=('before_in_force', 'word_inside_word'),
+    in_force="notice_in_force",
     title="单位或学校内部有明确制度要求的活动",
     clause="二（二）-四类②",
     severity="存疑",
@@ -415,6 +419,8 @@ def _near(a, b, n: int) -> str:
 
 @rule(
     code="ACT003",
+    hazards=('before_in_force', 'setting_word', 'word_inside_word'),
+    in_force="notice_in_force",
     title="违反志愿服务时间记录规定（折算时长、奖励时长、线上转发）",
     clause="二（二）-四类③",
     severity="违规",
@@ -501,6 +507,8 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="ACT004",
+    hazards=('before_in_force', 'word_inside_word'),
+    in_force="notice_in_force",
     title="以志愿服务名义组织的收费活动",
     clause="二（二）-四类④",
     severity="违规",
@@ -559,6 +567,8 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="ACT005",
+    hazards=('before_in_force', 'word_inside_word'),
+    in_force="regulation_in_force",
     title="以志愿服务名义开展营利性活动",
     clause="二（二）①-营利",
     severity="存疑",

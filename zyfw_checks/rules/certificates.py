@@ -121,6 +121,8 @@ _UNDECLARED = "（未声明服务记录表完整：也可能是导出不全，�
 
 @rule(
     code="CRT001",
+    hazards=('before_in_force', 'incomplete_export', 'masked_id'),
+    in_force="measures_in_force",
     title="证明时长超过记录",
     clause="二（二）②-依据记录",
     severity="存疑",
@@ -166,6 +168,8 @@ def crt001(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="CRT002",
+    hazards=('before_in_force', 'incomplete_export', 'masked_id'),
+    in_force="measures_in_force",
     title="证明没有任何服务记录",
     clause="二（二）②-伪造变造",
     severity="存疑",
@@ -212,6 +216,8 @@ def crt002(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="CRT003",
+    hazards=('before_in_force',),
+    in_force="measures_in_force",
     title="出具证明收取费用",
     clause="二（二）②-收费",
     severity="违规",
@@ -238,6 +244,9 @@ _CONTENTS = (("姓名", "志愿者姓名"), ("证明时长", "服务时间（时
 
 @rule(
     code="CRT004",
+    hazards=('before_in_force',),
+    in_force="measures_in_force",
+    judges_blanks=True,
     title="证明缺少必备内容",
     clause="二（二）②-依据记录",
     severity="存疑",
@@ -278,6 +287,9 @@ def _has(low: pd.Series, words: list[str]) -> pd.Series:
 
 @rule(
     code="CRT005",
+    hazards=('before_in_force',),
+    judges_blanks=True,
+    in_force="measures_in_force",
     title="证明无法通过信息系统查验",
     clause="二（二）②-系统查验",
     severity="存疑",

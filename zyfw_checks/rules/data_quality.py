@@ -50,6 +50,7 @@ def ric_problems(ids: pd.Series, today: pd.Timestamp | None = None) -> pd.Series
 
 @rule(
     code="DAT001",
+    hazards=('masked_id',),
     title="证件号码无效",
     clause="二（二）①-完整准确",
     severity="违规",
@@ -94,6 +95,7 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="DAT002",
+    hazards=('date_only', 'masked_id', 'multi_day', 'other_org', 'overnight'),
     title="重复记录",
     clause="二（二）①-完整准确",
     severity="违规",

@@ -34,6 +34,7 @@ from zyfw_checks.rules import all_rules, get_rule
 FIXTURES = Path(__file__).with_name("fixtures")
 NOTE = "说明"
 ROWS = "rows"
+HAZARD = "风险"  # the generic hazards (params/hazards.yaml) an example is a case of
 FIRST_ROW = 2  # load_frame puts the headers in sheet row 1
 BASE_NOTE = "基准行：其他各例都由这一行改动而来"
 # Fields that say who or which activity a row is: suffixed per example so examples stay apart.
@@ -59,6 +60,7 @@ class Example:
     rows: list[dict]  # the example's rows as written (full rows: base with the edit applied)
     edits: list[dict]  # the fields each row changes from base
     findings: pd.DataFrame  # the rule's findings on these rows (masked, as every output)
+    hazards: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> bool:
@@ -145,6 +147,8 @@ def load_fixture(code: str) -> dict:
             note = str(item.pop(NOTE, "") or "").strip()
             if not note:
                 raise FixtureError(f"{where} 缺少“{NOTE}”")
+            hazards = item.pop(HAZARD, None) or []
+            hazards = [hazards] if isinstance(hazards, str) else list(hazards)
             rows = item.pop(ROWS, None)
             if rows is not None and item:
                 raise FixtureError(f"{where}：写了 {ROWS} 就不能再直接写字段")
@@ -154,7 +158,7 @@ def load_fixture(code: str) -> dict:
             extra = sorted({c for e in edits for c in e} - set(out["base"]))
             if extra:  # a column only some rows have would change how the rule reads every other row
                 raise FixtureError(f"{where} 改动了基准行没有的字段 {'、'.join(extra)}：请在 base 中加上（可为空）")
-            out[kind].append({"note": note, "edits": edits})
+            out[kind].append({"note": note, "edits": edits, "hazards": tuple(hazards)})
     for name, rows in (data.get("related") or {}).items():
         if not isinstance(rows, list) or not rows:
             raise FixtureError(f"{path.name} 的 related.{name} 应是至少一行的列表")
@@ -182,10 +186,11 @@ def run_examples(code: str, check: Callable, mask: bool = True) -> RuleExamples:
     examples: list[Example] = []
     stacked: list[dict] = []
     owner: list[int] = []  # the example each stacked row belongs to
-    groups = [("base", BASE_NOTE, [{}])] + [(k, e["note"], e["edits"]) for k in KINDS for e in fx[k]]
-    for g, (kind, note, edits) in enumerate(groups):
+    groups = [("base", BASE_NOTE, [{}], ())] + [(k, e["note"], e["edits"], e["hazards"]) for k in KINDS for e in fx[k]]
+    for g, (kind, note, edits, hazards) in enumerate(groups):
         rows = [dict(base, **e) for e in edits]
-        examples.append(Example(kind=kind, note=note, rows=rows, edits=edits, findings=pd.DataFrame()))
+        examples.append(Example(kind=kind, note=note, rows=rows, edits=edits, findings=pd.DataFrame(),
+                                hazards=hazards))
         for row in rows:
             run = dict(row)
             for col in isolate:

@@ -17,6 +17,7 @@ from zyfw_checks.registry import hits, rule
 
 @rule(
     code="ORG001",
+    judges_blanks=True,
     title="统一社会信用代码无效",
     clause="二（一）-登记地",
     severity="存疑",
@@ -58,6 +59,7 @@ def _years_text(flags: dict[int, pd.Series], index) -> pd.Series:
 
 @rule(
     code="ORG002",
+    judges_blanks=("公告日期|公告年度",),
     title="未在每年6月30日前公告",
     clause="二（一）-公告",
     severity="违规",

@@ -51,6 +51,9 @@ def _alternatives(name: str) -> str:
 
 @rule(
     code="REC001",
+    hazards=('before_in_force',),
+    in_force="regulation_in_force",
+    judges_blanks=True,
     title="记录内容不完整",
     clause="二（二）①-完整准确",
     severity="违规",
@@ -145,6 +148,8 @@ def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
 
 @rule(
     code="REC002",
+    hazards=('before_in_force', 'date_only', 'multi_day', 'overnight'),
+    in_force="measures_in_force",
     title="未在10个工作日内完成记录",
     clause="二（二）①-十个工作日",
     severity="违规",
@@ -201,6 +206,8 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="REC003",
+    hazards=('before_in_force', 'date_only', 'multi_day', 'overnight'),
+    in_force="measures_in_force",
     title="纸质记录未及时录入信息系统",
     clause="二（二）①-纸质录入",
     severity="违规",
@@ -253,6 +260,9 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="REC004",
+    hazards=('before_in_force', 'date_only', 'masked_id', 'multi_day', 'other_org', 'overnight'),
+    in_force="measures_in_force",
+    partial_needs=("服务时长(小时)",),
     title="服务时长与实际不符",
     clause="二（二）①-时间内容一致",
     severity="违规",

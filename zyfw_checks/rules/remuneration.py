@@ -26,6 +26,8 @@ from zyfw_checks.rules.common import fmt_num
 
 @rule(
     code="REC005",
+    hazards=('before_in_force', 'setting_word', 'word_inside_word'),
+    in_force="regulation_in_force",
     title="发放了必要补贴以外的报酬",
     clause="二（二）①-报酬",
     severity="违规",

@@ -43,6 +43,7 @@ def _absent_note(df: pd.DataFrame, fields) -> str:
 
 @rule(
     code="STN001",
+    judges_blanks=True,
     title="四有：没有人员",
     clause="二（四）-四有",
     severity="提示",
@@ -65,6 +66,7 @@ def stn001(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="STN002",
+    judges_blanks=True,
     title="四有：没有场所",
     clause="二（四）-四有",
     severity="提示",
@@ -82,6 +84,7 @@ def stn002(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="STN003",
+    judges_blanks=True,
     title="四有：没有项目",
     clause="二（四）-四有",
     severity="提示",
@@ -98,6 +101,7 @@ def stn003(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="STN004",
+    judges_blanks=True,
     title="四有：没有管理",
     clause="二（四）-四有",
     severity="提示",
@@ -114,6 +118,7 @@ def stn004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="STN005",
+    judges_blanks=True,
     title="站点未依托指定平台",
     clause="二（四）-依托平台",
     severity="存疑",
@@ -153,6 +158,7 @@ def stn005(df: pd.DataFrame, ctx) -> pd.DataFrame:
 
 @rule(
     code="STN006",
+    judges_blanks=True,
     title="社区团体未写明同意成立的组织",
     clause="二（四）-社区团体",
     severity="提示",

@@ -29,6 +29,9 @@ def designated_platform(platform: pd.Series) -> pd.Series:
 
 @rule(
     code="SYS001",
+    hazards=('before_in_force',),
+    judges_blanks=True,
+    in_force="notice_in_force",
     title="记录平台不是指定信息平台",
     clause="二（三）-统一平台",
     severity="存疑",

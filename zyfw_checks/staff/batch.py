@@ -460,8 +460,8 @@ def merge_partial(partials: list[PartialSkip]) -> list[PartialSkip]:
             out.append(first)
             continue
         total = sum(p.rows or 0 for p in ps)
-        text = re.sub(rf"(?<!\d){first.rows}(?=\s*条)", str(total), first.text, count=1)
-        out.append(PartialSkip(first.rule, first.reason, text, total))
+        text = re.sub(rf"(?<!\d){first.rows}(?=\s*[条行])", str(total), first.text, count=1)
+        out.append(PartialSkip(first.rule, first.reason, text, total, None, all(p.full for p in ps)))
     return out
 
 
@@ -481,13 +481,14 @@ def merge_notes(notes: list[str]) -> list[str]:
     return out
 
 
-def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: list[PartialSkip]) -> pd.DataFrame:
+def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: list[PartialSkip],
+                 records: int | None = None) -> pd.DataFrame:
     """rule_status() of the whole batch, computed by the engine's own method from the summed counts."""
     cats = [r.code for r in rules]
     codes = np.repeat(np.arange(len(cats), dtype="int16"), [int(counts.get(c, 0)) for c in cats])
     f = pd.DataFrame({"rule": pd.Categorical.from_codes(codes, categories=cats)})
     stub = CheckResult(table=Table(df=pd.DataFrame(), kind="records", source=""), findings=f, skipped=skipped,
-                       rules=rules, notes=[], partial=partial)
+                       rules=rules, notes=[], partial=partial, n_records=records)
     out = stub.rule_status()
     out["count"] = out["code"].map(lambda c: int(counts.get(c, 0))).astype("int64")
     return out
@@ -682,7 +683,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             else:
                 _empty_output(output, fmt)
         timings["写出"] = time.perf_counter() - t0
-        status = batch_status(rules, counts, skipped, merge_partial(partial))
+        status = batch_status(rules, counts, skipped, merge_partial(partial), records=ing.rows)
         risk_frame = risk.risk_table(risk.combine(aggs))
         return BatchResult(
             folder=str(folder), files=pd.DataFrame(ing.files), records=ing.rows, findings=total, status=status,
