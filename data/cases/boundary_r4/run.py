@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--json", dest="out")
     args = ap.parse_args(argv)
-    cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(HERE.glob("R4-*.yaml"))]
+    cases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(HERE.glob("R4-*.yaml"), key=lambda p: int(p.stem.split("-")[1]))]
     results = [run_case(c) for c in cases]
     for r in results:
         print(f"{r['id']} {r['rule']} {'held' if r['held'] else 'FAILED'}: {r['reason']}")
