@@ -324,3 +324,14 @@ def test_announcement_years_column_is_read_from_a_file(tmp_path):
     res = check_table(t, options={"as_of": "2025-12-31"})
     org002 = res.findings[res.findings["rule"] == "ORG002"]
     assert len(org002) == 1 and "2025" in org002["message"].iloc[0]
+
+
+@pytest.mark.parametrize(("announced", "late"), [("2024-06-30", False), ("2024-07-05", True)])
+def test_a_late_announcement_date_is_read_beside_the_years_column(announced, late):
+    """公告年度 listing the year does not excuse a 公告日期 after that year's 30 June (both sides)."""
+    row = org(标识日期="2024-03-01", 公告日期=announced, 公告年度="2024、2025、2026")
+    res = check_table(table(row), select=["ORG002"], options={"as_of": "2026-12-31"})
+    f = res.findings
+    assert (len(f) == 1) == late, f["message"].tolist()
+    if late:
+        assert f["severity"].iloc[0] == "违规" and "2024-07-05" in f["message"].iloc[0]

@@ -57,6 +57,16 @@ def _years_text(flags: dict[int, pd.Series], index) -> pd.Series:
     return out
 
 
+def _first_due(due: dict, deadlines: dict, marked: pd.Series, index) -> tuple[pd.Series, pd.Series]:
+    """The first deadline each organisation (with a 标识日期) had to be announced by, and how many were due."""
+    first_due = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    n_due = pd.Series(0, index=index)
+    for y in sorted(deadlines, reverse=True):
+        first_due = first_due.mask(due[y] & marked.notna(), deadlines[y])
+        n_due = n_due + due[y].astype(int)
+    return first_due, n_due
+
+
 @rule(
     code="ORG002",
     judges_blanks=("公告日期|公告年度",),
@@ -103,7 +113,10 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
         blank = identified & years.isna() & pd.concat(due.values(), axis=1).any(axis=1)
         # identified, no 标识日期 and none of the due years listed: which years were due cannot be told
         blank |= identified & marked.isna() & first_listed.isna() & years.notna()
-        bad = any_missing | blank
+        # a 公告日期 beside the years: the year it fell in was announced late if it is after that year's deadline
+        first_due, _ = _first_due(due, deadlines, marked, df.index)
+        late = identified & first_due.notna() & announced.notna() & (announced > first_due) & ~any_missing & ~blank
+        bad = any_missing | blank | late
         idx = df.index[bad]
         gone = _years_text({y: m[bad] for y, m in missing.items()}, idx)
         should = _years_text({y: d[bad] for y, d in due.items()}, idx)
@@ -111,14 +124,14 @@ def org002(df: pd.DataFrame, ctx) -> pd.DataFrame:
                + "年6月30日前未公告该组织")
         msg = msg.mask(blank[bad], "已标识，公告年度为“" + years[bad].fillna("空白") + "”：请核实该组织是否已在"
                        + str(min(deadlines)) + "年以来各年度的公告中")
+        msg = msg.mask(late[bad], "标识于" + fmt_dt(marked[bad], "%Y-%m-%d") + "，应于" + fmt_dt(first_due[bad], "%Y-%m-%d")
+                       + "前公告，实际公告日期" + fmt_dt(announced[bad], "%Y-%m-%d"))
         evidence = "应公告年度 " + should + "；已公告 " + years[bad].fillna("（空）") + "；缺 " + gone.mask(gone == "", "（不明）")
+        evidence = evidence.mask(late[bad], "公告期限 " + fmt_dt(first_due[bad], "%Y-%m-%d") + "；公告日期 "
+                                 + fmt_dt(announced[bad], "%Y-%m-%d"))
         return hits(idx, msg, evidence, pd.Series("违规", index=idx).mask(blank[bad], "存疑"))
     # one 公告日期 per organisation: the first due year can be checked, later years cannot
-    first_due = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
-    n_due = pd.Series(0, index=df.index)
-    for y in sorted(deadlines, reverse=True):
-        first_due = first_due.mask(due[y] & marked.notna(), deadlines[y])
-        n_due = n_due + due[y].astype(int)
+    first_due, n_due = _first_due(due, deadlines, marked, df.index)
     own = announced.dt.year.map({y: d for y, d in deadlines.items()}).astype("datetime64[us]")
     missing = identified & marked.notna() & first_due.notna() & announced.isna()
     late = identified & first_due.notna() & announced.notna() & (announced > first_due)
