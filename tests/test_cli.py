@@ -121,3 +121,55 @@ def test_template_command_writes_the_fields_the_checks_read(tmp_path, table):
     assert main(["template", "--table", table, "-o", str(out)]) == 2  # never overwrites silently
     assert out.read_bytes() == before
     assert main(["template", "--table", table, "-o", str(out), "--force"]) == 0
+
+
+# ---------------------------------------------------------------- exit codes: a bug is never the user's file
+
+
+def _broadcast_bug(*args, **kwargs):
+    import numpy as np
+
+    return np.ones(41) + np.ones((41, 4))  # the ValueError of issue 20, raised inside numpy
+
+
+def test_an_internal_error_is_exit_3_with_a_report_file_not_a_verdict_on_the_file(samples, tmp_path, monkeypatch,
+                                                                                    capsys):
+    import zyfw_checks.engine as engine
+
+    monkeypatch.setenv("ZYFW_CRASH_DIR", str(tmp_path / "crash"))
+    monkeypatch.delenv("ZYFW_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "check_table", _broadcast_bug)
+    assert main(["check", str(samples / "clean.xlsx")]) == 3
+    err = capsys.readouterr().err
+    assert "程序内部错误，您的文件没有问题" in err
+    assert "Traceback" not in err and "broadcast" not in err and "无法检查" not in err
+    reports = list((tmp_path / "crash").glob("zyfw-error-*.txt"))
+    assert len(reports) == 1 and str(reports[0]) in err
+    assert "_broadcast_bug" in reports[0].read_text(encoding="utf-8")
+    monkeypatch.setenv("ZYFW_DEBUG", "1")
+    with pytest.raises(ValueError):
+        main(["check", str(samples / "clean.xlsx")])
+
+
+def test_the_users_file_usage_and_parameters_are_exit_2_in_chinese(tmp_path, capsys):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"garbage")
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "无法检查" in err and "找不到表头行" in err and "程序内部错误" not in err
+
+
+def test_broken_pipe_is_silent_and_ctrl_c_is_130(monkeypatch, capsys):
+    import zyfw_checks.cli.check as check
+
+    def pipe(args):
+        raise BrokenPipeError
+
+    def interrupt(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check, "cmd_rules", pipe)
+    assert main(["rules"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(check, "cmd_rules", interrupt)
+    assert main(["rules"]) == 130

@@ -554,3 +554,24 @@ def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path, monke
     with pytest.raises(LoadError, match="文字编码"):
         load_table(bad)
     assert calls == ["bad.csv"]
+
+
+@pytest.mark.parametrize("rows", [4, 41])
+def test_a_class_at_one_session_two_row_header_date_and_time_range(tmp_path, rows):
+    """Issue 20 §1: 服务时间 → 日期 / 起止时间, the same session on every participant's row, used to stop the file."""
+    path = tmp_path / "班级.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "活动名称", "服务时间", None, "服务时长"])
+    ws.append([None, None, "日期", "起止时间", None])
+    ws.merge_cells("C1:D1")
+    for c in "ABE":
+        ws.merge_cells(f"{c}1:{c}2")
+    for i in range(rows):
+        ws.append([f"学生{i}", "社区清洁", "2025-09-20", "8:30-11:30", 3])
+    wb.save(path)
+    t = load_table(path)
+    assert len(t.df) == rows
+    assert (t.df["开始时间"] == pd.Timestamp("2025-09-20 08:30")).all()
+    assert (t.df["结束时间"] == pd.Timestamp("2025-09-20 11:30")).all()
+    assert t.df[ROW].tolist() == list(range(3, 3 + rows))

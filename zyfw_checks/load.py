@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from zyfw_checks import parsing
+from zyfw_checks.errors import KitError
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.reasons import Reason
 
@@ -37,7 +38,7 @@ COLUMN_INFO = ["column", "header", "field", "unit", "status"]
 SKIPPED = ["row", "reason_code", "reason", "detail"]
 
 
-class LoadError(Exception):
+class LoadError(KitError):
     """A file that cannot be read: the message says, in Chinese, what is wrong and what to do."""
 
     def __init__(self, message: str, code: str | None = None):
