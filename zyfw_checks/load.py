@@ -66,6 +66,12 @@ class Table:
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SKIPPED))
     units: dict[str, str] = field(default_factory=dict)  # canonical hours field → unit of the source column
     header_rows: int = 1  # 2 when a two-row merged header was combined
+    # headers that look like a field but match none of its spellings: canonical field guessed → header as written
+    # (the engine makes the rules that need such a field 未评估, never 通过; the user can map it by hand)
+    unrecognised: dict[str, str] = field(default_factory=dict)
+    # per record, on df's index: start_clock / end_clock (the 开始时间 / 结束时间 cell gave a clock time, not a
+    # date alone) and overnight (the end was moved to the next day: clock times only, one date, end < start)
+    time_flags: dict[str, pd.Series] = field(default_factory=dict)
 
     def bad_mask(self, name: str) -> pd.Series:
         """True where the cell of field ``name`` was filled but could not be read."""
@@ -162,6 +168,7 @@ class Sheets(dict):
         self.hidden: set = set()
         self.notes: list[str] = []
         self.fmt: str = ""
+        self.data: bytes | None = None  # the bytes of a text file, kept to name its encoding if no header is found
 
 
 def _utf16(data: bytes) -> str | None:
@@ -408,6 +415,7 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> Sheets:
         ) from exc
 
 
+_NOT_CONTENT = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.S | re.I)
 _TABLE_RE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
 _HTML_TOKENS = re.compile(r"(<tr\b[^>]*>|<t[dh]\b[^>]*>)", re.I)
 _XML_TOKENS = re.compile(r"(<(?:ss:)?Row\b[^>]*>|<(?:ss:)?Cell\b[^>]*>)")
@@ -526,6 +534,7 @@ def _read_html(data: bytes, name: str) -> Sheets:
     m = re.search(r'<meta[^>]+charset=["\']?([\w-]+)', text[:4000], flags=re.I)
     if m and m.group(1).lower() in ("gbk", "gb2312", "gb18030") and not _utf16(data):
         text = data.decode("gb18030", errors="replace")
+    text = _NOT_CONTENT.sub(" ", text)  # comments, scripts and styles may hold "<table" text of their own
     _too_many_rows(len(re.findall(r"<tr\b", text, flags=re.I)), name)
     tables = [f for f in (_html_table(tm.group(0)) for tm in _TABLE_RE.finditer(text)) if f.size]
     if not tables:
@@ -651,7 +660,33 @@ def read_cells(source, name: str | None = None, sheet: str | None = None) -> She
             enc = "UTF-16 " if _utf16(data) else ""
             out.notes.append(f"“{name}”的扩展名是 {ext}，内容其实是{enc}文本表格（制表符或逗号分隔），已按文本读取。")
     out.fmt = fmt
+    if fmt in ("text", "html") and ext not in PARQUET_EXT:
+        out.data = data
     return out
+
+
+_READ_ENCODINGS = {"utf_8", "utf_8_sig", "gb18030", "gbk", "gb2312", "ascii", "utf_16", "utf_16_le", "utf_16_be"}
+_ENCODING_NAMES = {"big5": "Big5（繁体中文，台湾、香港常用）", "big5hkscs": "Big5-HKSCS（繁体中文，香港）",
+                   "cp950": "Big5（繁体中文）", "cp932": "Shift-JIS（日文）", "shift_jis": "Shift-JIS（日文）",
+                   "euc_jp": "EUC-JP（日文）", "euc_kr": "EUC-KR（韩文）", "cp949": "EUC-KR（韩文）"}
+
+
+def _foreign_encoding(data: bytes | None) -> str | None:
+    """The name of a text file's encoding when it is not one the loader reads (UTF-8, GBK/GB18030, UTF-16):
+    asked only after no header was found, so the usual file never pays for the detection."""
+    if not data or _utf16(data):
+        return None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a dependency; without it the plain message stands
+        return None
+    best = from_bytes(data[:65536]).best()
+    if best is None:
+        return None
+    enc = best.encoding.lower().replace("-", "_")
+    if enc in _READ_ENCODINGS:
+        return None
+    return _ENCODING_NAMES.get(enc, best.encoding)
 
 
 def _binary(data: bytes) -> bool:
@@ -804,6 +839,7 @@ def _frame_from_sheet(
                    else "这是最接近的一列，请核对它的含义")
             notes.append(f"表中没有“{canon}”列，已用“{header}”代替；{why}。")
     unknown = [labels[p] for p in range(width) if status[p] == "未识别"]
+    unrecognised = _guess_unrecognised(labels, status, set(cols), kind)
     df = pd.DataFrame({canon: data[pos].reset_index(drop=True) for canon, pos in cols.items()})
     df[ROW] = pd.Series(rows).to_numpy()
     shown = []
@@ -818,7 +854,33 @@ def _frame_from_sheet(
     columns = columns[(columns["header"] != "") | (columns["status"] != "空表头")].reset_index(drop=True)
     return Table(df=df, kind=kind, source=name, sheet=None if sheet == PARQUET else sheet,
                  header_row=None if h.pos < 0 else h.pos + h.rows, mapping=mapping,
-                 unknown_headers=unknown, notes=notes, original=original, columns=columns, header_rows=h.rows)
+                 unknown_headers=unknown, notes=notes, original=original, columns=columns, header_rows=h.rows,
+                 unrecognised=unrecognised)
+
+
+UNRECOGNISED = "未识别，可手动指定"
+
+
+def _guess_unrecognised(labels: list[str], status: list[str], mapped: set[str], kind: str) -> dict[str, str]:
+    """Headers that end like a field (…时长, …日期, …时间) but match no spelling: the field each most likely is
+    (fields/layout.yaml ``unrecognised``), for the fields no other column gives. Marks their status."""
+    spec = layout().get("unrecognised") or {}
+    if kind != "records" or not spec:
+        return {}
+    endings = tuple(spec.get("endings", []))
+    out: dict[str, str] = {}
+    for pos, header in enumerate(labels):
+        if status[pos] != "未识别":
+            continue
+        norm = parsing.strip_units(parsing.normalize_header(header))
+        if not norm.endswith(endings):
+            continue
+        guess = next((g["field"] for g in spec.get("guesses", []) if norm.endswith(tuple(g["endings"]))
+                      and (not g.get("words") or any(w in norm for w in g["words"]))), None)
+        if guess and guess not in mapped and guess not in out:
+            out[guess] = header
+            status[pos] = UNRECOGNISED
+    return out
 
 
 def _row_list(rows, limit: int = 10) -> str:
@@ -897,6 +959,11 @@ def _set_aside(t: Table) -> None:
         if other.any():
             vals = "、".join(f"“{v}”" for v in st[other].unique()[:5])
             t.notes.append(f"审核状态有本工具不认识的写法{vals}，这些记录照常检查；如果它们不是有效记录，请先删去。")
+    unsigned = _unsigned_out(t) & ~blank
+    if unsigned.any():
+        parts.append((unsigned, NOT_APPROVED, pd.Series("未签退（信用时数为0）", index=df.index)))
+        t.notes.append(f"第 {_row_list(df.loc[unsigned, ROW])} 行的“{t.mapping['服务时长(小时)']}”为 0、没有签退时间：是未签退、"
+                       "平台没有发放时长的记录，已放在一边、没有检查。")
     drop = pd.Series(False, index=df.index)
     skipped = []
     for flag, code, detail in parts:
@@ -914,10 +981,24 @@ def _set_aside(t: Table) -> None:
         return
     keep = ~drop
     t.df = df[keep].reset_index(drop=True)
+    t.time_flags = {k: v[keep].reset_index(drop=True) for k, v in t.time_flags.items()}
     if t.original is not None:
         t.original = t.original[keep.to_numpy()].reset_index(drop=True)
     if len(t.bad_cells):
         t.bad_cells = t.bad_cells[t.bad_cells["row"].isin(t.df[ROW])].reset_index(drop=True)
+
+
+def _unsigned_out(t: Table) -> pd.Series:
+    """志愿汇 rows with 信用时数 0 and no sign-out time: the volunteer never signed out, no hours were given."""
+    df = t.df
+    words = (layout().get("unsigned_out") or {}).get("headers") or []
+    header = parsing.normalize_header(t.mapping.get("服务时长(小时)", ""))
+    if "服务时长(小时)" not in df.columns or not any(parsing.normalize_header(w) == parsing.strip_units(header)
+                                                   for w in words):
+        return pd.Series(False, index=df.index)
+    zero = (df["服务时长(小时)"] == 0).fillna(False).astype(bool)
+    no_end = df["结束时间"].isna() if "结束时间" in df.columns else pd.Series(True, index=df.index)
+    return zero & no_end
 
 
 def _drop_blank_rows(t: Table) -> None:  # kept for callers of the old name
@@ -936,9 +1017,28 @@ def _unit(t: Table, name: str, spec: dict) -> float:
     return 1.0
 
 
+_CLOCK_IN_TEXT = r"\d\s*[:：时点]"
+
+
+def _has_clock(raw: pd.Series, val: pd.Series) -> pd.Series:
+    """True where a parsed date-time came with a clock time (not a date alone, read as 00:00)."""
+    got = val.notna()
+    if not got.any():
+        return got.astype(bool)
+    clock = val != val.dt.normalize()
+    if parsing._kind(raw) in ("string", "mixed", "empty"):
+        text = raw.astype("string[pyarrow]")
+        clock = clock | text.str.contains(_CLOCK_IN_TEXT, regex=True).fillna(False).astype(bool)
+    return (got & clock).astype(bool)
+
+
 def _parse(t: Table, units: dict[str, str] | None = None) -> None:
     specs = all_fields(t.kind)
     bad_parts = []
+    _dates_written_as_ranges(t, specs)
+    index = t.df.index
+    flags = {k: pd.Series(False, index=index) for k in ("start_clock", "end_clock", "overnight")}
+    joined_to_day: dict[str, pd.Series] = {}
     for name in [c for c in t.df.columns if c in specs]:
         kind = specs[name]["type"]
         raw = t.df[name]
@@ -951,6 +1051,9 @@ def _parse(t: Table, units: dict[str, str] | None = None) -> None:
                 fixed = bad & joined.notna()
                 val = val.where(~fixed, joined)
                 bad = bad & ~fixed
+                joined_to_day[name] = fixed
+            if name in ("开始时间", "结束时间"):
+                flags["start_clock" if name == "开始时间" else "end_clock"] = _has_clock(raw, val) | joined_to_day.get(name, False)
         elif kind == "time":
             val = parsing.parse_time_of_day(raw)
             bad = raw.notna() & val.isna()
@@ -973,6 +1076,15 @@ def _parse(t: Table, units: dict[str, str] | None = None) -> None:
         if bad is not None and bad.any():
             bad_parts.append(_bad_frame(t, name, raw, bad, kind))
         t.df[name] = val
+    if "开始时间" in joined_to_day and "结束时间" in joined_to_day:
+        # 服务日期 + 22:00 / 01:00: one date and two clock times, the end before the start: the next day
+        both = joined_to_day["开始时间"] & joined_to_day["结束时间"]
+        late = both & (t.df["结束时间"] < t.df["开始时间"]).fillna(False).astype(bool)
+        if late.any():
+            t.df["结束时间"] = t.df["结束时间"].where(~late, t.df["结束时间"] + pd.Timedelta(days=1))
+            flags["overnight"] = late
+            t.notes.append(f"第 {_row_list(t.df.loc[late, ROW])} 行的结束时刻早于开始时刻，按跨夜服务读作次日结束。")
+    t.time_flags = flags
     if bad_parts:
         t.bad_cells = pd.concat(bad_parts, ignore_index=True)
     else:
@@ -995,7 +1107,8 @@ def _derive(t: Table) -> None:
     if "起止时间" in df.columns:
         header = t.mapping.pop("起止时间")
         day = df["服务日期"] if "服务日期" in df.columns else None
-        start, end, has_time, bad = parsing.parse_span(df["起止时间"], day)
+        span_flags: dict = {}
+        start, end, has_time, bad = parsing.parse_span(df["起止时间"], day, flags=span_flags)
         if bad.any():
             part = _bad_frame(t, "起止时间", df["起止时间"], bad, "datetime")
             part["hint"] = "请写成“2024-03-09 8:30-11:30”，或日期另起一列、这里写“8:30-11:30”"
@@ -1007,6 +1120,9 @@ def _derive(t: Table) -> None:
                     df[canon] = v.where(has_time)
                     t.mapping[canon] = header
                     made.append(canon)
+                    t.time_flags["start_clock" if canon == "开始时间" else "end_clock"] = has_time.astype(bool)
+            if "开始时间" in made:
+                t.time_flags["overnight"] = span_flags["overnight"] & has_time
         dated = start.notna() & ~has_time
         if dated.any():
             for canon, v in (("开始日期", start), ("结束日期", end)):
@@ -1023,6 +1139,7 @@ def _derive(t: Table) -> None:
         if canon in df.columns and dated_name not in df.columns:
             v = df[canon].dropna()
             if len(v) and (v == v.dt.normalize()).all():
+                t.time_flags[{"开始时间": "start_clock", "结束时间": "end_clock"}[canon]] = pd.Series(False, index=df.index)
                 df[dated_name] = df.pop(canon)
                 t.mapping[dated_name] = t.mapping.pop(canon)
                 t.columns.loc[t.columns["field"] == canon, "field"] = dated_name
@@ -1093,6 +1210,32 @@ def _finish(t: Table, units: dict[str, str] | None = None) -> None:
     _parse(t, units)
     _derive(t)
     _set_aside(t)
+    t.unrecognised = {f: h for f, h in t.unrecognised.items() if f not in t.df.columns}
+    if len(t.columns):
+        gone = ~t.columns["header"].isin(list(t.unrecognised.values())) & (t.columns["status"] == UNRECOGNISED)
+        t.columns.loc[gone, "status"] = "未识别"
+
+
+def _dates_written_as_ranges(t: Table, specs: dict) -> None:
+    """A 服务日期 column (活动日期) whose cells are ranges (2024-03-01 至 2024-03-05) is a 起止时间 column."""
+    if "服务日期" not in t.df.columns or "起止时间" in t.df.columns or "起止时间" not in specs:
+        return
+    raw = t.df["服务日期"]
+    if parsing._kind(raw) not in ("string", "mixed"):
+        return
+    _, bad = parsing.parse_datetime(raw)
+    if not bad.any():
+        return
+    text = raw.astype("string[pyarrow]")
+    ranged = text.str.contains(r"\d\s*(?:至|到|~|～|—|–|－|-\s*\d{4})", regex=True).fillna(False).astype(bool)
+    _, _, _, span_bad = parsing.parse_span(raw.where(bad & ranged))
+    if not (bad & ranged & ~span_bad).any():
+        return
+    header = t.mapping.pop("服务日期")
+    t.df["起止时间"] = t.df.pop("服务日期")
+    t.mapping["起止时间"] = header
+    if len(t.columns):
+        t.columns.loc[t.columns["field"] == "服务日期", "field"] = "起止时间"
 
 
 def _role(t: Table) -> str:
@@ -1201,6 +1344,12 @@ def load_table(
             if sheet_name in hidden:
                 hidden_used.append(sheet_name)
     if not tables:
+        foreign = _foreign_encoding(sheets.data)
+        if foreign:
+            raise LoadError(
+                f"“{label}”的文字编码是 {foreign}，本工具只读 UTF-8、GBK/GB18030 和 UTF-16 编码的文本文件，"
+                "按中文简体编码读出来是乱码、找不到表头。请用 Excel/WPS 打开它（或用记事本“另存为”选择 UTF-8 编码），"
+                "另存为“CSV UTF-8”或 .xlsx 后再试。")
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
         needed = "、".join(field_specs(kind))
         raise LoadError(
