@@ -24,6 +24,7 @@ from zyfw_checks.reasons import Reason
 
 ROW = "_row"  # the row number as Excel shows it in the user's own file
 SHEET = "_sheet"
+NOTES_SHEET = "填写说明"  # the template's sheet of filling notes: never records, skipped without a word
 PARQUET = "__parquet__"  # the pseudo-sheet of a Parquet file (headers are its column names)
 EXCEL_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 CSV_EXT = {".csv", ".txt", ".tsv"}
@@ -1373,7 +1374,7 @@ def load_table(
     if len(tables) > 1 and kind != "records":
         table.notes.append(f"工作簿有多张表，只检查了第一张“{table.sheet}”；可用 --sheet 指定。")
     for sheet_name, _ in skipped:
-        if len(sheets) > 1 and sheet_name not in (None, PARQUET) and sheet_name not in hidden:
+        if len(sheets) > 1 and sheet_name not in (None, PARQUET, NOTES_SHEET) and sheet_name not in hidden:
             table.notes.append(f"工作表“{sheet_name}”里没有找到可识别的表头，已跳过。")
     unused_hidden = [n for n in sheets if n in hidden and n not in hidden_used]
     if unused_hidden:
