@@ -35,6 +35,7 @@ _MB = 1024 * 1024
 
 TOTAL_ROW, FOOTER_ROW, BLANK_ROW, NOT_APPROVED, SUMMARY_FILE = (
     Reason.TOTAL_ROW, Reason.FOOTER_ROW, Reason.BLANK_ROW, Reason.NOT_APPROVED, Reason.SUMMARY_FILE)
+ENCODING = "ENCODING"  # LoadError.code of a text file in an encoding the loader does not read (Big5, Shift-JIS)
 COLUMN_INFO = ["column", "header", "field", "unit", "status"]
 SKIPPED = ["row", "reason_code", "reason", "detail"]
 
@@ -1218,8 +1219,9 @@ def _finish(t: Table, units: dict[str, str] | None = None) -> None:
 
 
 def _dates_written_as_ranges(t: Table, specs: dict) -> None:
-    """A 服务日期 column (活动日期) whose cells are ranges (2024-03-01 至 2024-03-05) is a 起止时间 column."""
-    if "服务日期" not in t.df.columns or "起止时间" in t.df.columns or "起止时间" not in specs:
+    """A 服务日期 column (活动日期) whose cells are ranges (2024-03-01 至 2024-03-05) is a 起止时间 column; beside
+    a 起止时间 column, a range in 服务日期 fills that row's blank 起止时间."""
+    if "服务日期" not in t.df.columns or "起止时间" not in specs:
         return
     raw = t.df["服务日期"]
     if parsing._kind(raw) not in ("string", "mixed"):
@@ -1230,7 +1232,17 @@ def _dates_written_as_ranges(t: Table, specs: dict) -> None:
     text = raw.astype("string[pyarrow]")
     ranged = text.str.contains(r"\d\s*(?:至|到|~|～|—|–|－|-\s*\d{4})", regex=True).fillna(False).astype(bool)
     _, _, _, span_bad = parsing.parse_span(raw.where(bad & ranged))
-    if not (bad & ranged & ~span_bad).any():
+    move = bad & ranged & ~span_bad
+    if not move.any():
+        return
+    if "起止时间" in t.df.columns:
+        empty = parsing._is_blank(t.df["起止时间"])
+        move = move & empty
+        if move.any():
+            t.df["起止时间"] = t.df["起止时间"].astype(object).where(~move, raw)
+            t.df["服务日期"] = raw.where(~move)
+            t.notes.append(f"第 {_row_list(t.df.loc[move, ROW])} 行的“{t.mapping['服务日期']}”写的是起止日期，"
+                           f"按“{t.mapping['起止时间']}”读取。")
         return
     header = t.mapping.pop("服务日期")
     t.df["起止时间"] = t.df.pop("服务日期")
@@ -1350,7 +1362,7 @@ def load_table(
             raise LoadError(
                 f"“{label}”的文字编码是 {foreign}，本工具只读 UTF-8、GBK/GB18030 和 UTF-16 编码的文本文件，"
                 "按中文简体编码读出来是乱码、找不到表头。请用 Excel/WPS 打开它（或用记事本“另存为”选择 UTF-8 编码），"
-                "另存为“CSV UTF-8”或 .xlsx 后再试。")
+                "另存为“CSV UTF-8”或 .xlsx 后再试。", code=ENCODING)
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
         needed = "、".join(field_specs(kind))
         raise LoadError(
