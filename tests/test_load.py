@@ -537,7 +537,7 @@ def test_xml_spreadsheet_2003_with_skipped_cells_rows_and_merges():
 def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path, monkeypatch):
     """A GBK CSV goes to pyarrow's transcoding reader (never decoded whole in Python); a byte that is not
     GBK past the first 64 KB still gets the one clear message about the encoding (the fast path gives way)."""
-    from zyfw_checks import load
+    from zyfw_checks.load import cells as load
 
     decode = load._decode
     calls = []
