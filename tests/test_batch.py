@@ -73,7 +73,7 @@ def folder(tmp_path_factory):
     df.iloc[:3_000].to_excel(d / "a_2024.xlsx", index=False)
     csv = df.iloc[3_000:15_000].copy()
     csv["服务时长(小时)"] = csv["服务时长(小时)"].astype(object)
-    csv.iloc[5, csv.columns.get_loc("服务时长(小时)")] = "两小时"  # an unreadable cell: DAT003 and its bad-cell mask
+    csv.iloc[5, csv.columns.get_loc("服务时长(小时)")] = "两个多小时"  # an unreadable cell: DAT003 and its bad-cell mask
     csv.to_csv(d / "b.csv", index=False, encoding="gbk")
     sub = d / "dataset" / "year=2025"
     sub.mkdir(parents=True)

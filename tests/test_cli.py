@@ -116,8 +116,100 @@ def test_template_command_writes_the_fields_the_checks_read(tmp_path, table):
     assert main(["template", "--table", table, "-o", str(out)]) == 0
     frame = pd.read_excel(out, engine="calamine")
     assert list(frame.columns) == list(field_specs(table))
-    assert len(frame) == 1  # the guidance row, to be deleted before records are entered
+    assert len(frame) == 0  # records start in row 2: the filling notes are on a sheet of their own
+    notes = pd.read_excel(out, engine="calamine", sheet_name="填写说明")
+    assert notes["列名"].tolist() == list(field_specs(table))
     before = out.read_bytes()
     assert main(["template", "--table", table, "-o", str(out)]) == 2  # never overwrites silently
     assert out.read_bytes() == before
     assert main(["template", "--table", table, "-o", str(out), "--force"]) == 0
+
+
+# ---------------------------------------------------------------- exit codes: a bug is never the user's file
+
+
+def _broadcast_bug(*args, **kwargs):
+    import numpy as np
+
+    return np.ones(41) + np.ones((41, 4))  # the ValueError of issue 20, raised inside numpy
+
+
+def test_an_internal_error_is_exit_3_with_a_report_file_not_a_verdict_on_the_file(samples, tmp_path, monkeypatch,
+                                                                                    capsys):
+    import zyfw_checks.engine as engine
+
+    monkeypatch.setenv("ZYFW_CRASH_DIR", str(tmp_path / "crash"))
+    monkeypatch.delenv("ZYFW_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "check_table", _broadcast_bug)
+    assert main(["check", str(samples / "clean.xlsx")]) == 3
+    err = capsys.readouterr().err
+    assert "程序内部错误，您的文件没有问题" in err
+    assert "Traceback" not in err and "broadcast" not in err and "无法检查" not in err
+    reports = list((tmp_path / "crash").glob("zyfw-error-*.txt"))
+    assert len(reports) == 1 and str(reports[0]) in err
+    assert "_broadcast_bug" in reports[0].read_text(encoding="utf-8")
+    monkeypatch.setenv("ZYFW_DEBUG", "1")
+    with pytest.raises(ValueError):
+        main(["check", str(samples / "clean.xlsx")])
+
+
+def test_the_users_file_usage_and_parameters_are_exit_2_in_chinese(tmp_path, capsys):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"garbage")
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "无法检查" in err and "找不到表头行" in err and "程序内部错误" not in err
+
+
+def test_broken_pipe_is_silent_and_ctrl_c_is_130(monkeypatch, capsys):
+    import zyfw_checks.cli.check as check
+
+    def pipe(args):
+        raise BrokenPipeError
+
+    def interrupt(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check, "cmd_rules", pipe)
+    assert main(["rules"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(check, "cmd_rules", interrupt)
+    assert main(["rules"]) == 130
+
+
+def test_template_id_columns_stay_text_when_opened_by_libreoffice(tmp_path):
+    """An 18-digit ID typed into the template must stay as typed: the ID and code columns are text ('@') in
+    the file LibreOffice writes back, and the usual values come as drop-down lists from the params."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    from zyfw_checks.load import all_fields
+    from zyfw_checks.templates import blank_template, choices, text_columns
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (scripts/setup.sh installs it)")
+    src = tmp_path / "模板.xlsx"
+    src.write_bytes(blank_template("records"))
+    out = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(src)], check=True, capture_output=True, timeout=180)
+    wb = openpyxl.load_workbook(out / src.name)
+    ws = wb["模板"]
+    header = [c.value for c in ws[1]]
+    assert {"证件号码", "联系电话", "记录编号", "志愿者编号"} <= set(text_columns("records"))
+    fmt = {}  # LibreOffice writes runs of equal columns as one <col min max>
+    for dim in list(ws.column_dimensions.values()):
+        for i in range(dim.min, dim.max + 1):
+            fmt[get_column_letter(i)] = dim.number_format
+    for pos, name in enumerate(header, start=1):
+        assert (fmt.get(get_column_letter(pos)) == "@") == (name in text_columns("records")), name
+    lists = {}
+    for dv in ws.data_validations.dataValidation:
+        col = header[openpyxl.utils.cell.column_index_from_string(str(dv.sqref).split(":")[0].rstrip("0123456789")) - 1]
+        lists[col] = dv.formula1.strip('"').split(",")
+    specs = all_fields("records")
+    for name in ("证件类型", "记录方式", "记录平台"):
+        assert lists[name] == choices(specs[name]) and lists[name]
+    assert "湖南志愿服务网" in lists["记录平台"] and "纸质" in lists["记录方式"]
+    assert "填写说明" in wb.sheetnames and ws.max_row == 1

@@ -21,7 +21,7 @@ REFUSED = [n for n, spec in MANIFEST.items() if "error" in spec]
 
 
 def test_corpus_has_at_least_eight_shapes():
-    assert len(MANIFEST) >= 8
+    assert len(MANIFEST) >= 18
     assert all((EXPORTS / n).exists() for n in MANIFEST)
 
 
@@ -54,6 +54,9 @@ def test_layout_rows_units_and_header_as_planted(name):
     assert t.skipped_counts() == spec.get("skipped", {})
     for field, unit in spec.get("units", {}).items():
         assert t.units[field] == unit
+    assert t.unrecognised == spec.get("unrecognised", {})
+    status = dict(zip(t.columns["header"], t.columns["status"], strict=True))
+    assert all(status[h] == "未识别，可手动指定" for h in t.unrecognised.values())
     mapping = t.describe()["columns"]
     assert all({"column", "header", "field", "unit", "status"} <= set(c) for c in mapping)
 
@@ -63,7 +66,7 @@ def test_wrong_files_are_refused_with_what_to_download(name):
     with pytest.raises(LoadError) as err:
         load_table(EXPORTS / name)
     assert err.value.code == MANIFEST[name]["error"]
-    assert "服务记录明细" in str(err.value)
+    assert MANIFEST[name].get("message", "服务记录明细") in str(err.value)
 
 
 @pytest.mark.parametrize("name", READABLE)

@@ -103,7 +103,7 @@ def test_date_column_plus_time_columns(tmp_path):
 
 def test_unparseable_cells_reported_with_row_and_column_rest_still_loaded(tmp_path):
     path = tmp_path / "bad.csv"
-    records({}, {"服务时长(小时)": "两小时", "开始时间": "上周六"}, {}).to_csv(path, index=False)
+    records({}, {"服务时长(小时)": "几小时", "开始时间": "上周六"}, {}).to_csv(path, index=False)
     t = load_table(path)
     assert len(t.df) == 3
     assert set(zip(t.bad_cells["row"], t.bad_cells["field"], strict=True)) == {(3, "服务时长(小时)"), (3, "开始时间")}
@@ -537,7 +537,7 @@ def test_xml_spreadsheet_2003_with_skipped_cells_rows_and_merges():
 def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path, monkeypatch):
     """A GBK CSV goes to pyarrow's transcoding reader (never decoded whole in Python); a byte that is not
     GBK past the first 64 KB still gets the one clear message about the encoding (the fast path gives way)."""
-    from zyfw_checks import load
+    from zyfw_checks.load import cells as load
 
     decode = load._decode
     calls = []
@@ -554,3 +554,178 @@ def test_gbk_csv_read_by_pyarrow_and_a_bad_byte_late_in_the_file(tmp_path, monke
     with pytest.raises(LoadError, match="文字编码"):
         load_table(bad)
     assert calls == ["bad.csv"]
+
+
+@pytest.mark.parametrize("rows", [4, 41])
+def test_a_class_at_one_session_two_row_header_date_and_time_range(tmp_path, rows):
+    """Issue 20 §1: 服务时间 → 日期 / 起止时间, the same session on every participant's row, used to stop the file."""
+    path = tmp_path / "班级.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "活动名称", "服务时间", None, "服务时长"])
+    ws.append([None, None, "日期", "起止时间", None])
+    ws.merge_cells("C1:D1")
+    for c in "ABE":
+        ws.merge_cells(f"{c}1:{c}2")
+    for i in range(rows):
+        ws.append([f"学生{i}", "社区清洁", "2025-09-20", "8:30-11:30", 3])
+    wb.save(path)
+    t = load_table(path)
+    assert len(t.df) == rows
+    assert (t.df["开始时间"] == pd.Timestamp("2025-09-20 08:30")).all()
+    assert (t.df["结束时间"] == pd.Timestamp("2025-09-20 11:30")).all()
+    assert t.df[ROW].tolist() == list(range(3, 3 + rows))
+
+
+# ---------------------------------------------------------------- issue 20 §3–§4: the platforms' words, typed formats
+
+
+def _csv(tmp_path, text, name="t.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_national_system_2_words_and_formats(tmp_path):
+    """全国志愿服务信息系统 2.0: 志愿者名称, 所属项目, 所属队伍, 录入时长 'x小时', 录入日期, 服务时间 'start~HH:mm:ss'."""
+    path = _csv(tmp_path, "志愿者名称,所属项目,所属队伍,服务时间,录入时长,录入日期,录入方式,录入状态\n"
+                          "张三,社区清洁,青禾队,2025-09-20 09:00:00~11:30:00,2.50 小时,2025-09-22,手动录入,已生效\n"
+                          "李四,社区清洁,青禾队,2025-09-20 09:00:00~11:30:00,2.5小时,2025-09-22,手动录入,录入中\n")
+    t = load_table(path)
+    assert {"姓名", "活动名称", "组织单位", "开始时间", "结束时间", "服务时长(小时)", "记录时间", "记录方式"} <= set(t.df)
+    assert t.df["服务时长(小时)"].tolist() == [2.5]
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2025-09-20 11:30")]
+    assert t.skipped_counts() == {"NOT_APPROVED": 1}  # 录入中 is not yet in force
+
+
+def test_zhiyuanhui_credit_hours_zero_is_not_signed_out_and_epoch_milliseconds(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,签到时间,签退时间,信用时数,荣誉时数\n"
+                          "张三,社区清洁,1710032400000,1710039600000,2,0\n"
+                          "李四,社区清洁,1710032400000,,0,0\n"
+                          "王五,社区清洁,1710032400000,1710039600000,0,1\n")
+    t = load_table(path)
+    assert t.df["_row"].tolist() == [2, 4]
+    assert t.df["开始时间"].iloc[0] == pd.Timestamp("2024-03-10 09:00")  # Beijing time
+    assert t.df["服务时长(小时)"].tolist() == [2, 1]
+    assert t.skipped["detail"].tolist() == ["未签退（信用时数为0）"]
+
+
+def test_school_book_words(tmp_path):
+    path = _csv(tmp_path, "学生姓名,学号,班级,活动时间,志愿工时,登记日期,记录人\n"
+                          "张三,2023001,高一(3)班,2024-03-09 8:30-11:30,3,2024-03-11,王老师\n")
+    t = load_table(path)
+    assert {"姓名", "志愿者编号", "班级", "开始时间", "服务时长(小时)", "记录时间", "记录人"} <= set(t.df)
+    assert t.df["志愿者编号"].tolist() == ["2023001"]
+
+
+def test_activity_date_written_as_a_range_is_a_range(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,活动日期,服务时长,所属团体\n张三,清洁,2024-03-01 至 2024-03-05,6,星火队\n")
+    t = load_table(path)
+    assert t.df["开始日期"].tolist() == [pd.Timestamp("2024-03-01")]
+    assert t.df["结束日期"].tolist() == [pd.Timestamp("2024-03-05")]
+    assert t.df["组织单位"].tolist() == ["星火队"] and not len(t.bad_cells)
+
+
+@pytest.mark.parametrize(("cell", "start", "end"), [
+    ("2024-03-09 下午2:30-4:30", "2024-03-09 14:30", "2024-03-09 16:30"),
+    ("2024年3月9日 晚上7点-9点", "2024-03-09 19:00", "2024-03-09 21:00"),
+    ("2024-03-09 上午10:00-1:00", "2024-03-09 10:00", "2024-03-09 13:00"),
+    ("2024-03-09 中午12:00-下午2:00", "2024-03-09 12:00", "2024-03-09 14:00"),
+])
+def test_twelve_hour_times_in_a_range(tmp_path, cell, start, end):
+    t = load_table(_csv(tmp_path, f"姓名,活动名称,服务时间,服务时长\n张三,清洁,{cell},2\n"))
+    assert t.df["开始时间"].tolist() == [pd.Timestamp(start)]
+    assert t.df["结束时间"].tolist() == [pd.Timestamp(end)]
+
+
+def test_twelve_hour_date_times_and_chinese_numeral_durations(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,开始时间,结束时间,服务时长\n"
+                          "张三,清洁,2024年3月9日下午2时30分,2024年3月9日下午4时30分,两小时\n"
+                          "李四,清洁,2024-03-09 上午9:00,2024-03-09 中午12:00,三小时\n"
+                          "王五,清洁,2024-03-09 9:00,2024-03-09 10:30,一个半小时\n"
+                          "赵六,清洁,2024-03-09 9:00,2024-03-09 9:30,半小时\n"
+                          "钱七,清洁,2024-03-09 9:00,2024-03-09 12:30,三小时三十分\n")
+    t = load_table(path)
+    assert t.df["开始时间"].iloc[0] == pd.Timestamp("2024-03-09 14:30")
+    assert t.df["结束时间"].iloc[1] == pd.Timestamp("2024-03-09 12:00")
+    assert t.df["服务时长(小时)"].tolist() == [2, 3, 1.5, 0.5, 3.5]
+    assert not len(t.bad_cells)
+
+
+def test_service_date_plus_clock_times_across_midnight_and_time_flags(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,服务日期,开始时间,结束时间,服务时长\n"
+                          "张三,夜间巡逻,2024-03-09,22:00,01:00,3\n"
+                          "李四,清洁,2024-03-09,9:00,11:00,2\n"
+                          "王五,清洁,2024-03-10,2024-03-10,2024-03-10 11:00,2\n")
+    t = load_table(path)
+    assert t.df["结束时间"].tolist()[:2] == [pd.Timestamp("2024-03-10 01:00"), pd.Timestamp("2024-03-09 11:00")]
+    assert t.time_flags["overnight"].tolist() == [True, False, False]
+    assert t.time_flags["start_clock"].tolist() == [True, True, False]
+    assert t.time_flags["end_clock"].tolist() == [True, True, True]
+    assert all(v.index.equals(t.df.index) for v in t.time_flags.values())
+
+
+def test_time_flags_from_a_range_cell_and_after_rows_are_set_aside(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,服务时间,服务时长\n张三,巡逻,2024-03-09 22:00-02:00,4\n合计,,,4\n"
+                          "李四,清洁,2024-03-09,2\n")
+    t = load_table(path)
+    assert t.df["_row"].tolist() == [2, 4]
+    assert t.time_flags["overnight"].tolist() == [True, False]
+    assert t.time_flags["start_clock"].tolist() == [True, False]
+
+
+def test_a_header_that_looks_like_a_field_but_is_not_mapped_is_named(tmp_path):
+    path = _csv(tmp_path, "姓名,活动名称,开始时间,结束时间,核定工时,时长确认日期\n张三,清洁,2024-03-09 9:00,2024-03-09 11:00,2,2024-03-10\n")
+    t = load_table(path)
+    assert t.unrecognised == {"服务时长(小时)": "核定工时", "记录时间": "时长确认日期"}
+    status = dict(zip(t.columns["header"], t.columns["status"], strict=True))
+    assert status["核定工时"] == status["时长确认日期"] == "未识别，可手动指定"
+    assert status["姓名"] == "已使用"
+
+
+def test_english_title_case_headers_map(tmp_path):
+    path = _csv(tmp_path, "Record Id,Volunteer Id,Name,Id Number,Activity Name,Start Time,End Time,Hours\n"
+                          "R1,V1,Zhang San,11010519491231002X,Cleaning,2024-03-09 09:00,2024-03-09 11:00,2\n")
+    t = load_table(path)
+    assert {"记录编号", "志愿者编号", "证件号码", "开始时间", "结束时间", "服务时长(小时)"} <= set(t.df)
+
+
+def test_big5_file_gets_a_message_naming_its_encoding(tmp_path):
+    text = "姓名,開始時間,結束時間,服務時長,活動名稱\n張三,2024-03-09 09:00,2024-03-09 11:00,2,社區清潔\n" * 3
+    with pytest.raises(LoadError) as err:
+        load_table(_csv(tmp_path, text, encoding="big5"))
+    assert "Big5" in str(err.value) and "UTF-8" in str(err.value)
+
+
+def test_html_xls_with_comments_and_scripts_around_the_table(tmp_path):
+    html = ("<html><head><script>var t = '<table><tr><td>假</td></tr></table>';</script>"
+            "<style>table{border:1px}</style></head><body><!-- <table><tr><td>旧</td></tr></table> -->"
+            "<table><tr><th>姓名</th><th>开始时间</th><th>结束时间</th><th>服务时长</th></tr>"
+            "<tr><td>张三</td><td>2024-03-09 09:00</td><td>2024-03-09 11:00</td><td>2</td></tr></table></body></html>")
+    t = load_table(_csv(tmp_path, html, name="导出.xls"))
+    assert t.df["姓名"].tolist() == ["张三"] and t.df["_row"].tolist() == [2]
+
+
+def test_first_sheet_hidden_the_visible_sheet_is_read(tmp_path):
+    path = tmp_path / "hidden_first.xlsx"
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title, old.sheet_state = "旧", "hidden"
+    new = wb.create_sheet("新")
+    for ws, n in ((old, 3), (new, 12)):
+        ws.append(["姓名", "开始时间", "结束时间", "服务时长"])
+        for i in range(n):
+            ws.append([f"人{i}", "2024-03-09 09:00", "2024-03-09 11:00", 2])
+    wb.active = 1
+    wb.save(path)
+    t = load_table(path)
+    assert t.sheet == "新" and len(t.df) == 12
+
+
+def test_ragged_csv_rows_keep_their_row_numbers(tmp_path):
+    path = _csv(tmp_path, "姓名,开始时间,结束时间,服务时长\n张三,2024-03-09 09:00,2024-03-09 11:00,2\n"
+                          "李四,2024-03-09 09:00\n王五,2024-03-09 09:00,2024-03-09 11:00,2,多,余\n"
+                          "赵六,2024-03-09 11:00,2024-03-09 09:00,2\n")
+    t = load_table(path)
+    assert t.df["_row"].tolist() == [2, 3, 4, 5]
+    assert t.df.loc[t.df["姓名"] == "赵六", "_row"].tolist() == [5]

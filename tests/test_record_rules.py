@@ -48,7 +48,7 @@ def test_rec001_date_only_record_book_has_its_service_time():
 
 
 def test_rec001_unreadable_cell_is_not_called_blank():
-    f = findings({"服务时长(小时)": "两小时"})
+    f = findings({"服务时长(小时)": "两个多小时"})
     assert "REC001" not in set(f["rule"])
     assert "DAT003" in set(f["rule"])
 

@@ -16,6 +16,7 @@ made up (ID check digits computed, so only the planted ones are invalid).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
@@ -366,6 +367,238 @@ def roster(path: Path) -> dict:
     return {"shape": "志愿者名单（花名册），没有服务记录", "error": "SUMMARY_FILE"}
 
 
+# ---------------------------------------------------------------- 11. 全国志愿服务信息系统 2.0 time-entry export
+
+
+def national_v2(path: Path) -> dict:
+    """Column names of the 2.0 admin front end (github.com/zql1228/nvsi-antdv-vue3, see records.yaml):
+    录入时长 'x小时', 录入日期, 所属项目, 所属队伍, 服务时间 'start~HH:mm:ss', 录入状态; IDs masked 6+3."""
+    vid = ids(6, "430124", 1993)
+    masked = [v[:6] + "*" * 9 + v[-3:] for v in vid]
+    wb = _workbook(path)
+    ws = wb.add_worksheet("时长记录")
+    head = ["序号", "志愿者姓名", "证件号码", "所属项目", "项目岗位", "所属队伍", "服务时间", "录入时长", "录入方式",
+            "录入日期", "录入状态", "项目时间"]
+    team = "宁乡市玉潭街道红星志愿服务队"
+    proj = "2025-09-01 ~ 2025-09-30"
+    rows = [
+        ("许可", "社区环境清洁", "清扫", "2025-09-20 09:00:00~11:30:00", "2.50 小时", "团体录入", "2025-09-22", "已生效"),
+        ("夏天", "社区环境清洁", "清扫", "2025-09-20 09:00:00~11:30:00", "2.50 小时", "团体录入", "2025-09-22", "已生效"),
+        ("温柔", "社区环境清洁", "清扫", "2025-09-20 09:00:00~11:30:00", "5 小时", "团体录入", "2025-09-22", "已生效"),
+        ("江河", "关爱老人上门探访", "陪伴", "2025-09-21 14:00:00~16:00:00", "2.00 小时", "个人申请", "2025-10-20", "已生效"),
+        ("林立", "关爱老人上门探访", "陪伴", "2025-09-21 14:00:00~16:00:00", "2.00 小时", "个人申请", "2025-09-23", "录入中"),
+        ("方圆", "关爱老人上门探访", "陪伴", "2025-09-21 14:00:00~16:00:00", "2.00 小时", "app打卡", "2025-09-21", "已生效"),
+    ]
+    ws.write_row(0, 0, head)
+    for r, (name, p_, post, span, hours, how, rec, st) in enumerate(rows, start=1):
+        ws.write_row(r, 0, [r, name, masked[r - 1], p_, post, team, span, hours, how, rec, st, proj])
+    wb.close()
+    return {
+        "shape": "全国志愿服务信息系统 2.0 管理端的时长记录：服务时间一格“开始~HH:mm:ss”，录入时长“2.50 小时”，录入日期，"
+                 "所属项目/所属队伍，录入状态“录入中”的行不检查，证件号码前6后3",
+        "findings": [(4, "REC004", "违规"), (5, "REC002", "违规")],
+        "partial": {"DAT001": "MASKED_VALUES", "REC001": "MISSING_FIELD"},
+        "skipped": {"NOT_APPROVED": 1},
+        "header_row": 1,
+    }
+
+
+# ---------------------------------------------------------------- 12. 志愿汇 back office: .xls bytes named .xlsx
+
+
+def zhiyuanhui_xls(path: Path) -> dict:
+    """志愿汇 detail (github.com/vintcessun/XMU-Service api/zyh365.go): sheet 详细记录, 签到/签退 as epoch
+    milliseconds, 信用时数 / 荣誉时数, 信用时数 0 = 未签退, phones masked 138****1234; BIFF .xls bytes under .xlsx."""
+    import xlwt
+
+    vid = ids(5, "430602", 1997)
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("详细记录")
+    head = ["活动名称", "组织名称", "姓名", "证件号码", "手机号", "签到时间", "签退时间", "信用时数", "荣誉时数", "时长发放时间"]
+    org = "岳阳市岳阳楼区蓝海志愿服务队"
+    base = 1710032400000  # 2024-03-10 09:00 Beijing time
+    hour = 3_600_000
+    day = 24 * hour
+    rows = [
+        ("江边垃圾清理", "潘登", vid[0], base, base + 2 * hour, 2, 0, base + 2 * hour + 60_000),
+        ("江边垃圾清理", "叶青", vid[1], base, None, 0, 0, None),
+        ("江边垃圾清理", "柳絮", vid[2], base, base + 2 * hour, 0, 2, base + 20 * day),
+        ("社区助老服务", "白桦", vid[3], base + day, base + day + 3 * hour, 3, 0, base + day + 3 * hour + 60_000),
+        ("社区助老服务", "乔木", vid[4], base + day, base + day + 3 * hour, 5, 0, base + day + 3 * hour + 60_000),
+    ]
+    for c, h in enumerate(head):
+        ws.write(0, c, h)
+    for r, (act, name, pid, s, e, credit, honour, rec) in enumerate(rows, start=1):
+        for c, v in enumerate([act, org, name, pid, f"138****{1000 + r:04d}", s, e, credit, honour, rec]):
+            if v is not None:
+                ws.write(r, c, v)
+    buf = io.BytesIO()
+    book.save(buf)
+    path.write_bytes(buf.getvalue())
+    return {
+        "shape": "志愿汇后台的详细记录：.xls 内容用 .xlsx 扩展名，签到/签退是毫秒时间戳，信用时数/荣誉时数，信用时数 0 且没有"
+                 "签退的是未签退（不检查），手机号已打码",
+        "findings": [(4, "REC002", "违规"), (6, "REC004", "违规")],
+        "partial": {"REC001": "MISSING_FIELD"},
+        "skipped": {"NOT_APPROVED": 1},
+        "header_row": 1,
+    }
+
+
+# ---------------------------------------------------------------- 13. a class at one session: two-row header
+
+
+def class_session(path: Path) -> dict:
+    """A school book: 学生姓名, 学号, 班级, 服务时间 → 日期 / 起止时间 with the same session on all 41 rows,
+    志愿工时, 登记日期, 记录人, a merged 合计 row and a 制表人/审核人 line."""
+    wb = _workbook(path)
+    ws = wb.add_worksheet("高一(3)班")
+    bold = wb.add_format({"bold": True, "align": "center", "border": 1})
+    ws.merge_range(0, 0, 0, 9, "长沙市第二中学高一(3)班志愿服务登记表", bold)
+    for col, h in enumerate(["序号", "学生姓名", "学号", "班级", "活动名称"]):
+        ws.merge_range(1, col, 2, col, h, bold)
+    ws.merge_range(1, 5, 1, 6, "服务时间", bold)
+    ws.write(2, 5, "日期", bold)
+    ws.write(2, 6, "起止时间", bold)
+    for col, h in zip(range(7, 10), ("志愿工时", "登记日期", "记录人"), strict=True):
+        ws.merge_range(1, col, 2, col, h, bold)
+    n = 41
+    for i in range(n):
+        r = 3 + i
+        hours = 3 if i != 9 else 6  # planted: row 13 claims 6 hours for a 3-hour session
+        rec = "2025-09-22" if i != 20 else "2025-10-31"  # planted: row 24 registered late
+        ws.write_row(r, 0, [i + 1, f"学生{i + 1:02d}", f"2025{i + 1:03d}", "高一(3)班", "湘江风光带垃圾清理",
+                            "2025年9月20日", "8:30-11:30", hours, rec, "王老师"])
+    total = 3 + n
+    ws.merge_range(total, 0, total, 6, "合计", bold)
+    ws.write_number(total, 7, 3 * n + 3)
+    ws.write_string(total + 1, 0, "制表人：王老师")
+    ws.write_string(total + 1, 5, "审核人：李主任")
+    wb.close()
+    return {
+        "shape": "学校班级台账：两行表头“服务时间 → 日期/起止时间”，全班同一场活动（41行同一时段），学生姓名/学号/班级/"
+                 "志愿工时/登记日期/记录人，合并的合计行和制表人签字行",
+        "findings": [(13, "REC004", "违规"), (24, "REC002", "违规")],
+        "partial": {"REC001": "MISSING_FIELD"},
+        "skipped": {"TOTAL_ROW": 1, "FOOTER_ROW": 1},
+        "header_row": 3,
+    }
+
+
+# ---------------------------------------------------------------- 14. a local platform: 活动日期 A 至 B, 12-hour times
+
+
+def local_platform(path: Path) -> dict:
+    vid = ids(6, "430703", 1986)
+    head = ["姓名", "身份证号", "活动名称", "所属团体", "联系人", "活动日期", "活动时间", "服务时长", "服务评价", "记录日期"]
+    group = "常德市武陵区夕阳红志愿服务队"
+    rows = [
+        ["龚雪", vid[0], "社区义诊", group, "张*", "2024-03-09", "2024-03-09 下午2:30-4:30", "两小时", "优秀", "2024-03-11"],
+        ["饶平", vid[1], "社区义诊", group, "张*", "2024-03-09", "2024-03-09 下午2:30-4:30", "四小时", "良好", "2024-03-11"],
+        ["戴安", vid[2], "夜间巡逻", group, "张*", "2024-03-09", "2024-03-09 晚上8:00-10:00", "两个小时", "合格", "2024-03-11"],
+        ["车琳", vid[3], "文明劝导", group, "张*", "2024-03-10", "2024-03-10 上午9:00-10:30", "一个半小时", "优秀", "2024-04-30"],
+        ["顾北", vid[4], "文明劝导", group, "张*", "2024-03-10", "2024-03-10 上午9:00-9:30", "半小时", "优秀", "2024-03-11"],
+        ["邵阳", vid[5], "环保宣讲", group, "张*", "2024-03-11 至 2024-03-13", "", "三小时三十分", "良好", "2024-03-14"],
+    ]
+    text = "\r\n".join(",".join(r) for r in [head, *rows]) + "\r\n"
+    path.write_bytes(text.encode("utf-8-sig"))
+    return {
+        "shape": "地方平台导出（CSV）：活动时间写“下午2:30-4:30”“晚上8:00-10:00”（12小时制），时长写汉字（两小时、一个半小时、"
+                 "半小时、三小时三十分），活动日期“A 至 B”，所属团体，联系人“张*”",
+        "findings": [(3, "REC004", "违规"), (5, "REC002", "违规")],
+        "header_row": 1,
+    }
+
+
+# ---------------------------------------------------------------- 15. English Title Case headers, ragged rows
+
+
+def english_ragged(path: Path) -> dict:
+    vid = ids(5, "430105", 2001)
+    head = ["Record Id", "Volunteer Id", "Name", "Id Number", "Activity Name", "Organizer", "Start Time", "End Time",
+            "Hours", "Evaluation", "Recorded At"]
+    org = "Changsha Youth Volunteers"
+    rows = [
+        ["R001", "V001", "Li Lei", vid[0], "Park cleaning", org, "2024-03-09 09:00", "2024-03-09 11:00", "2", "good",
+         "2024-03-10 09:00"],
+        ["R002", "V002", "Han Mei", vid[1], "Park cleaning", org, "2024-03-09 09:00", "2024-03-09 11:00", "2", "good",
+         "2024-03-10 09:00", "extra note", "another"],
+        ["R003", "V003", "Wang Fang", vid[2][:17] + ("0" if vid[2][17] != "0" else "1"), "Park cleaning", org,
+         "2024-03-09 09:00", "2024-03-09 11:00", "2", "good", "2024-03-10 09:00"],
+        ["R004", "V004", "Zhao Qiang", vid[3], "Library", org, "2024-03-10 14:00"],
+        ["R005", "V005", "Sun Li", vid[4], "Library", org, "2024-03-10 14:00", "2024-03-10 16:00", "2", "good",
+         "2024-03-30 09:00"],
+    ]
+    text = "\r\n".join(",".join(r) for r in [head, *rows]) + "\r\n"
+    path.write_bytes(text.encode("utf-8"))
+    return {
+        "shape": "英文表头（Title Case：Record Id、Volunteer Id、Id Number……）的 CSV，有的行多几格、有的行少几格",
+        "findings": [(4, "DAT001", "违规"), (5, "REC001", "违规"), (6, "REC002", "违规")],
+        "header_row": 1,
+    }
+
+
+# ---------------------------------------------------------------- 16. first sheet hidden; HTML with scripts
+
+
+def hidden_first(path: Path) -> dict:
+    vid = ids(12, "430202", 1980)
+    wb = _workbook(path)
+    old = wb.add_worksheet("草稿")
+    new = wb.add_worksheet("服务记录")
+    head = ["姓名", "证件号码", "活动名称", "开始时间", "结束时间", "核定工时", "服务评价", "记录时间", "组织单位"]
+    org = "株洲市芦淞区绿叶志愿者协会"
+    for ws in (old, new):
+        ws.write_row(0, 0, head)
+    for i in range(3):
+        old.write_row(1 + i, 0, [f"旧{i}", vid[i], "旧活动", "2023-01-05 09:00", "2023-01-05 08:00", 9, "优秀",
+                                 "2023-03-01 09:00", org])
+    for i in range(12):
+        end = "2024-03-09 11:00"
+        rec = "2024-03-10 09:00" if i != 7 else "2024-04-30 09:00"  # planted: row 9 recorded late
+        new.write_row(1 + i, 0, [f"志愿者{i + 1:02d}", vid[i], "社区环境清洁", "2024-03-09 09:00", end, 2, "优秀", rec, org])
+    new.activate()
+    old.hide()
+    wb.close()
+    return {
+        "shape": "第一张工作表是隐藏的草稿（3行），看得见的“服务记录”有12行：应检查看得见的那张；时长列叫“核定工时”"
+                 "（不认识的写法：列映射里写“未识别，可手动指定”）",
+        "findings": [(9, "REC002", "违规")],
+        "unrecognised": {"服务时长(小时)": "核定工时"},
+        "header_row": 1,
+    }
+
+
+def html_scripts(path: Path) -> dict:
+    vid = ids(4, "430903", 1991)
+    head = ["姓名", "证件号码", "活动名称", "开始时间", "结束时间", "服务时长", "服务评价", "记录时间", "组织名称"]
+    org = "益阳市赫山区向日葵志愿服务队"
+    rows = [["钱多", vid[0], "图书整理", "2024-03-09 09:00", "2024-03-09 11:00", "2", "优秀", "2024-03-10 09:00", org],
+            ["孙悦", vid[1], "图书整理", "2024-03-09 09:00", "2024-03-09 11:00", "2", "良好", "2024-03-10 09:00", org],
+            ["李想", vid[2], "图书整理", "2024-03-09 11:00", "2024-03-09 09:00", "2", "合格", "2024-03-10 09:00", org],
+            ["周全", vid[3], "图书整理", "2024-03-09 09:00", "2024-03-09 11:00", "2", "优秀", "2024-03-10 09:00", org]]
+    html = ["<html><head><meta charset=\"utf-8\"><style>table{border-collapse:collapse}</style>",
+            "<script>var tpl = '<table><tr><td>模板</td><td>开始时间</td><td>结束时间</td></tr></table>';</script></head><body>",
+            "<!-- 旧版导出：<table><tr><th>姓名</th><th>开始时间</th><th>结束时间</th></tr></table> -->",
+            "<table>", "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    html += ["<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows]
+    html += ["</table><script>window.print && console.log('<table>')</script></body></html>"]
+    path.write_text("\n".join(html), encoding="utf-8")
+    return {
+        "shape": "网页表格存成 .xls，表格前后有脚本、样式和注释（注释和脚本里也有 <table>）",
+        "findings": [(4, "REC004", "违规")],
+        "header_row": 1,
+    }
+
+
+def big5_csv(path: Path) -> dict:
+    text = "姓名,證件號碼,活動名稱,開始時間,結束時間,服務時長\r\n" + "".join(
+        f"陳{i},A12345678{i},社區清潔,2024-03-09 09:00,2024-03-09 11:00,2\r\n" for i in range(5))
+    path.write_bytes(text.encode("big5"))
+    return {"shape": "繁体中文 Big5 编码的 CSV：应说出编码，而不是“找不到表头行”", "error": "ENCODING",
+            "message": "Big5"}
+
+
 FILES = {
     "national_html.xls": national_html,
     "zhiyuanhui_minutes.csv": zhiyuanhui_csv,
@@ -377,6 +610,14 @@ FILES = {
     "summary_and_detail.xlsx": two_sheets,
     "summary_by_person.xlsx": summary_by_person,
     "roster.xlsx": roster,
+    "national_v2.xlsx": national_v2,
+    "zhiyuanhui_detail.xlsx": zhiyuanhui_xls,
+    "class_session.xlsx": class_session,
+    "local_platform.csv": local_platform,
+    "english_ragged.csv": english_ragged,
+    "hidden_first.xlsx": hidden_first,
+    "html_scripts.xls": html_scripts,
+    "big5.csv": big5_csv,
 }
 
 
@@ -391,7 +632,8 @@ def main(out: Path = OUT) -> None:
     pd.DataFrame(expected, columns=["file", "row", "rule", "severity"]).to_csv(
         out / "expected.csv", index=False, lineterminator="\n")
     header = ("# 每个文件的预期：shape 是它模仿的样子；findings 见 expected.csv（按 Excel 行号）；partial 是只能部分评估的规则及原因代码；\n"
-              "# skipped 是读入时放在一边的行（原因代码: 行数）；units 是时长列的单位；error 是应被拒绝时的原因代码。\n"
+              "# skipped 是读入时放在一边的行（原因代码: 行数）；units 是时长列的单位；error 是应被拒绝时的原因代码，message 是拒绝说明里\n"
+              "# 必须有的字；unrecognised 是像字段却没认出的表头（猜的字段: 表头）。\n"
               "# 由 tools/make_exports.py 生成，请勿手改。\n")
     (out / "manifest.yaml").write_text(header + yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False),
                                        encoding="utf-8")

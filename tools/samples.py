@@ -179,7 +179,7 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     dup["记录编号"] = "JL90000001"
     df = pd.concat([df.iloc[:31], dup.to_frame().T, df.iloc[31:]], ignore_index=True)
     planted.append(("JL90000001", "DAT002", "与前面一条完全重复"))
-    at(35, "DAT003", "服务时长写成“两小时”", **{"服务时长(小时)": "两小时"})
+    at(35, "DAT003", "服务时长写成“两个多小时”", **{"服务时长(小时)": "两个多小时"})
     return df, planted
 
 

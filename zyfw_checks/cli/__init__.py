@@ -1,6 +1,7 @@
 """Command line ``zyfw``: check (records) and the staff commands (orgs, certs, stations, plan, form).
 
-Exit status: 0 no 违规 · 1 at least one 违规 · 2 the input cannot be read · 3 internal error.
+Exit status: 0 no 违规 · 1 at least one 违规 · 2 the input cannot be read (or wrong usage, bad parameters)
+· 3 internal error of the kit · 130 interrupted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import os
 import sys
 
 from zyfw_checks.cli import batch, check, staff
-from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, ZyfwParser, _err
+from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ZyfwParser, _err
+from zyfw_checks.errors import KitError, internal_error_message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,35 +27,75 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# The commands' own checks of their arguments and inputs that still raise ValueError (cli/, staff/) are
+# usage errors, like KitError; a ValueError raised anywhere else (numpy, pandas, a rule) is a bug of the kit.
+_USAGE_RAISERS = (os.path.join("zyfw_checks", "cli", ""), os.path.join("zyfw_checks", "staff", ""))
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """True for the user's file, usage or parameters (exit 2); False for a bug of the kit (exit 3)."""
+    from zyfw_checks.params import ParamError
+    from zyfw_checks.staff.batch import BatchError
+
+    if isinstance(exc, (KitError, ParamError, BatchError)):
+        return True
+    if isinstance(exc, OSError) and exc.filename:  # a path the user gave: missing, not allowed, disk full
+        return True
+    if type(exc) is ValueError and exc.__traceback__ is not None:
+        tb = exc.__traceback__
+        while tb.tb_next is not None:
+            tb = tb.tb_next
+        return any(part in tb.tb_frame.f_code.co_filename for part in _USAGE_RAISERS)
+    return False
+
+
+def _user_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        why = {FileNotFoundError: "找不到", PermissionError: "没有权限", IsADirectoryError: "这是一个文件夹"}.get(
+            type(exc), "系统报告读写失败")
+        return f"无法读写“{exc.filename}”：{why}。请检查路径、权限和磁盘空间。"
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    return f"无法检查：{text}"
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe (``zyfw rules | head``) point stdout at /dev/null so that Python's flush at exit
+    does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Exit status: 0 no 违规 · 1 违规 · 2 the file, usage or parameters (KitError, in Chinese) · 3 a bug of the
+    kit (details written to a file, never a traceback; ZYFW_DEBUG=1 raises) · 130 Ctrl-C · 0 on a broken pipe."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.reconfigure(errors="replace")
         except AttributeError:
             pass
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_BAD_INPUT
-    from zyfw_checks.load import LoadError
-
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_BAD_INPUT
         return args.func(args)
-    except LoadError as exc:
-        _err(f"无法检查：{exc}")
-        return EXIT_BAD_INPUT
-    except (ValueError, OSError) as exc:
-        _err(f"无法完成：{exc}")
-        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
     except KeyboardInterrupt:
         _err("已中断。")
-        return EXIT_INTERNAL
+        return EXIT_INTERRUPTED
+    except SystemExit:
+        raise
     except Exception as exc:  # never a traceback for a user; ZYFW_DEBUG=1 shows it
+        if _is_user_error(exc):
+            _err(_user_message(exc))
+            return EXIT_BAD_INPUT
         if os.environ.get("ZYFW_DEBUG"):
             raise
-        _err(f"程序内部错误（{type(exc).__name__}：{exc}）。请把这条信息和出错的文件情况反馈给维护者；"
-             "设置环境变量 ZYFW_DEBUG=1 可看到详细信息。")
+        _err(internal_error_message(exc, where="zyfw " + " ".join(sys.argv[1:] if argv is None else argv)))
         return EXIT_INTERNAL
-
-

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
-EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+from zyfw_checks.errors import KitError
+
+EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 BIG = 50_000  # records from which a progress bar is shown
+
+
+class UsageError(KitError):
+    """Wrong use of a command (an output that would overwrite the input, a bad option value)."""
 
 
 def _err(msg: str) -> None:
@@ -43,7 +49,7 @@ def check_output(out: Path, inputs: list[Path]) -> None:
     """Refuse to write over an input file; make the output's folder."""
     for src in inputs:
         if src.exists() and out.exists() and out.resolve() == src.resolve():
-            raise ValueError(f"输出文件“{out}”就是输入文件；为保护原始数据，请换一个输出文件名。")
+            raise UsageError(f"输出文件“{out}”就是输入文件；为保护原始数据，请换一个输出文件名。")
     out.parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -67,7 +67,7 @@ def cmd_template(args) -> int:
         raise ValueError(f"“{out}”已存在；为免覆盖，请用 -o 换一个文件名，或加 --force。")
     check_output(out, [])
     out.write_bytes(blank_template(args.table))
-    _err(f"已保存：{out}（第1行是表头，第2行是填写说明，录入记录前请删除第2行）")
+    _err(f"已保存：{out}（“模板”工作表第1行是表头，从第2行起填写记录；每列怎么填见“填写说明”工作表）")
     return EXIT_OK
 
 
