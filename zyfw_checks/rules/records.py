@@ -231,6 +231,21 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(idx, concat(text, note), evidence, severity)
 
 
+def _says_not_entered(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(the record's own words say it was not entered into a system, 记录平台 is blank or says none)."""
+    spec = load_params("record_methods")["not_entered"]
+    pattern = "|".join(re.escape(str(w)) for w in spec["words"])
+    said = pd.Series(False, index=df.index)
+    for col in ("记录方式", "记录平台"):
+        if col in df.columns:
+            said |= df[col].astype("string[pyarrow]").str.contains(pattern, regex=True).fillna(False).astype(bool)
+    no_platform = pd.Series(False, index=df.index)
+    if "记录平台" in df.columns:
+        p = df["记录平台"].astype("string[pyarrow]").str.replace(r"\s", "", regex=True)
+        no_platform = p.isna() | p.isin([str(w) for w in spec["none_platform"]]).fillna(False).astype(bool)
+    return said, no_platform
+
+
 @rule(
     code="REC003",
     hazards=('before_in_force', 'date_only', 'multi_day', 'overnight'),
@@ -257,31 +272,56 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     paper = (method_kind(df["记录方式"]) == "纸质").fillna(False).astype(bool)
-    if "录入系统时间" not in df.columns:
-        if paper.any():
-            ctx.partly_unassessed(
-                Reason.MISSING_FIELD, f"{int(paper.sum())} 条纸质记录：表中没有“录入系统时间”列，无法核对是否已录入系统",
-                rows=int(paper.sum()))
-        return hits(df.index[:0], [], [])
-    entered = df["录入系统时间"]
-    not_entered = paper & entered.isna() & ~ctx.table.bad_mask("录入系统时间").to_numpy()
     n = int(threshold("paper_entry_deadline_workdays"))
-    end, used = _end_date(df, ctx)
+    iv = ctx.intervals
+    end = iv["end_day"]
     deadline = ctx.workdays.add_workdays(end, n)
+    as_of = pd.Timestamp(ctx.options.get("as_of") or pd.Timestamp.today()).normalize()
+    due = (deadline < as_of).fillna(True).astype(bool)  # an end day unknown: the period cannot still be running
+    said, no_platform = _says_not_entered(df)
+    if "录入系统时间" not in df.columns:
+        told = paper & said & due
+        rest = paper & ~told
+        if rest.any():
+            ctx.partly_unassessed(
+                Reason.MISSING_FIELD, f"{int(rest.sum())} 条纸质记录：表中没有“录入系统时间”列，无法核对是否已录入系统",
+                mask=rest.to_numpy())
+        entered = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    else:
+        entered = df["录入系统时间"]
+    not_entered = paper & entered.isna()
+    if "录入系统时间" in df.columns:
+        not_entered &= ~ctx.table.bad_mask("录入系统时间").to_numpy()
+    else:  # without the column only the record's own words can say it was not entered
+        not_entered &= said
+    # 通知 says 及时 without a number of days: a paper record still inside the kit's default period is not late
+    pending = not_entered & ~due
+    not_entered &= due
     late = paper & (entered.dt.normalize() > deadline)
     bad = not_entered | late
     idx = df.index[bad]
-    # a designated platform in 记录平台 says the record is in the system: only the entry time is unknown
-    in_system = pd.Series(False, index=df.index)
+    # the record's own data says it is not in a system: its words, or no entry time and no platform either
+    proven = not_entered & (said | no_platform)
+    if "录入系统时间" not in df.columns:
+        proven &= said
+    if pending.any():
+        ctx.note(f"REC003：{int(pending.sum())} 条纸质记录还没有录入系统的时间，但活动结束后第{n}个工作日"
+                 "（本工具默认期限）还没到，暂不判断。")
+    msg = pd.Series("纸质记录没有录入信息系统的时间，无法确认是否已录入，请核实", index=idx, dtype="string[pyarrow]")
+    msg = msg.where(~proven[bad], "纸质记录没有录入信息系统（" + pd.Series(
+        np.where(said[bad], "记录写明未录入", "录入系统时间和记录平台都空白"), index=idx, dtype="string[pyarrow]")
+        + "），活动结束后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d") + "已过")
+    msg = msg.where(~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
+                    + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d")
+                    + "（通知只说“及时”，没有规定天数，这是本工具的默认期限）")
+    in_system = ~no_platform & ~said & not_entered
     if "记录平台" in df.columns:
-        in_system = designated_platform(df["记录平台"].astype("string[pyarrow]")).notna()
-    said_in = not_entered & in_system
-    msg = pd.Series("纸质记录没有录入信息系统的时间，可能尚未录入", index=idx, dtype="string[pyarrow]").where(
-        ~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
-        + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d"))
-    msg = msg.where(~said_in[bad], "纸质记录的记录平台写着指定平台，但没有录入系统的时间，无法核对是否及时录入")
-    evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]") + "；录入系统时间：" + fmt_dt(entered[bad])
-    severity = pd.Series("违规", index=idx).where(~late[bad] & ~said_in[bad], "存疑")
+        in_system &= designated_platform(df["记录平台"].astype("string[pyarrow]")).notna()
+    msg = msg.where(~(in_system[bad] & ~proven[bad]),
+                    "纸质记录的记录平台写着指定平台，但没有录入系统的时间，无法核对是否及时录入")
+    evidence = ("记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]").fillna("（空）") + "；录入系统时间："
+                + fmt_dt(entered[bad]))
+    severity = pd.Series("违规", index=idx).where(proven[bad] & ~late[bad], "存疑")
     return hits(idx, msg, evidence, severity)
 
 
