@@ -124,7 +124,8 @@ def test_rec004_long_running_record_overlaps_a_later_non_adjacent_one():
 
 
 def test_rec004_more_than_24_hours_in_a_day():
-    day = {"开始时间": "2024-03-09 00:00", "结束时间": "2024-03-10 00:00"}
+    # 00:30 to 00:30 the next day: 23.5 of the 24 hours fall on the 9th (the service-time model's share per day)
+    day = {"开始时间": "2024-03-09 00:30", "结束时间": "2024-03-10 00:30"}
     assert findings(dict(day, **{"服务时长(小时)": 24}), rule="REC004").empty
     f = findings(dict(day, **{"服务时长(小时)": 24}),
                  {"活动编号": "B", "开始时间": "2024-03-09 10:00", "结束时间": "2024-03-09 12:00",

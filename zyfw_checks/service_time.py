@@ -105,17 +105,35 @@ def per_day(iv: pd.DataFrame, key: pd.Series, max_days: int = 366) -> pd.DataFra
     """Each record's hours spread over the days it covers: one row per (record, day), vectorised.
 
     Columns: ``pos`` (the record's position), ``key`` (the volunteer), ``day``, ``hours``.
-    A record longer than ``max_days`` is spread over its first ``max_days`` days only.
+    A record with both clock times gives each day its share of the interval (08:00 on the 1st to
+    18:00 on the 3rd: 16 of 58 hours fall on the 1st); a date-only record is spread evenly. An
+    overnight record stays on its service date. A record longer than ``max_days`` is spread over
+    its first ``max_days`` days only.
     """
     ok = iv["activity_day"].notna() & iv["hours"].notna() & key.notna()
     pos = np.flatnonzero(ok.to_numpy())
     n = iv["days"].to_numpy(dtype="float64", na_value=1.0)[pos].clip(1, max_days).astype("int64")
     rep = np.repeat(pos, n)
     offset = np.arange(len(rep)) - np.repeat(np.cumsum(n) - n, n)
-    first = iv["activity_day"].to_numpy()[rep]
+    first = iv["activity_day"].to_numpy().astype("datetime64[us]")[rep]
+    day = first + offset.astype("timedelta64[D]")
+    hours = iv["hours"].to_numpy(dtype="float64", na_value=np.nan)[rep]
+    timed = (iv["clock"].to_numpy(dtype=bool) & ~iv["reversed"].to_numpy(dtype=bool)
+             & ~iv["overnight"].to_numpy(dtype=bool))[rep] & (n[np.repeat(np.arange(len(pos)), n)] > 1)
+    weight = np.ones(len(rep))
+    if timed.any():
+        s = iv["start"].to_numpy().astype("datetime64[us]")[rep]
+        e = iv["end"].to_numpy().astype("datetime64[us]")[rep]
+        lo = np.maximum(s, day)
+        hi = np.minimum(e, day + np.timedelta64(1, "D"))
+        share = np.clip((hi - lo) / np.timedelta64(1, "s"), 0, None)
+        weight = np.where(timed, share, weight)
+    total = np.bincount(np.repeat(np.arange(len(pos)), n), weights=weight, minlength=len(pos))
+    total = np.repeat(total, n)
+    frac = np.where(total > 0, weight / np.where(total > 0, total, 1), 1.0 / np.repeat(n, n))
     return pd.DataFrame({
         "pos": rep,
         "key": key.to_numpy()[rep],
-        "day": first + offset.astype("timedelta64[D]"),
-        "hours": iv["hours_per_day"].to_numpy(dtype="float64")[rep],
+        "day": day,
+        "hours": hours * frac,
     })

@@ -22,43 +22,106 @@ from zyfw_checks.rules.common import join_flags
 from zyfw_checks.rules.system import designated_platform
 
 NEEDS_RECORDS = ("CRT001", "CRT002")
-_MATCH_KEYS = ("证件号码", "志愿者编号", "姓名")
+STRONG, LOOSE, NAME = 0, 1, 2  # how a certificate met its records: 编号 or full ID · name + visible digits · name only
 
 
-def _key_column(cert: pd.DataFrame, rec: pd.DataFrame) -> str | None:
-    """The first volunteer key both tables have (证件号码 before 志愿者编号 before 姓名)."""
-    for k in _MATCH_KEYS:
-        if k in cert.columns and k in rec.columns:
-            return k
-    return None
+def _norm(s: pd.Series) -> pd.Series:
+    return s.astype("string[pyarrow]").str.strip().str.upper().replace("", pd.NA)
 
 
-def backing_hours(cert: pd.DataFrame, rec: pd.DataFrame) -> tuple[pd.Series, pd.Series, str | None]:
-    """(recorded hours that can back each certificate, number of such records, key used).
+def _person_keys(df: pd.DataFrame, masked_anywhere: bool) -> dict[str, tuple[int, pd.Series]]:
+    """{kind: (tier, key)} for each way a row can say who the volunteer is.
 
-    A record backs a certificate when it is the same volunteer, ended on or before the issue date
-    and, when the certificate states a service period, lies within it. Vectorised: one merge.
-    """
-    key = _key_column(cert, rec)
-    zero = pd.Series(0.0, index=cert.index)
-    if key is None or "服务时长(小时)" not in rec.columns:
-        return zero, zero.astype("int64"), key
-    norm = lambda s: s.astype("string").str.strip().str.upper()  # noqa: E731
-    r = pd.DataFrame({"k": norm(rec[key]), "h": rec["服务时长(小时)"].astype("float64")})
-    r["end"] = rec["结束时间"] if "结束时间" in rec.columns else pd.NaT
-    r["start"] = rec["开始时间"] if "开始时间" in rec.columns else r["end"]
-    c = pd.DataFrame({"k": norm(cert[key]), "cid": np.arange(len(cert))})
-    c["issued"] = cert["出具日期"].dt.normalize() + pd.Timedelta(days=1) if "出具日期" in cert.columns else pd.NaT
-    c["from"] = cert["服务起始日期"].dt.normalize() if "服务起始日期" in cert.columns else pd.NaT
-    c["to"] = (cert["服务截止日期"].dt.normalize() + pd.Timedelta(days=1)) if "服务截止日期" in cert.columns else pd.NaT
-    m = c.dropna(subset=["k"]).merge(r.dropna(subset=["k"]), on="k", how="inner")
-    ok = (m["issued"].isna() | m["end"].isna() | (m["end"] < m["issued"]))
-    ok &= m["from"].isna() | m["start"].isna() | (m["start"] >= m["from"])
-    ok &= m["to"].isna() | m["end"].isna() | (m["end"] <= m["to"])
-    m = m[ok]
-    hours = m.groupby("cid")["h"].sum().reindex(range(len(cert)), fill_value=0.0)
-    count = m.groupby("cid").size().reindex(range(len(cert)), fill_value=0)
-    return pd.Series(hours.to_numpy(), index=cert.index), pd.Series(count.to_numpy(), index=cert.index), key
+    志愿者编号 (V) and a full 证件号码 (I) are strong. Platform exports mask the ID (the first 6 and the
+    last 3–4 digits kept): when either table has masked IDs, the ID is compared as name + first 6 +
+    last 3 (M, loose). The name alone (N) is the last resort."""
+    out = {}
+    name = _norm(df["姓名"]) if "姓名" in df.columns else None
+    if "志愿者编号" in df.columns:
+        out["V"] = (STRONG, _norm(df["志愿者编号"]))
+    if "证件号码" in df.columns:
+        ids = _norm(df["证件号码"])
+        if not masked_anywhere:
+            out["I"] = (STRONG, ids)
+        elif name is not None:
+            out["M"] = (LOOSE, (name + "|" + ids.str.slice(0, 6) + "|" + ids.str.slice(-3)).where(ids.str.len() >= 9))
+    if name is not None:
+        out["N"] = (NAME, name)
+    return out
+
+
+def _record_hours(rec_table) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(hours, start, end, hours unknown) per record from the service-time model: a blank 服务时长 whose
+    start and end are known counts the span; overnight rows end the next day."""
+    from zyfw_checks.service_time import intervals
+
+    iv = intervals(rec_table)
+    hours = iv["hours"].fillna(iv["span_h"])
+    end = iv["end"].where(iv["clock"], iv["end_day"])
+    start = iv["start"].where(iv["clock"], iv["activity_day"])
+    return hours.fillna(0.0), start, end, hours.isna()
+
+
+def backing(cert: pd.DataFrame, rec_table) -> pd.DataFrame:
+    """Per certificate: ``hours`` of the records that can back it, their ``count``, ``unknown`` (records
+    whose hours are blank and whose span is unknown), ``tier`` (the best way it met them: STRONG, LOOSE,
+    NAME; -1 when none) and ``keyed`` (it had a 编号 or 证件号码 the records could be matched on).
+
+    A record backs a certificate when it is the same volunteer by any 编号/证件号码 key both tables have
+    (by the name alone only when the certificate has neither), ended on or before the issue date and,
+    when the certificate states a service period, lies within it. One merge per key; a record met by
+    several keys is counted once."""
+    from zyfw_checks.params import load_params
+    from zyfw_checks.parsing import masked_ids
+
+    rec = rec_table.df
+    pattern = load_params("fields/layout")["masked_id_pattern"]
+    masked_anywhere = any("证件号码" in d.columns and bool(masked_ids(_norm(d["证件号码"]).fillna(""), pattern).any())
+                          for d in (cert, rec))
+    n = len(cert)
+    out = pd.DataFrame({"hours": 0.0, "count": 0, "unknown": 0, "tier": -1, "keyed": False}, index=cert.index)
+    c_keys, r_keys = _person_keys(cert, masked_anywhere), _person_keys(rec, masked_anywhere)
+    shared = [k for k in c_keys if k in r_keys]
+    for k in shared:
+        if k != "N":
+            out["keyed"] |= c_keys[k][1].notna().to_numpy()
+    hours, start, end, unknown = _record_hours(rec_table)
+    issued = (cert["出具日期"].dt.normalize() + pd.Timedelta(days=1)) if "出具日期" in cert.columns else pd.NaT
+    c_from = cert["服务起始日期"].dt.normalize() if "服务起始日期" in cert.columns else pd.NaT
+    c_to = (cert["服务截止日期"].dt.normalize() + pd.Timedelta(days=1)) if "服务截止日期" in cert.columns else pd.NaT
+    c = pd.DataFrame({"cid": np.arange(n), "issued": issued, "from": c_from, "to": c_to, "keyed": out["keyed"]},
+                     index=cert.index)
+    r = pd.DataFrame({"rid": np.arange(len(rec)), "h": hours.to_numpy(), "s": start.to_numpy(), "e": end.to_numpy(),
+                      "u": unknown.to_numpy()})
+    pieces = []
+    for k in shared:
+        tier = c_keys[k][0]
+        left = c.assign(k=c_keys[k][1].to_numpy())
+        if k == "N":
+            left = left[~left["keyed"]]
+        right = r.assign(k=r_keys[k][1].to_numpy())
+        pieces.append(left.dropna(subset=["k"]).merge(right.dropna(subset=["k"]), on="k", how="inner").assign(tier=tier))
+    if not pieces:
+        return out
+    m = pd.concat(pieces, ignore_index=True)
+    ok = m["issued"].isna() | m["e"].isna() | (m["e"] < m["issued"])
+    ok &= m["from"].isna() | m["s"].isna() | (m["s"] >= m["from"])
+    ok &= m["to"].isna() | m["e"].isna() | (m["e"] <= m["to"])
+    m = m[ok].sort_values("tier", kind="stable").drop_duplicates(["cid", "rid"])
+    g = m.groupby("cid")
+    idx = pd.RangeIndex(n)
+    out["hours"] = g["h"].sum().reindex(idx, fill_value=0.0).to_numpy()
+    out["count"] = g.size().reindex(idx, fill_value=0).to_numpy()
+    out["unknown"] = g["u"].sum().reindex(idx, fill_value=0).to_numpy()
+    out["tier"] = g["tier"].min().reindex(idx, fill_value=-1).to_numpy()
+    return out
+
+
+_TIER_WORDS = {STRONG: "志愿者编号或证件号码", LOOSE: "姓名加证件号码可见的数字（号码已打码）", NAME: "姓名（同名会合并）", -1: "志愿者编号、证件号码或姓名"}
+
+
+def _tier_text(tier: pd.Series) -> pd.Series:
+    return tier.map(_TIER_WORDS).astype("string[pyarrow]")
 
 
 def _records(ctx):
@@ -75,11 +138,12 @@ def _date(df: pd.DataFrame, name: str) -> pd.Series:
     return df[name].dt.normalize() if name in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
 
 
-def records_range(rec: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """(first day, last day) the uploaded records cover; NaT when they carry no dates."""
-    start = _date(rec, "开始时间").fillna(_date(rec, "结束时间"))
-    end = _date(rec, "结束时间").fillna(_date(rec, "开始时间"))
-    return start.min(), end.max()
+def records_range(rec_table) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first day, last day) the uploaded records cover (the service-time model's days); NaT without dates."""
+    from zyfw_checks.service_time import intervals
+
+    iv = intervals(rec_table)
+    return iv["activity_day"].min(), iv["end_day"].fillna(iv["activity_day"]).max()
 
 
 def in_records_range(df: pd.DataFrame, ctx) -> pd.Series:
@@ -89,7 +153,7 @@ def in_records_range(df: pd.DataFrame, ctx) -> pd.Series:
     outside the range are said once (OUT_OF_RANGE) for the running rule, never as findings.
     """
     def compute() -> pd.Series:
-        first, last = records_range(_records(ctx).df)
+        first, last = records_range(_records(ctx))
         c_from, c_to = _date(df, "服务起始日期"), _date(df, "服务截止日期").fillna(_date(df, "出具日期"))
         outside = pd.Series(False, index=df.index)
         if pd.notna(first):
@@ -99,7 +163,7 @@ def in_records_range(df: pd.DataFrame, ctx) -> pd.Series:
     inside = ctx.once("certificates_in_records_range", compute)
     n = int((~inside).sum())
     if n:
-        first, last = records_range(_records(ctx).df)
+        first, last = records_range(_records(ctx))
         ctx.partly_unassessed(
             Reason.OUT_OF_RANGE,
             f"{n} 份证明的服务期间不在服务记录表的时间范围（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}）内，无法对照，未评估",
@@ -110,10 +174,6 @@ def in_records_range(df: pd.DataFrame, ctx) -> pd.Series:
 def _declared(ctx) -> bool:
     """The user declared the uploaded records complete for the certificates' periods (--records-complete)."""
     return bool(ctx.options.get("export_complete"))
-
-
-def _severity(idx, key: str | None, ctx) -> pd.Series:
-    return pd.Series("违规" if _declared(ctx) and key != "姓名" else "存疑", index=idx)
 
 
 _UNDECLARED = "（未声明服务记录表完整：也可能是导出不全，请调取原始记录核实）"
@@ -152,18 +212,23 @@ def crt001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    hours, count, key = backing_hours(df, rec.df)
+    b = backing(df, rec)
+    hours, count = b["hours"], b["count"]
     claimed = df["证明时长"]
     tol = float(threshold("hours_tolerance"))
     bad = inside & (count > 0) & (claimed > hours + tol)
     idx = df.index[bad]
-    tail = "" if _declared(ctx) else _UNDECLARED
+    unknown = b.loc[bad, "unknown"]
+    hard = pd.Series(_declared(ctx), index=idx) & (b.loc[bad, "tier"] == STRONG) & (unknown == 0)
+    tail = pd.Series("" if _declared(ctx) else _UNDECLARED, index=idx, dtype="string[pyarrow]")
+    tail = tail.where(b.loc[bad, "tier"] == STRONG, "（按" + _tier_text(b.loc[bad, "tier"]) + "对照，请核实是否同一人）")
+    tail = tail.where(unknown == 0, "（其中" + unknown.astype("string[pyarrow]") + "条记录没有时长、起止时间也不全，合计可能偏少）")
     msg = (_who(df.loc[bad], ctx) + "的证明写" + fmt_num(claimed[bad]) + "小时，服务记录中只有" + count[bad].astype("string")
            + "条、合计" + fmt_num(hours[bad]) + "小时，多出" + fmt_num(claimed[bad] - hours[bad]) + "小时没有记录依据" + tail)
     evidence = ("证明时长 " + fmt_num(claimed[bad]) + "；记录合计 " + fmt_num(hours[bad]) + "（" + count[bad].astype("string")
-                + " 条，按" + str(key) + "对照，出具日期 " + (fmt_dt(df.loc[bad, "出具日期"], "%Y-%m-%d") if "出具日期" in df.columns
-                                                     else "未填") + " 及以前）")
-    return hits(idx, msg, evidence, _severity(idx, key, ctx))
+                + " 条，按" + _tier_text(b.loc[bad, "tier"]) + "对照，时长空白的按起止时间计算，出具日期 "
+                + (fmt_dt(df.loc[bad, "出具日期"], "%Y-%m-%d") if "出具日期" in df.columns else "未填") + " 及以前）")
+    return hits(idx, msg, evidence, pd.Series("违规", index=idx).where(hard, "存疑"))
 
 
 @rule(
@@ -197,21 +262,24 @@ def crt002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    hours, count, key = backing_hours(df, rec.df)
+    b = backing(df, rec)
     claimed = df["证明时长"]
-    bad = inside & (count == 0) & (claimed.fillna(0) > 0)
+    bad = inside & (b["count"] == 0) & (claimed.fillna(0) > 0)
     idx = df.index[bad]
+    # 没有记录依据 only when no record meets it by 编号 / 证件号码 and the records are declared complete
+    hard = pd.Series(_declared(ctx), index=idx) & b.loc[bad, "keyed"]
     scope = "出具日期及以前" if "出具日期" in df.columns else ""
-    if _declared(ctx):
-        tail = "：证明没有记录依据（办法第十四条），是否伪造、变造请调取原始记录核实"
-        where = "服务记录（已声明完整）"
-    else:
-        tail = "：可能是导出不全，也可能证明没有记录依据，是否伪造、变造请调取原始记录核实"
-        where = "上传的服务记录"
+    where = "服务记录（已声明完整）" if _declared(ctx) else "上传的服务记录"
+    tail = pd.Series("：证明没有记录依据（办法第十四条），是否伪造、变造请调取原始记录核实", index=idx, dtype="string[pyarrow]")
+    tail = tail.where(hard, "：证明上没有志愿者编号或证件号码可以对照，只按姓名找不到，请调取原始记录核实")
+    if not _declared(ctx):
+        tail = pd.Series("：可能是导出不全，也可能证明没有记录依据，是否伪造、变造请调取原始记录核实", index=idx,
+                         dtype="string[pyarrow]")
     msg = (_who(df.loc[bad], ctx) + "的证明写" + fmt_num(claimed[bad]) + f"小时，但{where}中没有该志愿者{scope}的任何记录"
            + tail)
-    evidence = "证明时长 " + fmt_num(claimed[bad]) + f"；按{key}在记录表中找到 0 条记录"
-    return hits(idx, msg, evidence, _severity(idx, key, ctx))
+    how = pd.Series("志愿者编号、证件号码（打码的按姓名加可见数字）或姓名", index=idx, dtype="string[pyarrow]")
+    evidence = "证明时长 " + fmt_num(claimed[bad]) + "；按" + how + "在记录表中找到 0 条记录"
+    return hits(idx, msg, evidence, pd.Series("违规", index=idx).where(hard, "存疑"))
 
 
 @rule(

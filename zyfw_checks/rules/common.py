@@ -23,17 +23,26 @@ def first_present(df: pd.DataFrame, names) -> pd.Series:
 
 
 def volunteer_key(df: pd.DataFrame) -> pd.Series:
-    """Who the volunteer is: 志愿者编号, else 证件号码, else 姓名. An ID number the export masked
-    (430***********1234) is shared by many people, so it is paired with the name."""
-    key = first_present(df, VOLUNTEER_KEYS)
-    if "志愿者编号" not in df.columns and "证件号码" in df.columns and "姓名" in df.columns:
-        from zyfw_checks.params import load_params
-        from zyfw_checks.parsing import masked_ids
+    """Who the volunteer is: 志愿者编号, else 证件号码, else 姓名 — row by row, so a blank 编号 falls back
+    to the ID number. An ID number the export masked (430***********1234) is shared by many people,
+    so it is paired with the name."""
+    present = [c for c in VOLUNTEER_KEYS if c in df.columns]
+    if not present:
+        return pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
+    key = None
+    for col in present:
+        v = df[col].astype("string[pyarrow]")
+        if col == "证件号码" and "姓名" in df.columns:
+            from zyfw_checks.params import load_params
+            from zyfw_checks.parsing import masked_ids
 
-        masked = masked_ids(key.fillna(""), load_params("fields/layout")["masked_id_pattern"])
-        if masked.any():
-            named = df["姓名"].astype("string[pyarrow]").fillna("") + "|" + key
-            key = key.where(~masked, named)
+            masked = masked_ids(v.fillna(""), load_params("fields/layout")["masked_id_pattern"])
+            if masked.any():
+                v = v.where(~masked, df["姓名"].astype("string[pyarrow]").fillna("") + "|" + v)
+        if key is None:
+            key = v
+        elif key.isna().any():  # a fallback is marked so that it cannot meet another column's value
+            key = key.fillna(col + ":" + v)
     return key
 
 

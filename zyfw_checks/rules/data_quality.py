@@ -100,11 +100,13 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     clause="二（二）①-完整准确",
     severity="违规",
     needs=(VOLUNTEER, "开始时间"),
-    optional=("活动编号", "活动名称", "结束时间"),
+    optional=("活动编号", "活动名称", "结束时间", "组织单位", "服务日期"),
     explanation=(
         "同一志愿者、同一活动、同一开始和结束时间出现两次，会让服务时长被重复计算。"
-        "第一次出现的那一行不报，之后每一次重复都报，并指出与哪一行重复。"
+        "第一次出现的那一行不报，之后每一次重复都报，并指出与哪一行重复。跨夜的服务（22:00–01:00）按次日结束比较。"
         "两行的记录编号也相同时，可能只是导出时把同一条记录写了两遍，报“存疑”，请在系统中核实。"
+        "两行的组织单位不同的，看不出是哪一方记错，报“存疑”；两行都只有日期、没有时刻的，可能是同一天的两场，也报“存疑”。"
+        "证件号码打码的，按志愿者编号，没有编号时按姓名加可见的号码对照。"
     ),
     compliant="同一志愿者在同一活动上午、下午各签到一次，两段时间不同。",
     noncompliant="第5行和第9行：同一志愿者、同一活动、开始结束时间完全相同，记录编号不同。",
@@ -114,10 +116,11 @@ def dat001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    iv = ctx.intervals  # overnight rows end the next day, so 22:00–01:00 typed either way is one interval
     # who and which activity as integer codes (-1 = blank): grouping a million rows on them is fast
     frame = pd.DataFrame({
-        "k": pd.factorize(volunteer_key(df))[0], "a": pd.factorize(activity_key(df))[0], "s": df["开始时间"],
-        "e": df["结束时间"] if "结束时间" in df.columns else df["开始时间"],
+        "k": pd.factorize(volunteer_key(df))[0], "a": pd.factorize(activity_key(df))[0], "s": iv["start"],
+        "e": iv["end"] if "结束时间" in df.columns else iv["start"],
     })
     # one group number per (who, activity, start, end), numbered in order of first appearance
     group = frame.groupby(["k", "a", "s", "e"], sort=False, dropna=False).ngroup().to_numpy()
@@ -132,14 +135,25 @@ def dat002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     else:
         same_id = pd.Series(False, index=df.index[dup])
     idx = df.index[dup]
+    org = iv["org"].to_numpy()
+    mine, theirs = pd.Series(org[dup], index=idx), pd.Series(org[first], index=idx)
+    # two organisations recorded it: the data cannot show which one misrecorded
+    other_org = (mine.notna() & theirs.notna() & (mine != theirs)).fillna(False).astype(bool) & ~same_id
+    # no clock times: two sessions of one activity on one day look alike
+    no_clock = pd.Series(~iv["clock"].to_numpy()[dup] & ~iv["clock"].to_numpy()[first], index=idx) & ~same_id & ~other_org
     other = pd.Series(df["_row"].to_numpy()[first], index=idx).astype("int64").astype("string[pyarrow]")
     msg = ("与第" + other + "行是同一志愿者、同一活动、同一时间的重复记录").where(
         ~same_id, "与第" + other + "行完全重复，且记录编号相同：可能是导出时重复了一行，请在系统中核实是否只有一条记录")
+    msg = msg.where(~other_org, "与第" + other + "行是同一志愿者、同一活动、同一时间，但两行的组织单位不同（“" + mine.fillna("")
+                    + "”与“" + theirs.fillna("") + "”）：看不出是哪一方记错，请两个组织核实")
+    msg = msg.where(~no_clock, "与第" + other + "行是同一志愿者、同一活动、同一日期，两行都没有起止时刻："
+                    "可能是同一天的两场，也可能重复记录，请核实")
     activity = activity_key(df)[dup].fillna("（空）")
-    evidence = "开始 " + fmt_dt(df.loc[dup, "开始时间"]) + "；活动 " + activity
+    evidence = "开始 " + fmt_dt(iv.loc[dup, "start"]) + "；活动 " + activity + "；组织单位 " + mine.fillna("（空）")
     if ids is not None:
         evidence = evidence.where(~same_id, evidence + "；记录编号 " + ids[dup].fillna(""))
-    return hits(idx, msg, evidence, pd.Series("违规", index=idx).where(~same_id, "存疑"))
+    severity = pd.Series("违规", index=idx).where(~(same_id | other_org | no_clock), "存疑")
+    return hits(idx, msg, evidence, severity)
 
 
 @rule(

@@ -154,6 +154,7 @@ def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
     clause="二（二）①-十个工作日",
     severity="违规",
     needs=("结束时间|结束日期|服务日期", "记录时间|录入系统时间"),
+    optional=("评价日期", "开始时间"),
     laws=("办法第十一条",),
     explanation=(
         "志愿服务情况和评价情况应在活动结束后10个工作日内记录。从结束日期的次日起数法定工作日："
@@ -172,7 +173,8 @@ def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
 def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     n = int(threshold("record_deadline_workdays"))
     cal = ctx.workdays
-    end, used = _end_date(df, ctx)
+    iv = ctx.intervals  # the real end day: an overnight service ends the next day, several days on the last one
+    end, used = iv["end_day"], iv["end_source"].astype("string[pyarrow]")
     later = _later_entry(df)
     rec_at = df["记录时间"] if "记录时间" in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
     if "录入系统时间" in df.columns:
@@ -182,26 +184,66 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     rec = rec_at.dt.normalize()
     deadline = cal.add_workdays(end, n)
     late = rec > deadline
-    uncovered = late & ~(cal.covered(end) & cal.covered(rec))
+    # 办法第十一条 covers 评价情况 too: an evaluation dated after the deadline was recorded after it
+    ev = (df["评价日期"].dt.normalize() if "评价日期" in df.columns
+          else pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]"))
+    ev_late = ev > deadline
+    # a record made before the activity ended (recorded in advance): the hours were not yet given
+    ended = iv["end"].where(iv["clock"])
+    timed = (rec_at != rec).fillna(False) & ended.notna()  # a record time with its clock time, against a timed end
+    advance = ((timed & (rec_at < ended)) | (~timed & (rec < end))).fillna(False) & ~later
+    uncovered = (late & ~(cal.covered(end) & cal.covered(rec))) | (ev_late & ~(cal.covered(end) & cal.covered(ev)))
     if uncovered.any():
         ctx.note(
             f"REC002：{int(uncovered.sum())} 条记录涉及{cal.last_covered.year}年以后的日期，"
             f"{cal.coverage_note}，这些记录的期限只按周末估算，已标为“存疑”，请按国务院当年放假安排人工核对。"
         )
     overdue = cal.workdays_between(end, rec) - n
-    idx = df.index[late]
-    end_s, due_s = fmt_dt(end[late], "%Y-%m-%d"), fmt_dt(deadline[late], "%Y-%m-%d")
-    col, days = used[late].fillna(""), overdue[late].astype("string[pyarrow]")
-    msg = concat("活动于", end_s, "结束（按“", col, "”一列的日期），应最迟于", due_s, f"（第{n}个工作日）完成记录，实际记录时间",
-                 _when(rec_at[late]), "，逾期", days, "个工作日")
-    msg = msg.where(~later[late], msg + "（荣誉时长/补录记录，按补录时间核对）")
+    ev_overdue = cal.workdays_between(end, ev) - n
+    col = used.fillna("")
+
+    def head(i):
+        return concat("活动于", fmt_dt(end[i], "%Y-%m-%d"), "结束（按“", col[i], "”一列的日期），应最迟于",
+                      fmt_dt(deadline[i], "%Y-%m-%d"), f"（第{n}个工作日）完成记录")
+
+    def late_text(i):
+        t = concat(head(i), "，实际记录时间", _when(rec_at[i]), "，逾期", overdue[i].astype("string[pyarrow]"), "个工作日")
+        return t.where(~later[i], t + "（荣誉时长/补录记录，按补录时间核对）")
+
+    def ev_text(i):
+        return concat(head(i), "，评价日期", fmt_dt(ev[i], "%Y-%m-%d"), "晚了", ev_overdue[i].astype("string[pyarrow]"),
+                      "个工作日（办法第十一条：评价情况也应在10个工作日内完成记录）")
+
+    def advance_text(i):
+        return concat("记录时间", _when(rec_at[i]), "早于活动结束（", _when(ended[i].fillna(end[i])),
+                      "）：可能是提前登记的时长，请核实服务是否如实进行")
+
+    text = join_flags([(late, late_text), (ev_late & ~late, ev_text), (advance, advance_text)])
+    idx = text.index
     note = pd.Series("", index=idx, dtype="string[pyarrow]").where(
-        ~uncovered[late], f"；{cal.coverage_note}，本条按周末估算，请人工核对"
+        ~uncovered[idx], f"；{cal.coverage_note}，本条按周末估算，请人工核对"
     )
-    evidence = concat("结束日期 ", end_s, "（", col, "）；期限 ", due_s, "；记录日期 ", fmt_dt(rec[late], "%Y-%m-%d"),
-                      "；逾期工作日 ", days)
-    severity = pd.Series("违规", index=idx).where(~uncovered[late], "存疑")
-    return hits(idx, concat(msg, note), evidence, severity)
+    evidence = concat("结束日期 ", fmt_dt(end[idx], "%Y-%m-%d"), "（", col[idx], "）；期限 ",
+                      fmt_dt(deadline[idx], "%Y-%m-%d"), "；记录日期 ",
+                      fmt_dt(rec[idx], "%Y-%m-%d"), "；评价日期 ", fmt_dt(ev[idx], "%Y-%m-%d").fillna("（无）"))
+    hard = (late | ev_late)[idx] & ~uncovered[idx]
+    severity = pd.Series("违规", index=idx).where(hard, "存疑")
+    return hits(idx, concat(text, note), evidence, severity)
+
+
+def _says_not_entered(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(the record's own words say it was not entered into a system, 记录平台 is blank or says none)."""
+    spec = load_params("record_methods")["not_entered"]
+    pattern = "|".join(re.escape(str(w)) for w in spec["words"])
+    said = pd.Series(False, index=df.index)
+    for col in ("记录方式", "记录平台"):
+        if col in df.columns:
+            said |= df[col].astype("string[pyarrow]").str.contains(pattern, regex=True).fillna(False).astype(bool)
+    no_platform = pd.Series(False, index=df.index)
+    if "记录平台" in df.columns:
+        p = df["记录平台"].astype("string[pyarrow]").str.replace(r"\s", "", regex=True)
+        no_platform = p.isna() | p.isin([str(w) for w in spec["none_platform"]]).fillna(False).astype(bool)
+    return said, no_platform
 
 
 @rule(
@@ -230,31 +272,56 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
 )
 def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     paper = (method_kind(df["记录方式"]) == "纸质").fillna(False).astype(bool)
-    if "录入系统时间" not in df.columns:
-        if paper.any():
-            ctx.partly_unassessed(
-                Reason.MISSING_FIELD, f"{int(paper.sum())} 条纸质记录：表中没有“录入系统时间”列，无法核对是否已录入系统",
-                rows=int(paper.sum()))
-        return hits(df.index[:0], [], [])
-    entered = df["录入系统时间"]
-    not_entered = paper & entered.isna() & ~ctx.table.bad_mask("录入系统时间").to_numpy()
     n = int(threshold("paper_entry_deadline_workdays"))
-    end, used = _end_date(df, ctx)
+    iv = ctx.intervals
+    end = iv["end_day"]
     deadline = ctx.workdays.add_workdays(end, n)
+    as_of = pd.Timestamp(ctx.options.get("as_of") or pd.Timestamp.today()).normalize()
+    due = (deadline < as_of).fillna(True).astype(bool)  # an end day unknown: the period cannot still be running
+    said, no_platform = _says_not_entered(df)
+    if "录入系统时间" not in df.columns:
+        told = paper & said & due
+        rest = paper & ~told
+        if rest.any():
+            ctx.partly_unassessed(
+                Reason.MISSING_FIELD, f"{int(rest.sum())} 条纸质记录：表中没有“录入系统时间”列，无法核对是否已录入系统",
+                mask=rest.to_numpy())
+        entered = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us]")
+    else:
+        entered = df["录入系统时间"]
+    not_entered = paper & entered.isna()
+    if "录入系统时间" in df.columns:
+        not_entered &= ~ctx.table.bad_mask("录入系统时间").to_numpy()
+    else:  # without the column only the record's own words can say it was not entered
+        not_entered &= said
+    # 通知 says 及时 without a number of days: a paper record still inside the kit's default period is not late
+    pending = not_entered & ~due
+    not_entered &= due
     late = paper & (entered.dt.normalize() > deadline)
     bad = not_entered | late
     idx = df.index[bad]
-    # a designated platform in 记录平台 says the record is in the system: only the entry time is unknown
-    in_system = pd.Series(False, index=df.index)
+    # the record's own data says it is not in a system: its words, or no entry time and no platform either
+    proven = not_entered & (said | no_platform)
+    if "录入系统时间" not in df.columns:
+        proven &= said
+    if pending.any():
+        ctx.note(f"REC003：{int(pending.sum())} 条纸质记录还没有录入系统的时间，但活动结束后第{n}个工作日"
+                 "（本工具默认期限）还没到，暂不判断。")
+    msg = pd.Series("纸质记录没有录入信息系统的时间，无法确认是否已录入，请核实", index=idx, dtype="string[pyarrow]")
+    msg = msg.where(~proven[bad], "纸质记录没有录入信息系统（" + pd.Series(
+        np.where(said[bad], "记录写明未录入", "录入系统时间和记录平台都空白"), index=idx, dtype="string[pyarrow]")
+        + "），活动结束后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d") + "已过")
+    msg = msg.where(~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
+                    + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d")
+                    + "（通知只说“及时”，没有规定天数，这是本工具的默认期限）")
+    in_system = ~no_platform & ~said & not_entered
     if "记录平台" in df.columns:
-        in_system = designated_platform(df["记录平台"].astype("string[pyarrow]")).notna()
-    said_in = not_entered & in_system
-    msg = pd.Series("纸质记录没有录入信息系统的时间，可能尚未录入", index=idx, dtype="string[pyarrow]").where(
-        ~late[bad], "纸质记录在" + fmt_dt(entered[bad], "%Y-%m-%d") + "才录入系统，晚于活动结束（"
-        + fmt_dt(end[bad], "%Y-%m-%d") + "）后第" + str(n) + "个工作日" + fmt_dt(deadline[bad], "%Y-%m-%d"))
-    msg = msg.where(~said_in[bad], "纸质记录的记录平台写着指定平台，但没有录入系统的时间，无法核对是否及时录入")
-    evidence = "记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]") + "；录入系统时间：" + fmt_dt(entered[bad])
-    severity = pd.Series("违规", index=idx).where(~late[bad] & ~said_in[bad], "存疑")
+        in_system &= designated_platform(df["记录平台"].astype("string[pyarrow]")).notna()
+    msg = msg.where(~(in_system[bad] & ~proven[bad]),
+                    "纸质记录的记录平台写着指定平台，但没有录入系统的时间，无法核对是否及时录入")
+    evidence = ("记录方式：" + df.loc[bad, "记录方式"].astype("string[pyarrow]").fillna("（空）") + "；录入系统时间："
+                + fmt_dt(entered[bad]))
+    severity = pd.Series("违规", index=idx).where(proven[bad] & ~late[bad], "存疑")
     return hits(idx, msg, evidence, severity)
 
 
@@ -282,58 +349,110 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ),
 )
 def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    start, end = df["开始时间"], df["结束时间"]
-    span = (end - start).dt.total_seconds() / 3600
-    reversed_ = end < start
+    iv = ctx.intervals  # the one service-time model: overnight ends the next day, several days, date-only rows
+    start, end, hours, span = iv["start"], iv["end"], iv["hours"], iv["span_h"]
+    reversed_ = iv["reversed"]
     tol = float(threshold("hours_tolerance"))
+    org = iv["org"]
     parts = [(reversed_, lambda i: "结束时间" + fmt_dt(end[i]) + "早于开始时间" + fmt_dt(start[i]))]
+    doubt = pd.Series(False, index=df.index)
     has_hours = "服务时长(小时)" in df.columns
     if has_hours:
-        hours = df["服务时长(小时)"]
-        too_long = ~reversed_ & (hours > span + tol)
+        too_long = iv["clock"] & ~reversed_ & (hours > span + tol)
         parts.append((too_long, lambda i: "记录" + fmt_num(hours[i]) + "小时，但起止时间只有" + fmt_num(span[i]) + "小时"))
-        key_codes = pd.factorize(volunteer_key(df))[0]
-        per_day = hours.groupby([key_codes, start.dt.normalize().to_numpy()], dropna=True).transform("sum")
-        per_day = per_day.where(key_codes >= 0)
+        no_clock = iv["date_only"] & hours.notna() & ~iv["clock"]
+        if no_clock.any():  # a missing clock time, never a 0-hour span
+            ctx.partly_unassessed(
+                Reason.BLANK_FIELD, f"{int(no_clock.sum())} 行只有日期、没有开始或结束时刻，无法核对时长是否超过起止时间（跨多天的仍按天核对每日上限）",
+                mask=no_clock.to_numpy())
+        day_total, day_of, day_orgs = _daily_totals(iv, volunteer_key(df))
         cap = float(threshold("max_hours_per_day"))
-        parts.append((per_day > cap, lambda i: "同一志愿者" + fmt_dt(start[i], "%Y-%m-%d") + "当天累计记录"
-                      + fmt_num(per_day[i]) + f"小时，超过{cap:g}小时"))
-    overlap, other = _overlaps(df)
-    parts.append((overlap, lambda i: "与第" + other[i] + "行的活动时间重叠"))
+        over = day_total > cap + tol
+        doubt |= over & (day_orgs > 1)
+        parts.append((over, lambda i: "同一志愿者" + fmt_dt(day_of[i], "%Y-%m-%d") + "当天累计记录"
+                      + fmt_num(day_total[i]) + f"小时（跨多天的记录按天分摊），超过{cap:g}小时"))
+    overlap, partner = _overlaps(df, iv)
+    other_row = pd.Series(df["_row"].to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index).astype("string[pyarrow]")
+    p_org = pd.Series(org.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index, dtype="string[pyarrow]")
+    cross = overlap & org.notna() & p_org.notna() & (org != p_org).fillna(False)
+    # a several-day record with fewer hours than its span (shifts) may leave gaps the other record fills
+    shifts = (iv["days"].astype("float64") > 1) & (hours < span - tol).fillna(False)
+    p_shifts = pd.Series(shifts.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index) & (partner >= 0)
+    loose = overlap & (shifts | p_shifts)
+    doubt |= cross | loose
+    parts.append((overlap, lambda i: "与第" + other_row[i] + "行的活动时间重叠"))
     text = join_flags(parts)
     i = text.index
+    hard = reversed_.loc[i] | (overlap.loc[i] & ~doubt.loc[i])
+    other_org = cross
+    if has_hours:
+        hard = hard | too_long.loc[i] | (over.loc[i] & ~doubt.loc[i])
+        other_org = other_org | (over & (day_orgs > 1))
+    tail = pd.Series("", index=i, dtype="string[pyarrow]")
+    tail = tail.where(~(loose.loc[i] & ~other_org.loc[i]),
+                      "（跨多天的记录时长少于起止跨度，可能是分班，间隙里可以有别的服务，请核实）")
+    tail = tail.where(~other_org.loc[i], "（涉及另一组织单位的记录，看不出是哪一方记错，请核实）")
     evidence = concat("开始 ", fmt_dt(start[i]), "；结束 ", fmt_dt(end[i]), "；跨度 ", fmt_num(span[i]), " 小时",
-                      *(("；记录时长 ", fmt_num(df.loc[i, "服务时长(小时)"]), " 小时") if has_hours else ()))
-    return hits(i, text, evidence)
+                      *(("；记录时长 ", fmt_num(hours[i]), " 小时") if has_hours else ()),
+                      "；组织单位 ", org[i].fillna("（空）"))
+    severity = pd.Series("违规", index=i).where(hard, "存疑")
+    return hits(i, concat(text, tail), evidence, severity)
 
 
-def _overlaps(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Records of one volunteer whose [start, end) intervals intersect; touching ends don't count."""
+def _daily_totals(iv: pd.DataFrame, key: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per record: the highest daily total of its volunteer over the record's days (hours spread over
+    the days a record covers), that day, and how many organisations recorded hours on it."""
+    from zyfw_checks.service_time import per_day
+
+    n = len(iv)
+    spread = per_day(iv, key)
+    empty = (pd.Series(np.nan, index=iv.index), pd.Series(pd.NaT, index=iv.index, dtype="datetime64[us]"),
+             pd.Series(0, index=iv.index))
+    if spread.empty:
+        return empty
+    spread["k"] = pd.factorize(spread["key"])[0]
+    spread["o"] = pd.factorize(pd.Series(iv["org"].to_numpy()[spread["pos"].to_numpy()]).fillna(""))[0]
+    g = spread.groupby(["k", "day"], sort=False)
+    spread["total"] = g["hours"].transform("sum")
+    spread["orgs"] = g["o"].transform("nunique")
+    top = spread.sort_values(["pos", "total"], ascending=[True, False], kind="stable").drop_duplicates("pos")
+    total = np.full(n, np.nan)
+    total[top["pos"].to_numpy()] = top["total"].to_numpy()
+    day = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    day[top["pos"].to_numpy()] = top["day"].to_numpy().astype("datetime64[us]")
+    orgs = np.zeros(n, dtype="int64")
+    orgs[top["pos"].to_numpy()] = top["orgs"].to_numpy()
+    return pd.Series(total, index=iv.index), pd.Series(day, index=iv.index), pd.Series(orgs, index=iv.index)
+
+
+def _overlaps(df: pd.DataFrame, iv: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Records of one volunteer whose [start, end) intervals intersect; touching ends don't count.
+
+    Returns (flag, position of the record it overlaps, -1 when none). Only rows with both clock
+    times take part; overnight rows end the next day (the service-time model)."""
     key = pd.factorize(volunteer_key(df))[0]  # integer codes sort and group far faster than text
     act = pd.factorize(activity_key(df))[0]
-    frame = pd.DataFrame({"k": key, "a": act, "s": df["开始时间"], "e": df["结束时间"], "row": df["_row"]})
-    ok = (frame["k"] >= 0) & frame["s"].notna() & frame["e"].notna() & (frame["e"] > frame["s"])
+    n = len(df)
+    frame = pd.DataFrame({"k": key, "a": act, "s": iv["start"].to_numpy(), "e": iv["end"].to_numpy(),
+                          "pos": np.arange(n)})
+    ok = (frame["k"] >= 0) & iv["clock"].to_numpy() & ~iv["reversed"].to_numpy() & (frame["e"] > frame["s"])
     # exact duplicates are DAT002's finding, not an overlap
     ok &= ~frame.duplicated(["k", "a", "s", "e"], keep="first")
     f = frame[ok].sort_values(["k", "s", "e"], kind="stable")
     g = f.groupby("k", sort=False)
     run_end = g["e"].cummax()
-    setter = f["row"].where(f["e"] == run_end)
+    setter = f["pos"].where(f["e"] == run_end)
     setter = setter.groupby(f["k"]).ffill()
     prev_end = run_end.groupby(f["k"]).shift(1)
-    prev_row = setter.groupby(f["k"]).shift(1)
-    hit = f["s"] < prev_end
-    flag = pd.Series(False, index=df.index)
-    other = pd.Series(pd.NA, index=df.index, dtype="string[pyarrow]")
-    flag[hit[hit].index] = True
-    other[hit[hit].index] = prev_row[hit].astype("int64").astype("string[pyarrow]")
-    # the earlier record of each pair is flagged too, naming the later one
-    partners = pd.Series(f.loc[hit, "row"].to_numpy(), index=prev_row[hit].astype("int64").to_numpy())
-    partners = partners.groupby(level=0).first()
-    row_to_idx = pd.Series(df.index, index=df["_row"].to_numpy())
-    earlier = row_to_idx.reindex(partners.index).dropna().astype("int64")
-    fresh = ~flag.loc[earlier.to_numpy()].to_numpy()
-    sel = earlier.to_numpy()[fresh]
-    flag.loc[sel] = True
-    other.loc[sel] = partners.to_numpy()[fresh].astype("int64").astype(str)
-    return flag, other.fillna("")
+    prev_pos = setter.groupby(f["k"]).shift(1)
+    hit = (f["s"] < prev_end).to_numpy()
+    partner = np.full(n, -1, dtype="int64")
+    later = f["pos"].to_numpy()[hit]
+    earlier = prev_pos.to_numpy()[hit].astype("int64")
+    partner[later] = earlier
+    # the earlier record of each pair is flagged too, naming the (first) later one
+    first_later = pd.Series(later).groupby(earlier).first()
+    fresh = partner[first_later.index.to_numpy()] < 0
+    partner[first_later.index.to_numpy()[fresh]] = first_later.to_numpy()[fresh]
+    part = pd.Series(partner, index=df.index)
+    return part >= 0, part
