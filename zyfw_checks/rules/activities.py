@@ -55,6 +55,130 @@ def lexicon(ctx, name: str):
     return ctx.params(f"lexicons/{name}")
 
 
+# ---- words, not characters (issue 19 §4) ------------------------------------------------------
+
+_LITERAL = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_TOKENIZER = None
+_BLANK = "\u3000"  # what a rejected match's first character becomes before looking again
+
+
+def tokenizer():
+    """One jieba tokenizer for the process, with the lexicons' plain words as single tokens.
+
+    jieba ships its dictionary inside the package (nothing is downloaded); it is built on first use only.
+    """
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        from zyfw_checks.params import load_params
+
+        spec = load_params("lexicons/words")
+        for w in sorted(set(user_words()) | set(spec["user_words"])):
+            tok.add_word(w)
+        for w in spec["compounds"]:
+            tok.add_word(w, freq=10**7)  # a phrase whose listed word only straddles a boundary
+        _TOKENIZER = tok
+    return _TOKENIZER
+
+
+def user_words() -> list[str]:
+    """Every plain word (no regex) of the lexicons the word rules match, for the tokenizer."""
+    from zyfw_checks.params import load_params
+
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and _LITERAL.match(k):
+                    out.append(k)
+                walk(v)
+
+    for name in ("internal", "paid", "profit", "remuneration", "time_rules", "roles"):
+        walk(load_params(f"lexicons/{name}"))
+    return out
+
+
+class Words:
+    """Word boundaries of distinct texts (jieba), computed once per text and run.
+
+    ``names`` are place names read from 组织单位 / 服务地点 (“班会坪村”的“班会坪”): a listed word
+    inside one is characters of a name, not the word.
+    """
+
+    def __init__(self, names=()):
+        names = sorted({n for n in names if n}, key=len, reverse=True)
+        self.names = re.compile("|".join(map(re.escape, names))) if names else None
+        self.cache: dict[str, set[int]] = {}
+
+    def bounds(self, s: str) -> set[int]:
+        b = self.cache.get(s)
+        if b is None:
+            pos, b = 0, {0}
+            for token in tokenizer().cut(s):
+                pos += len(token)
+                b.add(pos)
+            if self.names is not None:
+                for m in self.names.finditer(s):
+                    b.difference_update(range(m.start() + 1, m.end()))
+            self.cache[s] = b
+        return b
+
+    def whole(self, original: str, current: str, match: str) -> bool:
+        """Whether ``match`` (found in ``current``, a copy of ``original`` with rejected matches blanked)
+        starts and ends on word boundaries of ``original``."""
+        i = current.find(match)
+        b = self.bounds(original)
+        return i in b and i + len(match) in b
+
+
+def words(ctx, df: pd.DataFrame) -> Words:
+    """The run's word boundaries, with the place names of 组织单位 and 服务地点."""
+    def make() -> Words:
+        pat = re.compile(lexicon(ctx, "words")["names"]["pattern"])
+        names: set[str] = set()
+        for c in ("组织单位", "服务地点"):
+            if c in df.columns:
+                for v in pd.unique(df[c].dropna().astype(str)):
+                    names.update(m.group(1) for m in pat.finditer(v))
+        return Words(names)
+    return ctx.once("activities.words", make)
+
+
+def find_words(text: pd.Series, entries, w: Words, rounds: int = 3) -> pd.Series:
+    """Like :func:`find`, but a match must start and end on word boundaries: a listed word whose
+    characters straddle two words (“中转发放”的“转发”) or sit inside a name is no match, and the
+    text is searched again after it. Runs on distinct texts; jieba runs only on texts with a match."""
+    out = find(text, entries)
+    cur = text
+    for last in [False] * rounds + [True]:
+        hit = out.notna().to_numpy()
+        if not hit.any():
+            break
+        idx = out.index[hit]
+        bad = np.array([not w.whole(o, c, m) for o, c, m in zip(text[idx], cur[idx], out[idx], strict=True)],
+                       dtype=bool)
+        bad_idx = idx[bad]
+        if not len(bad_idx):
+            break
+        out = out.copy()
+        if last:
+            out[bad_idx] = pd.NA
+            break
+        blanked = pd.Series([c.replace(m, _BLANK + m[1:], 1) for c, m in zip(cur[bad_idx], out[bad_idx], strict=True)],
+                            index=bad_idx, dtype="string")
+        cur = cur.astype("string").copy()
+        cur[bad_idx] = blanked
+        out[bad_idx] = find(blanked, entries).to_numpy()
+    return out
+
+
 class Distinct:
     """A per-row text seen through its distinct values: rules ask every question once per distinct
     text (``u``), combine flags as numpy arrays over rows via ``codes``, and only build strings for
@@ -182,6 +306,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     lex = lexicon(ctx, "roles")
     roles = column(ctx, df, "参与者身份", fill="")
     text = activity_text(ctx, df)
+    w = words(ctx, df)
     specs = list(lex["roles"].items())
     n = len(df)
     role_hits = [roles.rows(find(roles.u, spec["match"]).notna()) for _, spec in specs]
@@ -191,15 +316,15 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     off = text.rows(find(text.u, lex["off_duty"]).notna())  # 休息日、请假、下班后……
     open_ = ~roles.rows(find(roles.u, lex["exclude"]).notna()) & ~off & (first_role >= 0)
     who, tier = np.full(n, -1), np.zeros(n, dtype=np.int8)
-    words: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
+    said: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
     for level, key in ((DUTY, "duties"), (RELATED, "related")):
         if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
             duty = lex["on_duty"]
-            post, acts = find(text.u, duty["post"]), find(text.u, duty["acts"])
-            words[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
+            post, acts = find(text.u, duty["post"]), find_words(text.u, duty["acts"], w)
+            said[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
             # or: the role names its institution (人社局干部) and the text an official act (办理、检查……)
-            official = find(text.u, duty["official"])
-            words[ON_DUTY, -1] = words[ON_DUTY, -1].fillna(official)
+            official = find_words(text.u, duty["official"], w)
+            said[ON_DUTY, -1] = said[ON_DUTY, -1].fillna(official)
             seated = roles.rows(find(roles.u, duty["institution"]).notna())
             take = open_ & (tier == 0) & (text.rows(post.notna() & acts.notna())
                                           | (seated & text.rows(official.notna())))
@@ -208,8 +333,8 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             todo = open_ & (tier == 0) & role_hits[j]
             if not todo.any() or not spec.get(key):
                 continue
-            words[level, j] = find(text.u, spec[key])
-            take = todo & text.rows(words[level, j].notna())
+            said[level, j] = find_words(text.u, spec[key], w)
+            take = todo & text.rows(said[level, j].notna())
             who[take], tier[take] = j, level
     share = np.zeros(n)
     for j, (_name, spec) in enumerate(specs):
@@ -220,7 +345,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
     pos = np.flatnonzero(share > 0)
     pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
-    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": words,
+    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said,
             "specs": specs, "text": text}
 
 
@@ -314,7 +439,8 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     lex = lexicon(ctx, "paid")
     text = activity_text(ctx, df)
     u = text.u
-    listed, similar = find(u, lex["listed"]), find(u, lex["similar"])
+    w = words(ctx, df)
+    listed, similar = find_words(u, lex["listed"], w), find_words(u, lex["similar"], w)
     fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True), lex["fees"])  # RE2, no flags
     others = find(u, lex["others_pay"]).notna()  # someone else's fee: 选手、游客、参展商……
     named = fee_text.notna() & others
@@ -368,7 +494,8 @@ def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     public_words = lexicon(ctx, "public")["public"]
     text = activity_text(ctx, df, (*TEXT, "服务地点"))
     u = text.u  # everything below but the site column depends on the text alone
-    strong, named, generic = find(u, lex["strong"]), find(u, lex["named"]), find(u, lex["generic"])
+    w = words(ctx, df)
+    strong, named, generic = (find_words(u, lex[k], w) for k in ("strong", "named", "generic"))
     place, public = find(u, lex["places"]), find(u, public_words)
     team = find(u, lex["not_unit"])  # a volunteer team's own roster or sign-up, not the unit's rule
     requirement = find(u, lex["requirement"])
@@ -449,15 +576,16 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     don, onl = lex["donation"], lex["online"]
     text = activity_text(ctx, df)
     u = text.u  # everything below but the recorded hours depends on the text alone
-    gift, conv, award_h = find(u, don["words"]), find(u, don["conversion"]), find(u, don["hours_award"])
+    w = words(ctx, df)
+    gift, conv, award_h = find_words(u, don["words"], w), find(u, don["conversion"]), find(u, don["hours_award"])
     amount, labour = find(u, don["amount"]), find(u, don["labour"])
     formula, stated = find(u, lex["formula"]), find(u, lex["hours_stated"])
     donation = gift.notna() & (conv.notna() | (award_h.notna() & labour.isna()))
     donation_weak = gift.notna() & amount.notna() & labour.isna() & ~donation
     award = find(u, lex["award"])
-    near = find(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
+    near = find_words(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])), w)
     serving = find(u, onl["serving"]).notna()
-    weak_action = find(u, onl["weak_actions"])
+    weak_action = find_words(u, onl["weak_actions"], w)
     online = near.notna() & ~serving
     online_weak = near.isna() & ~serving & weak_action.notna()
     converted = formula.notna()
@@ -591,7 +719,7 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 def act005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "profit")
     text = activity_text(ctx, df)
-    sell = find(text.u, lex["selling"]).where(find(text.u, lex["negations"]).isna())
+    sell = find_words(text.u, lex["selling"], words(ctx, df)).where(find(text.u, lex["negations"]).isna())
     pos = np.flatnonzero(text.rows(sell.notna()))
     sell = text.at(sell, pos)
     message = (activity_name(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")
