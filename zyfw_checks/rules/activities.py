@@ -336,6 +336,20 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             said[level, j] = find_words(text.u, spec[key], w)
             take = todo & text.rows(said[level, j].notna())
             who[take], tier[take] = j, level
+    # the structure, not the nouns: the role names its workplace (敬老院护理员、图书馆馆员、公园管理处职工) and the
+    # service is at that workplace (服务地点 names it, or the text says 本院、园内……): its own job's kind of work
+    work = lex["workplace"]
+    wp = alternation(work["places"])
+    pair = Distinct.joined(df, ("参与者身份", "服务地点"))
+    same = pair.u.astype(object).str.extract(f"(?P<w>{wp[3:-1]})[^；]*；.*(?P=w)", expand=True)["w"].notna()
+    own_site = pair.rows(same) | (
+        roles.rows(find(roles.u, wp).notna()) & text.rows(find(text.u, work["own"]).notna()))
+    take = open_ & (tier == 0) & own_site
+    who[take], tier[take] = first_role[take], ON_DUTY
+    at_site = take
+    said.setdefault((ON_DUTY, -1), pd.Series(pd.NA, index=text.u.index, dtype="string"))
+    # a meeting, study session or roster of one's own unit is ② whoever attends: ① keeps only its own duties
+    tier[(tier < DUTY) & internal(df, ctx)["own_rows"]] = 0
     share = np.zeros(n)
     for j, (_name, spec) in enumerate(specs):
         mine = np.flatnonzero(tier > 0)
@@ -345,7 +359,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
     pos = np.flatnonzero(share > 0)
     pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
-    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said,
+    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said, "site": at_site[pos],
             "specs": specs, "text": text}
 
 
@@ -392,6 +406,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if not covered.all():
         ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
     share = pd.Series(found["share"], index=idx)
+    site = pd.Series(found["site"], index=idx)
     role = pd.Series(pd.NA, index=idx, dtype="string")
     word, hours_label = role.copy(), role.copy()
     for j, (name, spec) in enumerate(specs):
@@ -407,7 +422,8 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     tier_s = pd.Series(tier, index=idx)
     why = joined([
         (tier_s.eq(RELATED), "内容只是可能与本职相关"),
-        (tier_s.eq(ON_DUTY), "文字写明在岗或以单位工作人员身份履职"),
+        (tier_s.eq(ON_DUTY) & ~site, "文字写明在岗或以单位工作人员身份履职"),
+        (site, "服务地点是参与者身份所写的本单位"),
         (partly, "只有部分时段在工作时间内"),
         (~covered, "节假日数据未覆盖该年份，按周一至周五判断"),
     ], idx)
@@ -462,34 +478,24 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
 
 # ---- ACT002 ----------------------------------------------------------------------------------
 
-@rule(
-    code="ACT002",
-    hazards=('before_in_force', 'word_inside_word'),
-    in_force="notice_in_force",
-    title="单位或学校内部有明确制度要求的活动",
-    clause="二（二）-四类②",
-    severity="存疑",
-    needs=("服务内容|活动名称",),
-    optional=(*TEXT, "服务地点"),
-    laws=LAWS,
-    explanation=(
-        "通知的标准是“内部有明确制度要求”：不管活动叫什么，只要是本单位、本校按制度要求其成员参加的（按…制度、"
-        "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
-        "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
-        "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
-        "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
-        "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
-        "词表见 params/lexicons/internal.yaml 与 public.yaml。"
-    ),
-    compliant="周六到市社会福利院为老人打扫房间；在市图书馆整理归位图书；为行业论坛提供签到引导。",
-    noncompliant="“班级卫生清扫”，服务地点：本班教室；“按单位卫生管理制度，各科室轮流打扫办公楼”；“学生会例会”。",
-    not_modelled="不知道参与者的单位：在自己单位对外开放的场所（如本校图书馆）服务，按文字中的地点判断。",
-    severity_reason=(
-        "通知二（二）把“单位或学校内部有明确制度要求的活动”列为不得认定的活动，办法第十九条不许为其记录；"
-        "但有没有制度要求、是不是本单位的场所，只能从活动文字推断，需要有人核实，所以是存疑。"
-    ),
+EXPLAIN_002 = (
+    "通知的标准是“内部有明确制度要求”：不管活动叫什么，只要是本单位、本校按制度要求其成员参加的（按…制度、"
+    "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
+    "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
+    "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
+    "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
+    "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
+    "词表见 params/lexicons/internal.yaml 与 public.yaml。"
 )
-def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+
+
+def internal(df: pd.DataFrame, ctx) -> dict:
+    """ACT002's reading, once per run (per distinct text of 活动名称；服务内容；服务地点). ACT001 reads it
+    too: a meeting, study session or duty roster of one's own unit is ②, not also ①."""
+    return ctx.once("activities.internal", lambda: _read_internal(df, ctx))
+
+
+def _read_internal(df: pd.DataFrame, ctx) -> dict:
     lex = lexicon(ctx, "internal")
     public_words = lexicon(ctx, "public")["public"]
     text = activity_text(ctx, df, (*TEXT, "服务地点"))
@@ -504,17 +510,52 @@ def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     requirement = requirement.fillna(roster)
     voluntary = find(u, lex["voluntary"]).notna()
     serving = find(u, lex["serving"]).notna()  # serving someone else's meeting, race, forum
+    # ② is the unit's own purpose: a school's required visit to a 敬老院 serves people outside it
+    outside = find(u, lex["outside"]).notna()
+    # hours granted for attending (a 表彰大会 with 奖励时长) is ③'s defect, not ②'s
+    tr = lexicon(ctx, "time_rules")
+    granted = find(u, tr["award"]).notna() & find(u, tr["hours_stated"]).notna()
     inside = place.notna() & public.isna()
-    required = requirement.notna() & ~voluntary & ~serving
-    clear = (strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside & ~voluntary) | required
-    weak = ~clear & ~serving & ~voluntary & named.notna() & place.isna() & public.isna()
+    required = requirement.notna() & ~voluntary & ~serving & ~outside
+    clear = ((strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside & ~voluntary)
+             | required) & ~granted
+    weak = ~clear & ~serving & ~voluntary & ~granted & named.notna() & place.isna() & public.isna()
+    own = (strong.notna() & ~serving) | required  # ②'s own kind, whoever takes part
+    return {"text": text, "strong": strong, "named": named, "generic": generic, "place": place,
+            "requirement": requirement, "required": required, "clear": clear, "weak": weak,
+            "own_rows": text.rows(own & ~granted)}
+
+
+@rule(
+    code="ACT002",
+    hazards=('before_in_force', 'word_inside_word'),
+    in_force="notice_in_force",
+    title="单位或学校内部有明确制度要求的活动",
+    clause="二（二）-四类②",
+    severity="存疑",
+    needs=("服务内容|活动名称",),
+    optional=(*TEXT, "服务地点"),
+    laws=LAWS,
+    explanation=EXPLAIN_002,
+    compliant="周六到市社会福利院为老人打扫房间；在市图书馆整理归位图书；为行业论坛提供签到引导。",
+    noncompliant="“班级卫生清扫”，服务地点：本班教室；“按单位卫生管理制度，各科室轮流打扫办公楼”；“学生会例会”。",
+    not_modelled="不知道参与者的单位：在自己单位对外开放的场所（如本校图书馆）服务，按文字中的地点判断。",
+    severity_reason=(
+        "通知二（二）把“单位或学校内部有明确制度要求的活动”列为不得认定的活动，办法第十九条不许为其记录；"
+        "但有没有制度要求、是不是本单位的场所，只能从活动文字推断，需要有人核实，所以是存疑。"
+    ),
+)
+def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
+    r = internal(df, ctx)
+    text = r["text"]
+    strong, named, generic, requirement = r["strong"], r["named"], r["generic"], r["requirement"]
+    place, clear, weak, required = r["place"], r["clear"], r["weak"], r["required"]
     flagged = text.rows(clear | weak)
     paid = fees(df, ctx)
     flagged &= ~(paid["charged"] & paid["kind"])  # a fee-charging conference or camp is ④
     duty = on_duty(df, ctx)
-    if duty is not None:  # an employee's own job in working hours is ①
-        own_job = duty["pos"][duty["tier"] >= ON_DUTY]
-        flagged[own_job] = False
+    if duty is not None:  # an employee's own job in working hours is ① (ACT001 leaves the unit's own meetings to ②)
+        flagged[duty["pos"][duty["tier"] >= ON_DUTY]] = False
     pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
@@ -584,23 +625,32 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     donation_weak = gift.notna() & amount.notna() & labour.isna() & ~donation
     award = find(u, lex["award"])
     near = find_words(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])), w)
+    post = onl["posting"]  # posting (not only reposting) on short-video platforms
+    near = near.fillna(find_words(u, _near(post["actions"], post["platforms"], int(onl["near_chars"])), w))
     serving = find(u, onl["serving"]).notna()
     weak_action = find_words(u, onl["weak_actions"], w)
     online = near.notna() & ~serving
     online_weak = near.isna() & ~serving & weak_action.notna()
     converted = formula.notna()
     any_kind = converted | donation | donation_weak | award.notna() | online | online_weak
-    # 违规: the text itself gives the conversion, or says how many hours a gift, award or repost earned
-    explicit = converted | ((donation | award.notna() | online) & stated.notna())
+    # 违规 only where the record itself states a conversion: a rate or 折算/兑换 (formula, conv), or N hours
+    # granted for an award, an attendance or a repost; a gift "recorded N hours" is 违规 only when the hours
+    # exceed the time the record gives (else the gift may just be the setting of real service): 存疑
+    stated_ = stated.notna()
+    explicit = converted | (donation & conv.notna()) | ((award.notna() | online) & stated_)
+    by_hours = donation & conv.isna() & stated_ & ~explicit
     pos = np.flatnonzero(text.rows(any_kind))
     if not len(pos):
         return _none(df)
     sub = df.iloc[pos]
     idx = sub.index
+    iv = ctx.intervals.iloc[pos]
+    beyond = pd.Series((iv["hours"] > iv["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool), index=idx)
     gift, conv, award_h, amount, award, near, weak_action, formula, stated = (
         text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action, formula, stated))
-    converted, donation, donation_weak, online, online_weak, explicit = (
-        text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit))
+    converted, donation, donation_weak, online, online_weak, explicit, by_hours = (
+        text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit, by_hours))
+    explicit = explicit | (by_hours & beyond)
     gifts = donation | donation_weak
     donated = gift.fillna("") + "；" + joined([
         (amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount.fillna("")),
@@ -614,7 +664,8 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ], idx, sep="、")
     why = joined([(donation_weak & ~converted, "只写了捐赠数额，未写折算"),
                   (online_weak & ~converted, "只写了转发、点赞，未写平台"),
-                  (~explicit & (award.notna() | online), "未写记了几小时")], idx)
+                  (~explicit & (award.notna() | online), "未写记了几小时"),
+                  (by_hours & ~beyond, "记录的时长不超过起止时间，捐赠可能只是服务的场景")], idx)
     message = (activity_name(sub) + explicit.map({True: "属于", False: "可能属于"}).astype("string") + kind
                + "，不是实际付出的服务时间，不能记为志愿服务"
                + why.where(why.eq(""), "（" + why + "，请核实）"))
