@@ -483,7 +483,7 @@ def test_changing_the_subsidy_cap_changes_rec005(tmp_path, monkeypatch):
 
 
 def test_adding_a_word_to_the_lexicon_changes_act002(tmp_path, monkeypatch):
-    edit = dict(活动名称="网点晨会", 服务内容="在营业网点内参加晨会", 服务地点="营业网点")
+    edit = dict(活动名称="网点早讲评", 服务内容="在营业网点内参加早讲评", 服务地点="营业网点")
     assert sev("ACT002", **edit) is None
-    _params_copy(tmp_path, monkeypatch, "internal", lambda d: d["strong"].update({"晨会": "单位每日晨会"}))
+    _params_copy(tmp_path, monkeypatch, "internal", lambda d: d["strong"].update({"早讲评": "单位每日早讲评"}))
     assert sev("ACT002", **edit) == "存疑"

@@ -55,6 +55,130 @@ def lexicon(ctx, name: str):
     return ctx.params(f"lexicons/{name}")
 
 
+# ---- words, not characters (issue 19 §4) ------------------------------------------------------
+
+_LITERAL = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_TOKENIZER = None
+_BLANK = "\u3000"  # what a rejected match's first character becomes before looking again
+
+
+def tokenizer():
+    """One jieba tokenizer for the process, with the lexicons' plain words as single tokens.
+
+    jieba ships its dictionary inside the package (nothing is downloaded); it is built on first use only.
+    """
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.initialize()
+        from zyfw_checks.params import load_params
+
+        spec = load_params("lexicons/words")
+        for w in sorted(set(user_words()) | set(spec["user_words"])):
+            tok.add_word(w)
+        for w in spec["compounds"]:
+            tok.add_word(w, freq=10**7)  # a phrase whose listed word only straddles a boundary
+        _TOKENIZER = tok
+    return _TOKENIZER
+
+
+def user_words() -> list[str]:
+    """Every plain word (no regex) of the lexicons the word rules match, for the tokenizer."""
+    from zyfw_checks.params import load_params
+
+    out: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(k, str) and _LITERAL.match(k):
+                    out.append(k)
+                walk(v)
+
+    for name in ("internal", "paid", "profit", "remuneration", "time_rules", "roles"):
+        walk(load_params(f"lexicons/{name}"))
+    return out
+
+
+class Words:
+    """Word boundaries of distinct texts (jieba), computed once per text and run.
+
+    ``names`` are place names read from 组织单位 / 服务地点 (“班会坪村”的“班会坪”): a listed word
+    inside one is characters of a name, not the word.
+    """
+
+    def __init__(self, names=()):
+        names = sorted({n for n in names if n}, key=len, reverse=True)
+        self.names = re.compile("|".join(map(re.escape, names))) if names else None
+        self.cache: dict[str, set[int]] = {}
+
+    def bounds(self, s: str) -> set[int]:
+        b = self.cache.get(s)
+        if b is None:
+            pos, b = 0, {0}
+            for token in tokenizer().cut(s):
+                pos += len(token)
+                b.add(pos)
+            if self.names is not None:
+                for m in self.names.finditer(s):
+                    b.difference_update(range(m.start() + 1, m.end()))
+            self.cache[s] = b
+        return b
+
+    def whole(self, original: str, current: str, match: str) -> bool:
+        """Whether ``match`` (found in ``current``, a copy of ``original`` with rejected matches blanked)
+        starts and ends on word boundaries of ``original``."""
+        i = current.find(match)
+        b = self.bounds(original)
+        return i in b and i + len(match) in b
+
+
+def words(ctx, df: pd.DataFrame) -> Words:
+    """The run's word boundaries, with the place names of 组织单位 and 服务地点."""
+    def make() -> Words:
+        pat = re.compile(lexicon(ctx, "words")["names"]["pattern"])
+        names: set[str] = set()
+        for c in ("组织单位", "服务地点"):
+            if c in df.columns:
+                for v in pd.unique(df[c].dropna().astype(str)):
+                    names.update(m.group(1) for m in pat.finditer(v))
+        return Words(names)
+    return ctx.once("activities.words", make)
+
+
+def find_words(text: pd.Series, entries, w: Words, rounds: int = 3) -> pd.Series:
+    """Like :func:`find`, but a match must start and end on word boundaries: a listed word whose
+    characters straddle two words (“中转发放”的“转发”) or sit inside a name is no match, and the
+    text is searched again after it. Runs on distinct texts; jieba runs only on texts with a match."""
+    out = find(text, entries)
+    cur = text
+    for last in [False] * rounds + [True]:
+        hit = out.notna().to_numpy()
+        if not hit.any():
+            break
+        idx = out.index[hit]
+        bad = np.array([not w.whole(o, c, m) for o, c, m in zip(text[idx], cur[idx], out[idx], strict=True)],
+                       dtype=bool)
+        bad_idx = idx[bad]
+        if not len(bad_idx):
+            break
+        out = out.copy()
+        if last:
+            out[bad_idx] = pd.NA
+            break
+        blanked = pd.Series([c.replace(m, _BLANK + m[1:], 1) for c, m in zip(cur[bad_idx], out[bad_idx], strict=True)],
+                            index=bad_idx, dtype="string")
+        cur = cur.astype("string").copy()
+        cur[bad_idx] = blanked
+        out[bad_idx] = find(blanked, entries).to_numpy()
+    return out
+
+
 class Distinct:
     """A per-row text seen through its distinct values: rules ask every question once per distinct
     text (``u``), combine flags as numpy arrays over rows via ``codes``, and only build strings for
@@ -182,6 +306,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     lex = lexicon(ctx, "roles")
     roles = column(ctx, df, "参与者身份", fill="")
     text = activity_text(ctx, df)
+    w = words(ctx, df)
     specs = list(lex["roles"].items())
     n = len(df)
     role_hits = [roles.rows(find(roles.u, spec["match"]).notna()) for _, spec in specs]
@@ -191,15 +316,15 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     off = text.rows(find(text.u, lex["off_duty"]).notna())  # 休息日、请假、下班后……
     open_ = ~roles.rows(find(roles.u, lex["exclude"]).notna()) & ~off & (first_role >= 0)
     who, tier = np.full(n, -1), np.zeros(n, dtype=np.int8)
-    words: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
+    said: dict[tuple[int, int], pd.Series] = {}  # (tier, role) → the phrase matched per distinct text
     for level, key in ((DUTY, "duties"), (RELATED, "related")):
         if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
             duty = lex["on_duty"]
-            post, acts = find(text.u, duty["post"]), find(text.u, duty["acts"])
-            words[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
+            post, acts = find(text.u, duty["post"]), find_words(text.u, duty["acts"], w)
+            said[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
             # or: the role names its institution (人社局干部) and the text an official act (办理、检查……)
-            official = find(text.u, duty["official"])
-            words[ON_DUTY, -1] = words[ON_DUTY, -1].fillna(official)
+            official = find_words(text.u, duty["official"], w)
+            said[ON_DUTY, -1] = said[ON_DUTY, -1].fillna(official)
             seated = roles.rows(find(roles.u, duty["institution"]).notna())
             take = open_ & (tier == 0) & (text.rows(post.notna() & acts.notna())
                                           | (seated & text.rows(official.notna())))
@@ -208,9 +333,23 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             todo = open_ & (tier == 0) & role_hits[j]
             if not todo.any() or not spec.get(key):
                 continue
-            words[level, j] = find(text.u, spec[key])
-            take = todo & text.rows(words[level, j].notna())
+            said[level, j] = find_words(text.u, spec[key], w)
+            take = todo & text.rows(said[level, j].notna())
             who[take], tier[take] = j, level
+    # the structure, not the nouns: the role names its workplace (敬老院护理员、图书馆馆员、公园管理处职工) and the
+    # service is at that workplace (服务地点 names it, or the text says 本院、园内……): its own job's kind of work
+    work = lex["workplace"]
+    wp = alternation(work["places"])
+    pair = Distinct.joined(df, ("参与者身份", "服务地点"))
+    same = pair.u.astype(object).str.extract(f"(?P<w>{wp[3:-1]})[^；]*；.*(?P=w)", expand=True)["w"].notna()
+    own_site = pair.rows(same) | (
+        roles.rows(find(roles.u, wp).notna()) & text.rows(find(text.u, work["own"]).notna()))
+    take = open_ & (tier == 0) & own_site
+    who[take], tier[take] = first_role[take], ON_DUTY
+    at_site = take
+    said.setdefault((ON_DUTY, -1), pd.Series(pd.NA, index=text.u.index, dtype="string"))
+    # a meeting, study session or roster of one's own unit is ② whoever attends: ① keeps only its own duties
+    tier[(tier < DUTY) & internal(df, ctx)["own_rows"]] = 0
     share = np.zeros(n)
     for j, (_name, spec) in enumerate(specs):
         mine = np.flatnonzero(tier > 0)
@@ -220,7 +359,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
     pos = np.flatnonzero(share > 0)
     pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
-    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": words,
+    return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said, "site": at_site[pos],
             "specs": specs, "text": text}
 
 
@@ -267,6 +406,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if not covered.all():
         ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
     share = pd.Series(found["share"], index=idx)
+    site = pd.Series(found["site"], index=idx)
     role = pd.Series(pd.NA, index=idx, dtype="string")
     word, hours_label = role.copy(), role.copy()
     for j, (name, spec) in enumerate(specs):
@@ -282,7 +422,8 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     tier_s = pd.Series(tier, index=idx)
     why = joined([
         (tier_s.eq(RELATED), "内容只是可能与本职相关"),
-        (tier_s.eq(ON_DUTY), "文字写明在岗或以单位工作人员身份履职"),
+        (tier_s.eq(ON_DUTY) & ~site, "文字写明在岗或以单位工作人员身份履职"),
+        (site, "服务地点是参与者身份所写的本单位"),
         (partly, "只有部分时段在工作时间内"),
         (~covered, "节假日数据未覆盖该年份，按周一至周五判断"),
     ], idx)
@@ -314,7 +455,8 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     lex = lexicon(ctx, "paid")
     text = activity_text(ctx, df)
     u = text.u
-    listed, similar = find(u, lex["listed"]), find(u, lex["similar"])
+    w = words(ctx, df)
+    listed, similar = find_words(u, lex["listed"], w), find_words(u, lex["similar"], w)
     fee_text = find(u.str.replace(alternation(lex["not_fees"]), "", regex=True), lex["fees"])  # RE2, no flags
     others = find(u, lex["others_pay"]).notna()  # someone else's fee: 选手、游客、参展商……
     named = fee_text.notna() & others
@@ -336,6 +478,54 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
 
 # ---- ACT002 ----------------------------------------------------------------------------------
 
+EXPLAIN_002 = (
+    "通知的标准是“内部有明确制度要求”：不管活动叫什么，只要是本单位、本校按制度要求其成员参加的（按…制度、"
+    "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
+    "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
+    "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
+    "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
+    "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
+    "词表见 params/lexicons/internal.yaml 与 public.yaml。"
+)
+
+
+def internal(df: pd.DataFrame, ctx) -> dict:
+    """ACT002's reading, once per run (per distinct text of 活动名称；服务内容；服务地点). ACT001 reads it
+    too: a meeting, study session or duty roster of one's own unit is ②, not also ①."""
+    return ctx.once("activities.internal", lambda: _read_internal(df, ctx))
+
+
+def _read_internal(df: pd.DataFrame, ctx) -> dict:
+    lex = lexicon(ctx, "internal")
+    public_words = lexicon(ctx, "public")["public"]
+    text = activity_text(ctx, df, (*TEXT, "服务地点"))
+    u = text.u  # everything below but the site column depends on the text alone
+    w = words(ctx, df)
+    strong, named, generic = (find_words(u, lex[k], w) for k in ("strong", "named", "generic"))
+    place, public = find(u, lex["places"]), find(u, public_words)
+    team = find(u, lex["not_unit"])  # a volunteer team's own roster or sign-up, not the unit's rule
+    requirement = find(u, lex["requirement"])
+    requirement = requirement.where(find(requirement.fillna(""), lex["not_unit"]).isna())
+    roster = find(u, lex["roster"]).where(team.isna() & find(u, lex["units"]).notna())  # the unit's own rota
+    requirement = requirement.fillna(roster)
+    voluntary = find(u, lex["voluntary"]).notna()
+    serving = find(u, lex["serving"]).notna()  # serving someone else's meeting, race, forum
+    # ② is the unit's own purpose: a school's required visit to a 敬老院 serves people outside it
+    outside = find(u, lex["outside"]).notna()
+    # hours granted for attending (a 表彰大会 with 奖励时长) is ③'s defect, not ②'s
+    tr = lexicon(ctx, "time_rules")
+    granted = find(u, tr["award"]).notna() & find(u, tr["hours_stated"]).notna()
+    inside = place.notna() & public.isna()
+    required = requirement.notna() & ~voluntary & ~serving & ~outside
+    clear = ((strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside & ~voluntary)
+             | required) & ~granted
+    weak = ~clear & ~serving & ~voluntary & ~granted & named.notna() & place.isna() & public.isna()
+    own = (strong.notna() & ~serving) | required  # ②'s own kind, whoever takes part
+    return {"text": text, "strong": strong, "named": named, "generic": generic, "place": place,
+            "requirement": requirement, "required": required, "clear": clear, "weak": weak,
+            "own_rows": text.rows(own & ~granted)}
+
+
 @rule(
     code="ACT002",
     hazards=('before_in_force', 'word_inside_word'),
@@ -346,15 +536,7 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     needs=("服务内容|活动名称",),
     optional=(*TEXT, "服务地点"),
     laws=LAWS,
-    explanation=(
-        "通知的标准是“内部有明确制度要求”：不管活动叫什么，只要是本单位、本校按制度要求其成员参加的（按…制度、"
-        "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
-        "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
-        "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
-        "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
-        "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
-        "词表见 params/lexicons/internal.yaml 与 public.yaml。"
-    ),
+    explanation=EXPLAIN_002,
     compliant="周六到市社会福利院为老人打扫房间；在市图书馆整理归位图书；为行业论坛提供签到引导。",
     noncompliant="“班级卫生清扫”，服务地点：本班教室；“按单位卫生管理制度，各科室轮流打扫办公楼”；“学生会例会”。",
     not_modelled="不知道参与者的单位：在自己单位对外开放的场所（如本校图书馆）服务，按文字中的地点判断。",
@@ -364,30 +546,16 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     ),
 )
 def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
-    lex = lexicon(ctx, "internal")
-    public_words = lexicon(ctx, "public")["public"]
-    text = activity_text(ctx, df, (*TEXT, "服务地点"))
-    u = text.u  # everything below but the site column depends on the text alone
-    strong, named, generic = find(u, lex["strong"]), find(u, lex["named"]), find(u, lex["generic"])
-    place, public = find(u, lex["places"]), find(u, public_words)
-    team = find(u, lex["not_unit"])  # a volunteer team's own roster or sign-up, not the unit's rule
-    requirement = find(u, lex["requirement"])
-    requirement = requirement.where(find(requirement.fillna(""), lex["not_unit"]).isna())
-    roster = find(u, lex["roster"]).where(team.isna() & find(u, lex["units"]).notna())  # the unit's own rota
-    requirement = requirement.fillna(roster)
-    voluntary = find(u, lex["voluntary"]).notna()
-    serving = find(u, lex["serving"]).notna()  # serving someone else's meeting, race, forum
-    inside = place.notna() & public.isna()
-    required = requirement.notna() & ~voluntary & ~serving
-    clear = (strong.notna() & ~serving) | ((named.notna() | generic.notna()) & inside & ~voluntary) | required
-    weak = ~clear & ~serving & ~voluntary & named.notna() & place.isna() & public.isna()
+    r = internal(df, ctx)
+    text = r["text"]
+    strong, named, generic, requirement = r["strong"], r["named"], r["generic"], r["requirement"]
+    place, clear, weak, required = r["place"], r["clear"], r["weak"], r["required"]
     flagged = text.rows(clear | weak)
     paid = fees(df, ctx)
     flagged &= ~(paid["charged"] & paid["kind"])  # a fee-charging conference or camp is ④
     duty = on_duty(df, ctx)
-    if duty is not None:  # an employee's own job in working hours is ①
-        own_job = duty["pos"][duty["tier"] >= ON_DUTY]
-        flagged[own_job] = False
+    if duty is not None:  # an employee's own job in working hours is ① (ACT001 leaves the unit's own meetings to ②)
+        flagged[duty["pos"][duty["tier"] >= ON_DUTY]] = False
     pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
@@ -449,30 +617,40 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     don, onl = lex["donation"], lex["online"]
     text = activity_text(ctx, df)
     u = text.u  # everything below but the recorded hours depends on the text alone
-    gift, conv, award_h = find(u, don["words"]), find(u, don["conversion"]), find(u, don["hours_award"])
+    w = words(ctx, df)
+    gift, conv, award_h = find_words(u, don["words"], w), find(u, don["conversion"]), find(u, don["hours_award"])
     amount, labour = find(u, don["amount"]), find(u, don["labour"])
     formula, stated = find(u, lex["formula"]), find(u, lex["hours_stated"])
     donation = gift.notna() & (conv.notna() | (award_h.notna() & labour.isna()))
     donation_weak = gift.notna() & amount.notna() & labour.isna() & ~donation
     award = find(u, lex["award"])
-    near = find(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])))
+    near = find_words(u, _near(onl["actions"], onl["platforms"], int(onl["near_chars"])), w)
+    post = onl["posting"]  # posting (not only reposting) on short-video platforms
+    near = near.fillna(find_words(u, _near(post["actions"], post["platforms"], int(onl["near_chars"])), w))
     serving = find(u, onl["serving"]).notna()
-    weak_action = find(u, onl["weak_actions"])
+    weak_action = find_words(u, onl["weak_actions"], w)
     online = near.notna() & ~serving
     online_weak = near.isna() & ~serving & weak_action.notna()
     converted = formula.notna()
     any_kind = converted | donation | donation_weak | award.notna() | online | online_weak
-    # 违规: the text itself gives the conversion, or says how many hours a gift, award or repost earned
-    explicit = converted | ((donation | award.notna() | online) & stated.notna())
+    # 违规 only where the record itself states a conversion: a rate or 折算/兑换 (formula, conv), or N hours
+    # granted for an award, an attendance or a repost; a gift "recorded N hours" is 违规 only when the hours
+    # exceed the time the record gives (else the gift may just be the setting of real service): 存疑
+    stated_ = stated.notna()
+    explicit = converted | (donation & conv.notna()) | ((award.notna() | online) & stated_)
+    by_hours = donation & conv.isna() & stated_ & ~explicit
     pos = np.flatnonzero(text.rows(any_kind))
     if not len(pos):
         return _none(df)
     sub = df.iloc[pos]
     idx = sub.index
+    iv = ctx.intervals.iloc[pos]
+    beyond = pd.Series((iv["hours"] > iv["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool), index=idx)
     gift, conv, award_h, amount, award, near, weak_action, formula, stated = (
         text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action, formula, stated))
-    converted, donation, donation_weak, online, online_weak, explicit = (
-        text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit))
+    converted, donation, donation_weak, online, online_weak, explicit, by_hours = (
+        text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit, by_hours))
+    explicit = explicit | (by_hours & beyond)
     gifts = donation | donation_weak
     donated = gift.fillna("") + "；" + joined([
         (amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount.fillna("")),
@@ -486,7 +664,8 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     ], idx, sep="、")
     why = joined([(donation_weak & ~converted, "只写了捐赠数额，未写折算"),
                   (online_weak & ~converted, "只写了转发、点赞，未写平台"),
-                  (~explicit & (award.notna() | online), "未写记了几小时")], idx)
+                  (~explicit & (award.notna() | online), "未写记了几小时"),
+                  (by_hours & ~beyond, "记录的时长不超过起止时间，捐赠可能只是服务的场景")], idx)
     message = (activity_name(sub) + explicit.map({True: "属于", False: "可能属于"}).astype("string") + kind
                + "，不是实际付出的服务时间，不能记为志愿服务"
                + why.where(why.eq(""), "（" + why + "，请核实）"))
@@ -591,7 +770,7 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
 def act005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "profit")
     text = activity_text(ctx, df)
-    sell = find(text.u, lex["selling"]).where(find(text.u, lex["negations"]).isna())
+    sell = find_words(text.u, lex["selling"], words(ctx, df)).where(find(text.u, lex["negations"]).isna())
     pos = np.flatnonzero(text.rows(sell.notna()))
     sell = text.at(sell, pos)
     message = (activity_name(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")

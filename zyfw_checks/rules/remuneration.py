@@ -17,9 +17,11 @@ from zyfw_checks.rules.activities import (
     alternation,
     column,
     find,
+    find_words,
     joined,
     labelled,
     lexicon,
+    words,
 )
 from zyfw_checks.rules.common import fmt_num
 
@@ -61,7 +63,8 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     rem = alternation(lex["remuneration"])
     neg_type = find(typ, lex["negations"]).notna()
     paid_type = find(typ, rem).where(~neg_type)
-    paid_text = find(text.u, f"{alternation(lex['paid_verbs'])}{rem}|{rem}[^，。；]{{0,4}}\\d+(?:\\.\\d+)?\\s*元")
+    paid_text = find_words(text.u, f"{alternation(lex['paid_verbs'])}{rem}|{rem}[^，。；]{{0,4}}\\d+(?:\\.\\d+)?\\s*元",
+                           words(ctx, df))
     paid_text = paid_text.where(find(text.u, lex["negations"]).isna())
     allowed = find(typ, lex["allowed"])
     no_type = typ.eq("") | find(typ, lex["none_words"]).notna()
