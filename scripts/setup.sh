@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # 一次装好所需的一切（可重复运行）：Debian 软件包（Chromium、中文字体）、.venv 虚拟环境和本工具包。
 # Sets up a fresh Debian machine: system packages, .venv at the repo root, the kit with all extras.
+#   bash scripts/setup.sh            # developer: everything, tests included
+#   bash scripts/setup.sh --server   # a server: the kit and the app only (Python part; see below)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+WHAT=dev
+[ "${1:-}" = --server ] && WHAT=server
 
 # --- Debian packages: Chromium for browser tests, Noto CJK so charts and pages show Chinese,
 #     LibreOffice Writer and Calc (headless) to check that generated .docx and .xlsx files open and render.
 need=()
+if [ "$WHAT" = dev ]; then  # browser and document tests only; a server needs the fonts alone
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+fi
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi
@@ -29,12 +35,15 @@ PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 
 # Reinstall only when the declared dependencies changed.
+# Developers get every extra and the test/dev dependency groups (PEP 735, pip >= 25.1: --group);
+# `scripts/setup.sh --server` installs only what serving the app needs (no book, no tests, no tools).
+if [ "$WHAT" = server ]; then spec=".[app]"; groups=(); else spec=".[app,book,batch]"; groups=(--group dev); fi
 stamp=.venv/.zyfw-setup
-want="$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -d' ' -f1)"
+want="$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -d' ' -f1) $WHAT"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "安装 Python 依赖到 .venv/ ……"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q --upgrade "pip>=25.1" >/dev/null
   cons=(); [ -f constraints.txt ] && cons=(-c constraints.txt)
-  .venv/bin/python -m pip install -q "${cons[@]}" -e ".[app,book,test,batch]"
+  .venv/bin/python -m pip install -q "${cons[@]}" -e "$spec" "${groups[@]}"
   echo "$want" > "$stamp"
 fi

@@ -3,7 +3,7 @@
 Layers (one way): load → params / workdays → rules → engine (findings) → report / views.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "check_file": "zyfw_checks.engine",

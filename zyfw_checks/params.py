@@ -27,12 +27,33 @@ def _load(path: str, mtime: float) -> Any:
         return yaml.safe_load(fh)
 
 
+@functools.cache
+def _load_override(path: str, mtime: float, shipped: str, shipped_mtime: float) -> Any:
+    """A user's override file, checked against the shipped file of the same name (params_schema)."""
+    from zyfw_checks.params_schema import ParamFileError, validate_override, yaml_error
+
+    try:
+        data = _load(path, mtime)
+    except yaml.YAMLError as exc:
+        raise yaml_error(path, exc) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamFileError(f"参数文件 {path} 无法读取（{type(exc).__name__}）：请确认它是 UTF-8 编码的文本文件。") from None
+    if Path(shipped).exists():
+        validate_override(data, _load(shipped, shipped_mtime), path)
+    return data
+
+
 def load_params(name: str) -> Any:
-    """Load ``params/<name>.yaml`` (``name`` may contain a sub-folder, e.g. ``lexicons/roles``)."""
+    """Load ``params/<name>.yaml`` (``name`` may contain a sub-folder, e.g. ``lexicons/roles``).
+
+    A file from the override folder (``ZYFW_PARAMS_DIR``) is validated against the shipped one:
+    a typo or a wrong type raises ``params_schema.ParamFileError`` (a ``KitError``: exit 2)."""
+    shipped = PARAMS_DIR / f"{name}.yaml"
     path = params_dir() / f"{name}.yaml"
-    if not path.exists():  # an override folder may hold only the files the user changed
-        path = PARAMS_DIR / f"{name}.yaml"
-    return _load(str(path), path.stat().st_mtime)
+    if not path.exists() or path.resolve() == shipped.resolve():  # an override may hold only the changed files
+        return _load(str(shipped), shipped.stat().st_mtime)
+    return _load_override(str(path), path.stat().st_mtime, str(shipped),
+                          shipped.stat().st_mtime if shipped.exists() else 0.0)
 
 
 class ParamError(KeyError):
