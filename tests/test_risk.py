@@ -34,7 +34,9 @@ def org_rows(name: str, n: int, vol_prefix: str, edits: dict | None = None, ever
     rows = []
     for i in range(n):
         e = {"组织单位": name, "志愿者编号": f"{vol_prefix}{i % 4}", "活动编号": f"{vol_prefix}HD{i % 3}",
-             "开始时间": f"2024-03-{1 + i % 28:02d} 09:00", "结束时间": f"2024-03-{1 + i % 28:02d} 11:00"}
+             "开始时间": f"2024-03-{1 + i % 28:02d} 09:00", "结束时间": f"2024-03-{1 + i % 28:02d} 11:00",
+             "评价日期": f"2024-03-{1 + i % 28:02d}", "记录时间": f"2024-03-{1 + i % 28:02d} 18:00",
+             "录入系统时间": f"2024-03-{1 + i % 28:02d} 18:00"}
         if every and i % every == 0:
             e.update(edits or {})
             if "结束时间" in (edits or {}):

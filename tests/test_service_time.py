@@ -47,6 +47,7 @@ def test_loader_flags_win_over_the_guess():
     rows = [{"开始时间": "2024-03-09 00:00", "结束时间": "2024-03-09 02:00"},
             {"开始时间": "2024-03-10 09:00", "结束时间": "2024-03-10 10:00"}]
     t = load_frame(pd.DataFrame(rows, dtype=object), kind="records", name="t")
+    t.time_flags = {}
     assert not intervals(t)["clock"].iloc[0]  # midnight reads as no clock time without the loader's word
     yes = pd.Series([True, True], index=t.df.index)
     t.time_flags = {"start_clock": yes, "end_clock": yes}

@@ -39,7 +39,7 @@ def test_makeup_saturday_is_a_workday_and_holiday_is_not():
 )
 def test_rec002_boundaries(end, recorded, late):
     start = pd.Timestamp(end) - pd.Timedelta(hours=2)
-    f = findings({"开始时间": str(start), "结束时间": end, "记录时间": recorded}, rule="REC002")
+    f = findings({"开始时间": str(start), "结束时间": end, "记录时间": recorded, "评价日期": recorded[:10]}, rule="REC002")
     assert len(f) == (1 if late else 0)
     if late:
         assert f.iloc[0]["severity"] == "违规"
