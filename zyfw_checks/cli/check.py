@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from zyfw_checks.cli._io import (
@@ -39,6 +40,13 @@ def cmd_check(args) -> int:
         n = writer(fmt).write(result, out)
         _err(f"已保存：{out}（{n:,} 个问题）")
         _err(summary_line(result))
+    elif fmt in STREAMED and fmt not in FILE_ONLY:  # json, jsonl to standard output, in chunks
+        sys.stdout.flush()
+        try:
+            writer(fmt).write(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the reader (e.g. ``| head``) has what it wanted
+            sys.stdout = None
     else:
         opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
         write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
@@ -46,9 +54,12 @@ def cmd_check(args) -> int:
 
 
 def summary_line(result) -> str:
+    from zyfw_checks.report.schema import footer
+
     s = result.summary()
     return (f"检查 {s['records']:,} 条记录，发现 {s['findings']:,} 个问题（"
-            + "　".join(f"{k} {v:,}" for k, v in s["by_severity"].items()) + f"），未评估规则 {s['not_assessed']} 条。")
+            + "　".join(f"{k} {v:,}" for k, v in s["by_severity"].items()) + f"），未评估规则 {s['not_assessed']} 条。"
+            + f"（{footer()}）")
 
 
 def cmd_rules(args) -> int:

@@ -19,6 +19,7 @@ import xlsxwriter
 
 from zyfw_checks.load import ROW
 from zyfw_checks.report.facts import organisation, period, shown_original, status_text
+from zyfw_checks.report.schema import provenance
 from zyfw_checks.style import FILL, INK, SEVERITIES
 
 SHEETS = ("汇总", "问题明细", "原始记录", "未评估规则")
@@ -138,6 +139,7 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
     t = result.table
     first, last = period(result)
     mask = result.masked
+    prov = provenance()
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 34)
     ws.set_column(2, 5, 14)
@@ -153,6 +155,9 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
         *[(f"其中：{sev}", n) for sev, n in s["by_severity"].items()],
         ("个人信息", "证件号码、联系电话已打码" if mask else "未打码（请妥善保管本文件）"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("检查工具", f"zyfw_checks {prov['kit_version']}"),
+        ("结果格式版本", prov["schema_version"]),
+        ("参数版本", prov["params_date"]),
     ]
     r = 2
     for label, value in facts:

@@ -12,6 +12,7 @@ import datetime as dt
 from html import escape
 
 from zyfw_checks.report.facts import organisation, period, status_text
+from zyfw_checks.report.schema import footer
 from zyfw_checks.style import SEVERITIES, css
 
 CSS = """
@@ -82,6 +83,7 @@ def render(result, **_) -> str:
         + "</td></tr>",
         f"<tr><th>个人信息</th><td>{'证件号码、联系电话已打码' if mask else '未打码，请妥善保管本报告'}</td></tr>",
         f"<tr><th>生成时间</th><td>{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</td></tr>",
+        f"<tr><th>检查工具</th><td>{_e(footer())}</td></tr>",
         "</table>",
         '<p class="note">严重程度：“违规”表示数据显示不符合规定；“存疑”需要人工核实；“提示”供参考。'
         "行号是您文件中 Excel 显示的行号。</p>",

@@ -22,7 +22,8 @@ The four steps
 3. **检查** each part with ``check_table``; its findings go back to (file, Excel row) and are
    spilled to Parquet by source file; per-organisation counts for the risk table are summed.
 4. **写出**: DuckDB sorts each source file's findings by row and rule — the order of a
-   single-file check — and they stream into one Parquet or JSON Lines file.
+   single-file check — and they stream into one Parquet or JSON Lines file through the writers of
+   a single-file check (``report.parquet``, ``report.jsonl``): one finding schema.
 
 No step holds more than one file or one part in memory. DuckDB's ``memory_limit`` is lowered
 to fit when the process's address space is capped (:func:`memory_budget_mb`). Each export is
@@ -496,38 +497,49 @@ def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: li
 # ---------------------------------------------------------------- step 4: sorted output
 
 
-def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None) -> None:
-    """Step 4, one source file at a time: its findings (spilled per part under ``findings/fNNNNN/``)
-    sorted by row and rule, streamed to the one output. A sort never holds more than one file's findings."""
-    import pyarrow.parquet as pq
+def _sorted_findings(con, work: Path, n_files: int, bar=None):
+    """Each source file's findings (spilled per part under ``findings/fNNNNN/``) sorted by row and
+    rule — the order of a single-file check — as Arrow tables, one file at a time."""
+    import pyarrow as pa
 
     cols = ", ".join(_q(c) for c in OUTPUT_COLUMNS)
+    for k in range(n_files):
+        d = work / "findings" / f"f{k:05d}"
+        if d.exists():
+            sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
+            for chunk in con.sql(sql).to_arrow_reader(50_000):
+                yield pa.Table.from_batches([chunk])
+            shutil.rmtree(d, ignore_errors=True)
+            release_memory()
+        if bar is not None:
+            bar.update(1)
+
+
+def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None) -> None:
+    """Step 4: the sorted findings of every file streamed into the one output, through the same
+    writer as a single-file check (``report.parquet`` / ``report.jsonl``: one finding schema). A sort
+    never holds more than one file's findings."""
+    import pyarrow.parquet as pq
+
+    from zyfw_checks.report import jsonl, parquet, schema
+
+    consts = schema.provenance()
     target = out.with_name(out.name + ".part")
     writer = None
     try:
         with open(target, "wb") as fh:
-            for k in range(n_files):
-                d = work / "findings" / f"f{k:05d}"
-                if d.exists():
-                    sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
-                    if fmt == "parquet":
-                        for chunk in con.sql(sql).to_arrow_reader(50_000):
-                            if writer is None:
-                                writer = pq.ParquetWriter(fh, chunk.schema, compression="zstd")
-                            writer.write_batch(chunk)
-                    else:
-                        piece = work / "findings" / f"f{k:05d}.jsonl"
-                        con.execute(f"COPY ({sql}) TO {_lit(piece)} (FORMAT json)")
-                        with open(piece, "rb") as src:
-                            shutil.copyfileobj(src, fh, 8 << 20)
-                        piece.unlink()
-                    shutil.rmtree(d, ignore_errors=True)
-                    release_memory()
-                if bar is not None:
-                    bar.update(1)
-            if writer is not None:
-                writer.close()
-                writer = None
+            pieces = _sorted_findings(con, work, n_files, bar)
+            if fmt == "parquet":
+                for piece in pieces:
+                    tbl = parquet.with_schema(piece, consts)
+                    if writer is None:
+                        writer = pq.ParquetWriter(fh, tbl.schema, compression="zstd")
+                    writer.write_table(tbl)
+                if writer is not None:
+                    writer.close()
+                    writer = None
+            else:
+                jsonl.stream(pieces, fh, consts)
     except BaseException:
         if writer is not None:
             try:
@@ -544,8 +556,10 @@ def _empty_output(out: Path, fmt: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.table({c: pa.array([], type=pa.int64() if c == "row" else pa.string())
-                                 for c in OUTPUT_COLUMNS}), out)
+        from zyfw_checks.report import parquet, schema
+
+        empty = pa.table({c: pa.array([], type=pa.int64() if c == "row" else pa.string()) for c in OUTPUT_COLUMNS})
+        pq.write_table(parquet.with_schema(empty, schema.provenance()), out)
     else:
         out.write_text("", encoding="utf-8")
 
