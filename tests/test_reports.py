@@ -28,6 +28,7 @@ def records() -> pd.DataFrame:
     df.loc[1, "记录平台"] = SCRIPT  # SYS001: the value is quoted in the message
     for i, f in enumerate(FORMULAS):
         df.loc[2 + i, "服务内容"] = f
+        df.loc[2 + i, "服务评价"] = None  # a finding, so the row is listed in 原始记录
     df.loc[8, "服务内容"] = "联系人电话13812345678"
     return df
 
@@ -67,9 +68,14 @@ def test_problem_cells_highlighted_with_a_problem_column(records):
     cell = rec001[_col(ws, "服务评价") - 1]
     sev = res.findings.loc[(res.findings["row"] == 2) & (res.findings["rule"] == "REC001"), "severity"].iloc[0]
     assert cell.fill.fgColor.rgb.endswith(FILL[sev].lstrip("#"))  # the finding's severity colour
-    clean = by_row[12]
-    assert clean[1].value is None
-    assert clean[_col(ws, "服务评价") - 1].fill.fgColor.rgb in (None, "00000000")
+    # only the rows with a finding are listed (row 12 is clean), each once, in file order
+    flagged = sorted(set(res.findings["row"].astype(int)))
+    assert list(by_row) == flagged and 12 not in by_row
+    for row_no, cells in by_row.items():
+        assert cells[1].value.count("\n") + 1 == int((res.findings["row"] == row_no).sum())
+    # a cell no finding is about keeps no fill (the volunteer's name on row 2: REC001 is about 服务评价)
+    assert "REC001" in rec001[1].value and not (res.findings["row"].eq(2) & res.findings["message"].str.contains("姓名")).any()
+    assert rec001[_col(ws, "姓名") - 1].fill.fgColor.rgb in (None, "00000000")
 
 
 def test_user_strings_never_become_formulas(records):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from zyfw_checks.cli._io import (
+    BIG,
     EXIT_OK,
     EXIT_VIOLATION,
     _err,
@@ -49,6 +50,8 @@ def cmd_check(args) -> int:
             sys.stdout = None
     else:
         opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
+        if fmt == "xlsx":
+            opts["progress"] = len(result.findings) >= BIG
         write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
     return EXIT_VIOLATION if result.has_violation else EXIT_OK
 
