@@ -71,7 +71,10 @@ def cmd_check_dir(args) -> int:
         _err("检查文件夹时 --sheet 不适用：每个文件自动识别工作表。")
     out = Path(args.output) if args.output else Path.cwd() / f"{src.resolve().name}_检查结果.{fmt}"
     check_output(out, [])
-    result = batch.run_folder(src, out, fmt, batch.Options(mask=not args.no_mask))
+    engine = getattr(args, "engine", "duckdb")
+    work = getattr(args, "work_dir", None)
+    opts = batch.Options(mask=not args.no_mask, work_dir=Path(work) if work else None)
+    result = batch.run_folder(src, out, fmt, opts, engine=engine, scheduler=getattr(args, "scheduler", None))
     xlsx, js = _risk_paths(out)
     xlsx.write_bytes(risk.to_xlsx(result.risk))
     js.write_text(risk.to_json(result.risk), encoding="utf-8")

@@ -70,6 +70,7 @@ PART = "_part"
 OUTPUT_COLUMNS = ["file", *FINDING_COLUMNS]
 BAD_COLUMNS = ["row", "field", "header", "value", "type", "hint"]
 DEFAULT_PART_ROWS = 250_000  # rows per part: a part's check stays well under 1 GB
+ENGINES = ("duckdb", "dask")
 DEFAULT_MEMORY_MB = 1024  # DuckDB's memory_limit during the repartition and the final sort
 _CROSS_REF = r"第(\d+)行"
 
@@ -494,6 +495,49 @@ def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: li
     return out
 
 
+@dataclass
+class PartJob:
+    """What checking one part needs besides its rows (small and picklable: sent to cluster workers)."""
+
+    ing: _Ingest
+    mapping: dict
+    source: str
+    work: Path  # on a cluster: a folder every worker and the client can reach
+    mask: bool = True
+
+
+@dataclass
+class PartOutcome:
+    """A part's summable results (its findings are spilled to ``work/findings/``)."""
+
+    counts: dict[str, int]
+    severity: dict[str, int]
+    partial: list
+    notes: list[str]
+    skipped: list[dict]
+    aggregate: dict
+
+
+def check_one(df: pd.DataFrame, bad: pd.DataFrame | None, job: PartJob, i: int) -> PartOutcome:
+    """Step 3 for one part, wherever it runs: rebuild the table, check it, spill its findings by
+    source file (``findings/fNNNNN/pIIIII.parquet``), return the counts."""
+    from zyfw_checks.staff import risk
+
+    ing = job.ing
+    table = part_table(df, ing, job.mapping, bad, job.source)
+    res = check_part(table, mask=job.mask)
+    f = res.findings
+    counts = {str(k): int(n) for k, n in f["rule"].value_counts().items()} if len(f) else {}
+    sev = {str(k): int(n) for k, n in f["severity"].value_counts().items()} if len(f) else {}
+    agg = risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()])
+    if len(f):
+        located = to_files(f, ing)
+        for k, piece in located.groupby(FILE, sort=False):  # spilled by source file for step 4
+            (job.work / "findings" / f"f{k:05d}").mkdir(parents=True, exist_ok=True)
+            _spill_findings(piece, job.work / "findings" / f"f{k:05d}" / f"p{i:05d}.parquet")
+    return PartOutcome(counts, sev, list(res.partial), list(res.notes), list(res.skipped), agg)
+
+
 # ---------------------------------------------------------------- step 4: sorted output
 
 
@@ -580,9 +624,12 @@ def _say(msg: str, on: bool) -> None:
         print(msg, file=sys.stderr)
 
 
-def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None) -> BatchResult:
+def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None,
+               engine: str = "duckdb", scheduler: str | None = None) -> BatchResult:
     """Check every record file of ``folder`` in bounded memory; findings go to ``output``.
 
+    ``engine``: ``duckdb`` (one machine: steps 2 and 3 here) or ``dask`` (steps 2 and 3 on a Dask
+    cluster at ``scheduler``, or a local one when it is None; :mod:`zyfw_checks.staff.cluster`).
     Returns the batch's per-rule status, counts, notes and the per-organisation aggregates.
     """
     import pyarrow as pa
@@ -594,6 +641,8 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
     files = list_inputs(folder)
     if fmt not in ("parquet", "jsonl"):
         raise BatchError(f"检查文件夹时结果只能保存为 parquet 或 jsonl（大批量），不支持 {fmt}。")
+    if engine not in ENGINES:
+        raise BatchError(f"不认识的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）。")
     if output is not None:
         output = Path(output)
         if output.resolve().is_relative_to(folder.resolve()):
@@ -628,16 +677,17 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             notes.append(f"各文件对{'、'.join(differ[:5])}等字段的表头写法不同，问题说明中统一用标准字段名称。")
         parts = max(1, math.ceil(ing.rows / max(1, opts.part_rows)))
         t0 = time.perf_counter()
-        _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……", opts.progress)
-        con = _connect(work, opts)
-        bar = _bar(len(ing.names), "重新分区", "个文件", opts.progress)
-        repartition(con, work, key, parts, ing, bar)
-        if bar is not None:
-            bar.close()
-        con.close()
-        shutil.rmtree(work / "rows", ignore_errors=True)
-        timings["重新分区"] = time.perf_counter() - t0
-
+        if engine == "duckdb":
+            _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……",
+                 opts.progress)
+            con = _connect(work, opts)
+            bar = _bar(len(ing.names), "重新分区", "个文件", opts.progress)
+            repartition(con, work, key, parts, ing, bar)
+            if bar is not None:
+                bar.close()
+            con.close()
+            shutil.rmtree(work / "rows", ignore_errors=True)
+            timings["重新分区"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         (work / "findings").mkdir()
         rules = rules_for("records")
@@ -647,39 +697,39 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         part_notes: list[str] = []
         skipped: list[dict] = []
         aggs = []
-        part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))
-        bar = _bar(len(part_dirs), "检查分区", "份", opts.progress)
-        source = folder.name
-        for i, pdir in enumerate(part_dirs):
-            bdir = work / "badparts" / pdir.name
-            bad = _read_dir(bdir).drop(columns=[PART], errors="ignore") if bdir.exists() else None
-            table = part_table(_read_dir(pdir), ing, mapping, bad, source)
-            res = check_part(table, mask=opts.mask)
-            skipped = res.skipped
-            partial += res.partial
-            part_notes += res.notes
-            f = res.findings
-            if len(f):
-                for code, n in f["rule"].value_counts().items():
-                    counts[code] += int(n)
-                for s, n in f["severity"].value_counts().items():
-                    sev[s] += int(n)
-            aggs.append(risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()]))
-            if len(f):
-                located = to_files(f, ing)
-                for k, piece in located.groupby(FILE, sort=False):  # spilled by source file for step 4
-                    (work / "findings" / f"f{k:05d}").mkdir(exist_ok=True)
-                    _spill_findings(piece, work / "findings" / f"f{k:05d}" / f"p{i:05d}.parquet")
-                del located
-            del table, res, f
-            gc.collect()
-            release_memory()
+        job = PartJob(ing=ing, mapping=mapping, source=folder.name, work=work, mask=opts.mask)
+        outcomes: list[PartOutcome] = []
+        if engine == "dask":
+            from zyfw_checks.staff import cluster
+
+            outcomes = cluster.check_parts(work, key, parts, job, scheduler=scheduler, progress=opts.progress)
+            n_parts = parts
+        else:
+            part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))
+            n_parts = len(part_dirs)
+            bar = _bar(len(part_dirs), "检查分区", "份", opts.progress)
+            for i, pdir in enumerate(part_dirs):
+                bdir = work / "badparts" / pdir.name
+                bad = _read_dir(bdir).drop(columns=[PART], errors="ignore") if bdir.exists() else None
+                outcomes.append(check_one(_read_dir(pdir), bad, job, i))
+                gc.collect()
+                release_memory()
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix_str(f"问题 {sum(sum(o.counts.values()) for o in outcomes):,}")
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix_str(f"问题 {sum(counts.values()):,}")
-        if bar is not None:
-            bar.close()
+                bar.close()
+        for o in outcomes:
+            for code, n in o.counts.items():
+                counts[code] += n
+            for s_, n in o.severity.items():
+                sev[s_] += n
+            partial += o.partial
+            part_notes += o.notes
+            skipped = o.skipped
+            aggs.append(o.aggregate)
         shutil.rmtree(work / "parts", ignore_errors=True)
+        shutil.rmtree(work / "rows", ignore_errors=True)
         timings["检查"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -701,7 +751,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         return BatchResult(
             folder=str(folder), files=pd.DataFrame(ing.files), records=ing.rows, findings=total, status=status,
             notes=notes + merge_notes(part_notes), by_severity={s: int(sev.get(s, 0)) for s in ("违规", "存疑", "提示")},
-            risk=risk_frame, output=output, parts=len(part_dirs), timings=timings,
+            risk=risk_frame, output=output, parts=n_parts, timings=timings,
         )
     finally:
         if not opts.keep_work:
