@@ -167,6 +167,7 @@ def column_cells(letter: str, rn: pa.Array, values: pd.Series, sev: np.ndarray, 
     ref = "<c"  # no cell reference: cells follow one another (a blank is an empty <c/> with no value)
     cells = None
     if text is not None:
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)  # an empty text is a blank cell
         esc = xml_text(text)
         quoted = np.asarray(pc.fill_null(pc.match_substring_regex(text, r"^[=+\-@\t\r]"), False)
                             .to_numpy(zero_copy_only=False), dtype=bool)
