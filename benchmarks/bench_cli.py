@@ -42,23 +42,28 @@ def _env() -> dict:
     return env
 
 
-def timed(cmd: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit code) of one fresh process."""
+def timed(cmd: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak MB, CPU seconds: user + system) of one fresh process."""
     gnu_time = Path("/usr/bin/time")
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
-        full = [str(gnu_time), "-f", "%M", "-o", tf.name, *cmd] if gnu_time.exists() else cmd
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        full = [str(gnu_time), "-f", "%M %U %S", "-o", tf.name, *cmd] if gnu_time.exists() else cmd
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), cwd=ROOT)
         seconds = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        peak = after.ru_maxrss / 1024
         if gnu_time.exists():
-            lines = [x for x in Path(tf.name).read_text().split() if x.strip().isdigit()]
-            peak = int(lines[-1]) / 1024 if lines else float("nan")
-        else:
-            peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+            fields = Path(tf.name).read_text().split()[-3:]
+            try:
+                peak = int(fields[0]) / 1024
+                cpu = float(fields[1]) + float(fields[2])
+            except (IndexError, ValueError):
+                pass
     if proc.returncode not in (0, 1):  # 1: the file has 违规, as the heavy file does
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr.decode()[-2000:]}")
-    return seconds, peak, proc.returncode
+    return seconds, peak, cpu
 
 
 def make(n: int, folder: Path) -> Path:
@@ -70,28 +75,30 @@ def make(n: int, folder: Path) -> Path:
 
 def run(n: int, formats: list[str], repeat: int, folder: Path) -> list[dict]:
     path = make(n, folder)
-    reads: list[tuple[float, float]] = []
-    checks: dict[str, list[tuple[float, float]]] = {f: [] for f in formats}
+    reads: list[tuple[float, float, float]] = []
+    checks: dict[str, list[tuple[float, float, float]]] = {f: [] for f in formats}
     sizes: dict[str, float] = {}
     timed([sys.executable, "-c", READ, str(path)])  # the file in the page cache for both sides
     for _ in range(repeat):
         for fmt in formats:
-            s, peak, _ = timed([sys.executable, "-c", READ, str(path)])
-            reads.append((s, peak))
+            reads.append(timed([sys.executable, "-c", READ, str(path)]))
             out = folder / f"out.{fmt}"
-            s, peak, _ = timed([sys.executable, "-m", "zyfw_checks.cli", "check", str(path), "--format", fmt,
-                                "-o", str(out)])
-            checks[fmt].append((s, peak))
+            checks[fmt].append(timed([sys.executable, "-m", "zyfw_checks.cli", "check", str(path), "--format", fmt,
+                                      "-o", str(out)]))
             sizes[fmt] = out.stat().st_size / 1e6
             out.unlink()
             print(json.dumps({"records": n, "format": fmt, "check_s": round(checks[fmt][-1][0], 2),
                               "read_s": round(reads[-1][0], 2)}), file=sys.stderr)
     read_s = statistics.median(r[0] for r in reads)
+    read_cpu = statistics.median(r[2] for r in reads)
     rows = []
     for fmt in formats:
         check_s = statistics.median(c[0] for c in checks[fmt])
+        check_cpu = statistics.median(c[2] for c in checks[fmt])
         rows.append({"records": n, "file_mb": path.stat().st_size / 1e6, "format": fmt, "check_s": check_s,
-                     "read_s": read_s, "ratio": check_s / read_s, "check_peak_mb": max(c[1] for c in checks[fmt]),
+                     "read_s": read_s, "ratio": check_s / read_s, "check_cpu_s": check_cpu, "read_cpu_s": read_cpu,
+                     "cpu_ratio": check_cpu / read_cpu, "load": os.getloadavg()[0],
+                     "check_peak_mb": max(c[1] for c in checks[fmt]),
                      "read_peak_mb": max(r[1] for r in reads), "out_mb": sizes[fmt], "runs": len(checks[fmt])})
     return rows
 
@@ -118,12 +125,12 @@ def main(argv: list[str]) -> None:
             rows += run(n, args.formats, args.repeat, folder)
         if args.xlsx_size:
             rows += run(args.xlsx_size, ["xlsx", "html"], args.repeat, folder)
-    print("| 格式 | 记录数 | 文件 | zyfw check | pandas 读取 | 倍数 | 峰值内存（检查 / 读取） | 输出 |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| 格式 | 记录数 | 文件 | zyfw check | pandas 读取 | 倍数 | CPU 时间（检查 / 读取） | CPU 倍数 | 峰值内存（检查 / 读取） | 输出 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['format']} | {r['records']:,} | {r['file_mb']:.0f} MB | **{r['check_s']:.1f} s** | "
-              f"{r['read_s']:.2f} s | **{r['ratio']:.1f} 倍** | {r['check_peak_mb']:,.0f} / {r['read_peak_mb']:,.0f} MB | "
-              f"{r['out_mb']:.1f} MB |")
+              f"{r['read_s']:.2f} s | **{r['ratio']:.1f} 倍** | {r['check_cpu_s']:.1f} / {r['read_cpu_s']:.2f} s | "
+              f"{r['cpu_ratio']:.1f} 倍 | {r['check_peak_mb']:,.0f} / {r['read_peak_mb']:,.0f} MB | {r['out_mb']:.1f} MB |")
     print()
     print("启动（空进程，中位数）：" + "　".join(f"{k} {v:.2f} s" for k, v in boot.items()))
     print(json.dumps({"rows": rows, "startup": boot}, ensure_ascii=False), file=sys.stderr)
