@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -62,44 +63,31 @@ def problem_marks(result, rows: np.ndarray) -> dict[str, np.ndarray]:
     sev = pd.Categorical(f["severity"].astype(str), categories=list(SEVERITIES)).codes.astype("int8")
     sev = np.where(sev < 0, none, sev).astype("int8")
     at = np.searchsorted(rows, f["row"].to_numpy(dtype="int64"))
-    text = pa.chunked_array(pc.binary_join_element_wise(
-        _arrow_text(f["message"]).fill_null(""), _arrow_text(f["evidence"]).fill_null(""), "\n")).combine_chunks()
-    codes = f["rule"].astype(str).to_numpy()
-    for code in pd.unique(codes):
-        idx = np.flatnonzero(codes == code)
+    # the texts once each (a message repeats across records): searched once per field
+    text = pc.binary_join_element_wise(
+        _arrow_text(f["message"]).fill_null(""), _arrow_text(f["evidence"]).fill_null(""), "\n")
+    enc = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+    uniq, which = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+    rule = pd.Categorical(f["rule"].astype(str))
+    fixed_for: dict[str, list[int]] = {}  # header → the rules (category codes) that always mark it
+    for i, code in enumerate(rule.categories):
         r = rules.get(code)
+        if r is None:
+            continue
         fixed: set[str] = set()
-        if r is not None:
-            for need in r.needs:
-                present = [alt for alt in need.split("|") if alt in header_of]
-                fixed.update(present[:1])
-            fixed.update(o for o in r.optional if "|" not in o and o in header_of)
-        gtext = pc.take(text, pa.array(idx))
-        for canon, header in header_of.items():
-            if canon in fixed:
-                sel = idx
-            else:
-                hit = pc.match_substring(gtext, canon)
-                if header != canon:
-                    hit = pc.or_(hit, pc.match_substring(gtext, header))
-                flags = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
-                if not flags.any():
-                    continue
-                sel = idx[flags]
-            np.minimum.at(marks[header], at[sel], sev[sel])
+        for need in r.needs:
+            fixed.update([alt for alt in need.split("|") if alt in header_of][:1])
+        fixed.update(o for o in r.optional if "|" not in o and o in header_of)
+        for canon in fixed:
+            fixed_for.setdefault(header_of[canon], []).append(i)
+    for canon, header in header_of.items():
+        pattern = "|".join(re.escape(x) for x in dict.fromkeys([canon, header]))
+        hit = np.asarray(pc.match_substring_regex(uniq, pattern).to_numpy(zero_copy_only=False), dtype=bool)[which]
+        if header in fixed_for:
+            hit |= np.isin(rule.codes, fixed_for[header])
+        if hit.any():
+            np.minimum.at(marks[header], at[hit], sev[hit])
     return marks
-
-
-def problem_cells(result) -> dict[tuple[int, str], str]:
-    """(Excel row, header as written) → worst severity, for the cells a finding is about (small
-    results; the workbook uses :func:`problem_marks`)."""
-    f = result.findings
-    rows = np.unique(f["row"].to_numpy(dtype="int64")) if len(f) else np.array([], dtype="int64")
-    out = {}
-    for header, m in problem_marks(result, rows).items():
-        for i in np.flatnonzero(m < len(SEVERITIES)):
-            out[(int(rows[i]), header)] = SEVERITIES[m[i]]
-    return out
 
 
 # ---------------------------------------------------------------- writing
