@@ -15,6 +15,7 @@ from tests.conftest import BASE  # noqa: E402
 from zyfw_checks.cli import main  # noqa: E402
 from zyfw_checks.engine import check_file, check_table  # noqa: E402
 from zyfw_checks.load import ROW, Table, load_table  # noqa: E402
+from zyfw_checks.report import schema  # noqa: E402
 from zyfw_checks.staff import batch  # noqa: E402
 
 TEXTS = [("敬老院陪伴老人", "陪老人聊天读报"), ("班级卫生清扫", "打扫教室卫生"), ("转发公益宣传", "在朋友圈转发公益宣传内容"),
@@ -160,7 +161,7 @@ def test_one_file_folder_is_exactly_check_file(tmp_path):
     ref = check_file(d / "org.parquet")
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     got = pd.DataFrame(lines)
-    assert list(got.columns) == batch.OUTPUT_COLUMNS and (got["file"] == "org.parquet").all()
+    assert list(got.columns) == schema.finding_keys() and (got["file"] == "org.parquet").all()
     cols = [c for c in batch.OUTPUT_COLUMNS if c != "file"]
     pd.testing.assert_frame_equal(got[cols].astype(str), ref.findings[cols].astype(str).reset_index(drop=True))
     assert r.notes == ref.notes

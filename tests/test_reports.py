@@ -28,6 +28,7 @@ def records() -> pd.DataFrame:
     df.loc[1, "记录平台"] = SCRIPT  # SYS001: the value is quoted in the message
     for i, f in enumerate(FORMULAS):
         df.loc[2 + i, "服务内容"] = f
+        df.loc[2 + i, "服务评价"] = None  # a finding, so the row is listed in 原始记录
     df.loc[8, "服务内容"] = "联系人电话13812345678"
     return df
 
@@ -67,9 +68,14 @@ def test_problem_cells_highlighted_with_a_problem_column(records):
     cell = rec001[_col(ws, "服务评价") - 1]
     sev = res.findings.loc[(res.findings["row"] == 2) & (res.findings["rule"] == "REC001"), "severity"].iloc[0]
     assert cell.fill.fgColor.rgb.endswith(FILL[sev].lstrip("#"))  # the finding's severity colour
-    clean = by_row[12]
-    assert clean[1].value is None
-    assert clean[_col(ws, "服务评价") - 1].fill.fgColor.rgb in (None, "00000000")
+    # only the rows with a finding are listed (row 12 is clean), each once, in file order
+    flagged = sorted(set(res.findings["row"].astype(int)))
+    assert list(by_row) == flagged and 12 not in by_row
+    for row_no, cells in by_row.items():
+        assert cells[1].value.count("\n") + 1 == int((res.findings["row"] == row_no).sum())
+    # a cell no finding is about keeps no fill (the volunteer's name on row 2: REC001 is about 服务评价)
+    assert "REC001" in rec001[1].value and not (res.findings["row"].eq(2) & res.findings["message"].str.contains("姓名")).any()
+    assert rec001[_col(ws, "姓名") - 1].fill.fgColor.rgb in (None, "00000000")
 
 
 def test_user_strings_never_become_formulas(records):
@@ -157,3 +163,39 @@ def test_cli_writes_the_same_reports(tmp_path, fmt):
         assert _book(out.read_bytes()).sheetnames == list(excel.SHEETS)
     else:
         assert "自查报告" in out.read_text(encoding="utf-8")
+
+
+def test_html_lists_the_first_problems_of_each_rule_with_its_count(monkeypatch):
+    from zyfw_checks.report import html as html_view
+
+    res = check_table(load_table(synthetic_records(40).assign(服务评价=None).to_csv(index=False).encode(),
+                                 name="many.csv"))
+    counts = res.findings["rule"].value_counts()
+    big = counts.index[0]
+    assert counts.iloc[0] > 3
+    monkeypatch.setattr(html_view, "PER_RULE", 3)
+    out = html_view.render(res)
+    assert f"（{counts.iloc[0]} 个问题，此处列出前 3 个，其余见完整清单）" in out
+    assert "--format xlsx" in out and "--format jsonl" in out  # where the full list is
+    assert out.count('<tr class="sev-') == sum(min(3, n) for n in counts)
+    for rule, n in counts.items():
+        assert f"（{n} 个问题" in out and rule in out
+    assert big in out
+
+
+def test_xlsx_findings_sheet_holds_every_finding_as_written(records):
+    df = records.copy()
+    df.loc[1, "记录平台"] = "控制\x01字符 & <尖括号> "  # SYS001 quotes the value in its message
+    res = _result(df)
+    ws = _book(excel.render(res))["问题明细"]
+    import re
+
+    def unescaped(v):  # Excel's _xHHHH_ for a control character (openpyxl leaves inline strings as stored)
+        return re.sub("_x([0-9A-F]{4})_", lambda m: chr(int(m[1], 16)), v) if isinstance(v, str) else v
+
+    got = [tuple(unescaped(v) for v in r) for r in ws.iter_rows(min_row=2, values_only=True)]
+    f = res.findings
+    assert [(r[0], r[1], r[2], r[3], r[5], r[7]) for r in got] == list(zip(
+        f["row"].astype(int), f["rule"], f["severity"], f["title"].astype(str), f["message"], f["clause"].astype(str),
+        strict=True))
+    assert any("控制\x01字符 & <尖括号>" in (r[5] or "") for r in got)

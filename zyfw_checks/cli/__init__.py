@@ -99,3 +99,19 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _err(internal_error_message(exc, where="zyfw " + " ".join(sys.argv[1:] if argv is None else argv)))
         return EXIT_INTERNAL
+
+
+def entry() -> None:
+    """The ``zyfw`` command (and ``python -m zyfw_checks.cli``): :func:`main`, then leave without the
+    interpreter's teardown — freeing a large result object by object took about a second after the
+    output was complete. Every output file is closed by then; the standard streams are flushed here."""
+    code = main()
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    os._exit(code)

@@ -1,5 +1,3 @@
-import sys
+from zyfw_checks.cli import entry
 
-from zyfw_checks.cli import main
-
-sys.exit(main())
+entry()

@@ -25,7 +25,9 @@ def summary_dict(r) -> dict:
     def rows(df):
         return df.astype(object).where(df.notna(), None).to_dict("records")
 
-    return {"folder": r.folder, "records": r.records, "findings": r.findings, "by_severity": r.by_severity,
+    from zyfw_checks.report.schema import provenance
+
+    return {**provenance(), "folder": r.folder, "records": r.records, "findings": r.findings, "by_severity": r.by_severity,
             "parts": r.parts, "files": rows(r.files), "rule_status": rows(r.status), "notes": r.notes,
             "findings_file": str(r.output) if r.output else None,
             "seconds": {k: round(v, 1) for k, v in r.timings.items()}}
@@ -52,6 +54,9 @@ def folder_summary(r, limit: int | None = 20) -> str:
         for o in shown.to_dict("records"):  # at most 20 lines unless --all
             mark = f"　[{risk.KEY_MARK}]" if o[risk.KEY_MARK] == "是" else ""
             lines.append(f"  {o['排序']}. {o['组织']}　风险分 {o['风险分']:g}　{o['记录数']:,} 条记录{mark}　{o['排序理由']}")
+    from zyfw_checks.report.schema import footer
+
+    lines.append(footer())
     return "\n".join(lines) + "\n"
 
 
@@ -66,7 +71,10 @@ def cmd_check_dir(args) -> int:
         _err("检查文件夹时 --sheet 不适用：每个文件自动识别工作表。")
     out = Path(args.output) if args.output else Path.cwd() / f"{src.resolve().name}_检查结果.{fmt}"
     check_output(out, [])
-    result = batch.run_folder(src, out, fmt, batch.Options(mask=not args.no_mask))
+    engine = getattr(args, "engine", "duckdb")
+    work = getattr(args, "work_dir", None)
+    opts = batch.Options(mask=not args.no_mask, work_dir=Path(work) if work else None)
+    result = batch.run_folder(src, out, fmt, opts, engine=engine, scheduler=getattr(args, "scheduler", None))
     xlsx, js = _risk_paths(out)
     xlsx.write_bytes(risk.to_xlsx(result.risk))
     js.write_text(risk.to_json(result.risk), encoding="utf-8")

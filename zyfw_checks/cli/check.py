@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from zyfw_checks.cli._io import (
+    BIG,
     EXIT_OK,
     EXIT_VIOLATION,
     _err,
@@ -26,6 +28,8 @@ def cmd_check(args) -> int:
         from zyfw_checks.cli.batch import cmd_check_dir
 
         return cmd_check_dir(args)
+    if getattr(args, "engine", "duckdb") != "duckdb" or getattr(args, "scheduler", None):
+        _err("--engine 和 --scheduler 只用于检查文件夹；单个文件在本机检查。")
     if src.exists() and src.stat().st_size > 5_000_000:
         _err(f"正在读取 {src.name}（{src.stat().st_size / 1e6:.0f} MB）……")
     table = load_table(src, sheet=args.sheet)
@@ -39,16 +43,28 @@ def cmd_check(args) -> int:
         n = writer(fmt).write(result, out)
         _err(f"已保存：{out}（{n:,} 个问题）")
         _err(summary_line(result))
+    elif fmt in STREAMED and fmt not in FILE_ONLY:  # json, jsonl to standard output, in chunks
+        sys.stdout.flush()
+        try:
+            writer(fmt).write(result, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # the reader (e.g. ``| head``) has what it wanted
+            sys.stdout = None
     else:
         opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
+        if fmt == "xlsx":
+            opts["progress"] = len(result.findings) >= BIG
         write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
     return EXIT_VIOLATION if result.has_violation else EXIT_OK
 
 
 def summary_line(result) -> str:
+    from zyfw_checks.report.schema import footer
+
     s = result.summary()
     return (f"检查 {s['records']:,} 条记录，发现 {s['findings']:,} 个问题（"
-            + "　".join(f"{k} {v:,}" for k, v in s["by_severity"].items()) + f"），未评估规则 {s['not_assessed']} 条。")
+            + "　".join(f"{k} {v:,}" for k, v in s["by_severity"].items()) + f"），未评估规则 {s['not_assessed']} 条。"
+            + f"（{footer()}）")
 
 
 def cmd_rules(args) -> int:
@@ -79,6 +95,12 @@ def add_parsers(sub) -> None:
     c.add_argument("-o", "--output", help="输出到文件（xlsx 默认保存为 <文件名>_自查报告.xlsx）")
     c.add_argument("--no-mask", action="store_true", help="不对证件号码、联系电话打码（默认打码）")
     c.add_argument("--all", action="store_true", help="在屏幕上列出全部问题（默认最多 200 条）")
+    c.add_argument("--engine", choices=["duckdb", "dask"], default="duckdb",
+                   help="检查文件夹时的计算引擎：duckdb 本机（默认），dask 集群（需安装 zyfw_checks[cluster]）")
+    c.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动 2 个 worker）")
+    c.add_argument("--work-dir", metavar="DIR",
+                   help="检查文件夹时的工作文件夹（用集群时须是每个 worker 都能读写的共享文件夹；结束时删除）")
     c.set_defaults(func=cmd_check)
     t = sub.add_parser("template", help="生成空白表格模板（.xlsx，表头就是检查读取的列）")
     t.add_argument("--table", choices=["records", "orgs", "certificates", "stations"], default="records",

@@ -11,12 +11,13 @@ FORMATS = {
     "jsonl": "zyfw_checks.report.jsonl",
     "parquet": "zyfw_checks.report.parquet",
 }
-STREAMED = ("jsonl", "parquet")  # written straight to a file in chunks, for results of any size
+STREAMED = ("jsonl", "parquet", "json")  # written straight to a file (or stdout) in chunks, for results of any size
 FILE_ONLY = ("xlsx", "parquet")  # binary: saved to a file, never printed
 
 
 def writer(fmt: str):
-    """The module for a format; each has ``render(result, **opts) -> str | bytes``."""
+    """The module for a format; each has ``render(result, **opts) -> str | bytes``, and the
+    streamed ones ``write(result, path_or_binary_file) -> int``."""
     import importlib
 
     return importlib.import_module(FORMATS[fmt])

@@ -12,17 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections import defaultdict
+import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import xlsxwriter
 
 from zyfw_checks.load import ROW
+from zyfw_checks.report import sheetxml as sx
 from zyfw_checks.report.facts import organisation, period, shown_original, status_text
+from zyfw_checks.report.schema import provenance
+from zyfw_checks.report.sheetxml import arrow_text as _arrow_text
 from zyfw_checks.style import FILL, INK, SEVERITIES
 
 SHEETS = ("汇总", "问题明细", "原始记录", "未评估规则")
 MAX_ROWS = 1_048_576  # rows an Excel sheet can hold, header included
+CHUNK = 20_000  # rows of a big sheet built at a time
+SHARED_KEYS = ("rule", "severity", "title", "clause")  # few distinct texts: written once, as shared strings
 # Every string is written as a string: never a formula, URL or number.
 XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -35,43 +43,51 @@ FINDING_HEADERS = [
 # ---------------------------------------------------------------- which cells a finding points at
 
 
-def problem_cells(result) -> dict[tuple[int, str], str]:
-    """(Excel row, header as written) → worst severity, for the cells a finding is about.
+def problem_marks(result, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """For each header as written, the worst severity (an index into SEVERITIES; ``len(SEVERITIES)``
+    for none) of the findings about that cell, on each of ``rows`` (sorted unique Excel rows).
 
     A finding's cells are the fields its rule needs, the single optional fields it reads, and any
-    field whose name (canonical or as written) appears in its message or evidence.
+    field whose name (canonical or as written) appears in its message or evidence. Column-wise:
+    one substring search per rule and field, then ``np.minimum.at`` over the findings.
     """
     f = result.findings
     t = result.table
-    if not len(f):
-        return {}
-    rules = {r.code: r for r in result.rules}
+    none = len(SEVERITIES)
     cols = set(t.original.columns) if t.original is not None else set()
     header_of = {c: h for c, h in t.mapping.items() if h in cols}
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    cells: dict[tuple[int, str], str] = {}
-    text = f["message"].fillna("").astype(str) + "\n" + f["evidence"].fillna("").astype(str)
-    for code, group in f.groupby("rule", sort=False):
+    marks = {h: np.full(len(rows), none, dtype="int8") for h in header_of.values()}
+    if not len(f) or not header_of:
+        return marks
+    rules = {r.code: r for r in result.rules}
+    sev = pd.Categorical(f["severity"].astype(str), categories=list(SEVERITIES)).codes.astype("int8")
+    sev = np.where(sev < 0, none, sev).astype("int8")
+    at = np.searchsorted(rows, f["row"].to_numpy(dtype="int64"))
+    # the texts once each (a message repeats across records): searched once per field
+    text = pc.binary_join_element_wise(
+        _arrow_text(f["message"]).fill_null(""), _arrow_text(f["evidence"]).fill_null(""), "\n")
+    enc = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
+    uniq, which = enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+    rule = pd.Categorical(f["rule"].astype(str))
+    fixed_for: dict[str, list[int]] = {}  # header → the rules (category codes) that always mark it
+    for i, code in enumerate(rule.categories):
         r = rules.get(code)
-        fixed: list[str] = []
-        if r is not None:
-            for need in r.needs:
-                present = [alt for alt in need.split("|") if alt in header_of]
-                fixed += present[:1]
-            fixed += [o for o in r.optional if "|" not in o and o in header_of]
-        per_row = {c: pd.Series(True, index=group.index) for c in fixed}
-        gtext = text.loc[group.index]
-        for canon, header in header_of.items():
-            hit = gtext.str.contains(canon, regex=False) | gtext.str.contains(header, regex=False)
-            per_row[canon] = per_row[canon] | hit if canon in per_row else hit
-        for canon, flags in per_row.items():
-            header = header_of[canon]
-            for row, sev in zip(group.loc[flags.to_numpy(), "row"], group.loc[flags.to_numpy(), "severity"],
-                                strict=True):
-                key = (int(row), header)
-                if key not in cells or rank.get(sev, 9) < rank.get(cells[key], 9):
-                    cells[key] = sev
-    return cells
+        if r is None:
+            continue
+        fixed: set[str] = set()
+        for need in r.needs:
+            fixed.update([alt for alt in need.split("|") if alt in header_of][:1])
+        fixed.update(o for o in r.optional if "|" not in o and o in header_of)
+        for canon in fixed:
+            fixed_for.setdefault(header_of[canon], []).append(i)
+    for canon, header in header_of.items():
+        pattern = "|".join(re.escape(x) for x in dict.fromkeys([canon, header]))
+        hit = np.asarray(pc.match_substring_regex(uniq, pattern).to_numpy(zero_copy_only=False), dtype=bool)[which]
+        if header in fixed_for:
+            hit |= np.isin(rule.codes, fixed_for[header])
+        if hit.any():
+            np.minimum.at(marks[header], at[hit], sev[hit])
+    return marks
 
 
 # ---------------------------------------------------------------- writing
@@ -81,6 +97,8 @@ class _Writer:
     def __init__(self, book: xlsxwriter.Workbook):
         self.book = book
         self.cut = False  # a sheet was cut at Excel's row limit
+        self.shared: list[str] = []  # texts the big sheets add to the shared-string table
+        self.shared_base = 0  # the index of the first of them (known once xlsxwriter has written its own)
         self._props: dict[int, dict] = {}
         self._quoted: dict[int, object] = {}
         self.bold = self.add({"bold": True})
@@ -138,6 +156,7 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
     t = result.table
     first, last = period(result)
     mask = result.masked
+    prov = provenance()
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 34)
     ws.set_column(2, 5, 14)
@@ -153,6 +172,9 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
         *[(f"其中：{sev}", n) for sev, n in s["by_severity"].items()],
         ("个人信息", "证件号码、联系电话已打码" if mask else "未打码（请妥善保管本文件）"),
         ("生成时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("检查工具", f"zyfw_checks {prov['kit_version']}"),
+        ("结果格式版本", prov["schema_version"]),
+        ("参数版本", prov["params_date"]),
     ]
     r = 2
     for label, value in facts:
@@ -178,7 +200,37 @@ def _summary(w: _Writer, ws, result, mask: bool) -> None:
             ws.write_string(r, 1, str(note), w.wrap)
 
 
-def _findings(w: _Writer, ws, result, mask: bool) -> None:
+def _styles(w: _Writer, base=None) -> sx.Styles:
+    """Each kind of cell's style attribute by severity code (the last code: no finding)."""
+    a = sx.style_attr
+    sev = list(SEVERITIES)
+    return sx.Styles(
+        text=[a(w.fills[s]) for s in sev] + [a(base)],
+        quoted=[a(w.quoted(w.fills[s])) for s in sev] + [a(w.quoted(base))],
+        number=[a(w.fills[s]) for s in sev] + [a(base)],
+        date=[a(w.fill_dates[s]) for s in sev] + [a(w.date)],
+        blank=[a(w.fills[s]) for s in sev] + [None],
+    )
+
+
+def _chunks(n: int, build, step: int | None = None):
+    """``build(start, stop)`` for consecutive slices of ``n`` rows, two built ahead on threads
+    (Arrow's kernels let go of the GIL), yielded in order."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    step = step or CHUNK
+    ahead: deque = deque()
+    with ThreadPoolExecutor(2) as pool:
+        for start in range(0, n, step):
+            ahead.append(pool.submit(build, start, min(n, start + step)))
+            if len(ahead) > 2:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def _findings(w: _Writer, ws, result, mask: bool) -> sx.BigSheet | None:
     f = result.findings
     if len(f) > MAX_ROWS - 1:
         f = f.head(MAX_ROWS - 2)
@@ -188,33 +240,57 @@ def _findings(w: _Writer, ws, result, mask: bool) -> None:
     for c, (_, label, width) in enumerate(headers):
         ws.write_string(0, c, label, w.head)
         ws.set_column(c, c, width, w.wrap if width >= 40 else None)
-    values = f[[k for k, _, _ in headers]].astype(object).where(f[[k for k, _, _ in headers]].notna(), None)
-    for r, row in enumerate(values.itertuples(index=False, name=None), start=1):
-        for c, v in enumerate(row):
-            if c == 2 and v in w.fills:
-                w.cell(ws, r, c, v, w.fills[v])
-            else:
-                w.cell(ws, r, c, v)
+    ws.freeze_panes(1, 0)
     if w.cut:
         w.text(ws, len(f) + 1, 0, f"本表最多容纳 {MAX_ROWS:,} 行：只列出了前 {len(f):,} 个问题，共 "
                f"{len(result.findings):,} 个。完整结果请用 --format jsonl 或 parquet 保存。", w.problem)
-    ws.freeze_panes(1, 0)
-    if len(f):
-        ws.autofilter(0, 0, len(f), len(headers) - 1)
+    if not len(f):
+        return None
+    ws.autofilter(0, 0, len(f), len(headers) - 1)
+    plain = _styles(w)
+    none = len(SEVERITIES)
+    sev = pd.Categorical(f["severity"].astype(str), categories=list(SEVERITIES)).codes.astype("int8")
+    sev = np.where(sev < 0, none, sev).astype("int8")
+    letters = [sx.column_letter(c) for c in range(len(headers))]
+    shared = {}  # columns of few distinct texts: each text once in the shared-string table
+    for key in SHARED_KEYS:
+        cat = f[key] if isinstance(f[key].dtype, pd.CategoricalDtype) else pd.Categorical(f[key].astype(str))
+        cat = pd.Categorical(cat)
+        shared[key] = (cat.codes.astype("int32"), len(w.shared))
+        w.shared += [str(c) for c in cat.categories]
+
+    def build(start: int, stop: int) -> memoryview:
+        part = f.iloc[start:stop]
+        rn = np.arange(start + 2, stop + 2)
+        rn_text = pc.cast(pa.array(rn), pa.string())
+        no_sev = np.full(stop - start, none, dtype="int8")
+        cols = []
+        for c, (key, _, _) in enumerate(headers):
+            cell_sev = sev[start:stop] if key == "severity" else no_sev
+            if key in shared:
+                codes, offset = shared[key]
+                cols.append(sx.shared_cells(codes[start:stop], w.shared_base + offset, cell_sev, plain))
+                continue
+            values = part[key].astype("int64") if key == "row" else part[key]
+            cols.append(sx.column_cells(letters[c], rn_text, values, cell_sev, plain))
+        return sx.rows_xml(rn, cols)
+
+    return sx.BigSheet(2, lambda: _chunks(len(f), build), len(f), len(headers) - 1)
 
 
-def _original(w: _Writer, ws, result, mask: bool) -> None:
+def _original(w: _Writer, ws, result, mask: bool) -> sx.BigSheet | None:
+    """The user's rows that have a finding (the clean rows are left out: they need nothing),
+    each with its problems and the cells they are about filled in the finding's colour."""
     t = result.table
-    orig = shown_original(result)
-    rows = t.df[ROW].astype("int64").tolist()
-    if len(rows) > MAX_ROWS - 1:
-        rows, orig = rows[: MAX_ROWS - 2], orig.iloc[: MAX_ROWS - 2]
-        w.cut = True
-    cells = problem_cells(result)
     f = result.findings
-    problems: dict[int, list[str]] = defaultdict(list)
-    for row, code, sev, msg in zip(f["row"], f["rule"], f["severity"], f["message"], strict=True):
-        problems[int(row)].append(f"{code}〔{sev}〕{msg}")
+    all_rows = t.df[ROW].to_numpy().astype("int64")
+    found = f["row"].to_numpy(dtype="int64") if len(f) else np.array([], dtype="int64")
+    rows = np.unique(found)
+    pos = np.flatnonzero(np.isin(all_rows, rows))
+    if len(pos) > MAX_ROWS - 1:
+        pos = pos[: MAX_ROWS - 2]
+        w.cut = True
+    orig = shown_original(result, pos)
     headers = list(map(str, orig.columns))
     ws.write_string(0, 0, "原文件行号", w.head)
     ws.write_string(0, 1, "问题", w.head)
@@ -223,34 +299,40 @@ def _original(w: _Writer, ws, result, mask: bool) -> None:
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 50)
     ws.set_column(2, len(headers) + 1, 14)
-    col_of = {h: i + 2 for i, h in enumerate(headers)}
-    data = orig.astype(object).where(orig.notna(), None).to_numpy().tolist()
-    write_string, write_number, cell = ws.write_string, ws.write_number, w.cell
-    for r, (row_no, values) in enumerate(zip(rows, data, strict=True), start=1):
-        write_number(r, 0, row_no)
-        if row_no in problems:
-            w.text(ws, r, 1, "\n".join(problems[row_no]), w.problem)
-        for c, v in enumerate(values, start=2):
-            t = type(v)
-            if t is str:  # the common case first: text stays text
-                if v.startswith(_FORMULA_START):
-                    w.text(ws, r, c, v)
-                else:
-                    write_string(r, c, v)
-            elif v is None:
-                continue
-            elif t is float and v == v and v not in (float("inf"), float("-inf")):
-                write_number(r, c, v)
-            else:
-                cell(ws, r, c, v)
-    pos = {row_no: i + 1 for i, row_no in enumerate(rows)}
-    for (row_no, header), sev in cells.items():
-        if row_no not in pos or header not in col_of:
-            continue
-        r, c = pos[row_no], col_of[header]
-        w.cell(ws, r, c, data[r - 1][c - 2], w.fills[sev], w.fill_dates[sev])
     ws.freeze_panes(1, 2)
-    ws.autofilter(0, 0, len(rows), len(headers) + 1)
+    ws.autofilter(0, 0, len(pos), len(headers) + 1)
+    if not len(pos):
+        return None
+    # the problems of each row, one line per finding, in the findings' order (by row, then rule)
+    line = pc.binary_join_element_wise(
+        _arrow_text(f["rule"]), "〔", _arrow_text(f["severity"]), "〕", _arrow_text(f["message"]).fill_null(""), "")
+    starts = np.flatnonzero(np.r_[True, found[1:] != found[:-1]])
+    offsets = pa.array(np.r_[starts, len(found)].astype("int32"))
+    line = line.combine_chunks() if isinstance(line, pa.ChunkedArray) else line
+    problems = pc.binary_join(pa.ListArray.from_arrays(offsets, line.cast(pa.string())), "\n")
+    at = np.searchsorted(rows, all_rows[pos])  # each written row → its entry in rows
+    problems = pc.take(problems, pa.array(at))
+    marks = problem_marks(result, rows)
+    none = len(SEVERITIES)
+    plain, problem_style = _styles(w), _styles(w, w.problem)
+    letters = [sx.column_letter(c) for c in range(len(headers) + 2)]
+    row_no = all_rows[pos]
+    total = len(pos)
+
+    def build(start: int, stop: int) -> memoryview:
+        rn = np.arange(start + 2, stop + 2)
+        rn_text = pc.cast(pa.array(rn), pa.string())
+        no_sev = np.full(stop - start, none, dtype="int8")
+        cols = [sx.column_cells(letters[0], rn_text, pd.Series(row_no[start:stop]), no_sev, plain),
+                sx.column_cells(letters[1], rn_text, problems.slice(start, stop - start), no_sev, problem_style)]
+        part = orig.iloc[start:stop]
+        for c, h in enumerate(headers, start=2):
+            m = marks.get(h)
+            sev = m[at[start:stop]] if m is not None else no_sev
+            cols.append(sx.column_cells(letters[c], rn_text, part.iloc[:, c - 2], sev, plain))
+        return sx.rows_xml(rn, cols)
+
+    return sx.BigSheet(3, lambda: _chunks(total, build), total, len(headers) + 1)
 
 
 def _not_assessed(w: _Writer, ws, result) -> None:
@@ -274,19 +356,33 @@ def _book(buf) -> xlsxwriter.Workbook:
     })
 
 
-def render(result, **_) -> bytes:
-    """The workbook as bytes (汇总, 问题明细, 原始记录, 未评估规则); masking follows the result."""
+def render(result, progress: bool = False, **_) -> bytes:
+    """The workbook as bytes (汇总, 问题明细, 原始记录, 未评估规则); masking follows the result.
+    ``progress``: a bar on standard error while the big sheets are written."""
     buf = io.BytesIO()
     book = _book(buf)
     w = _Writer(book)
     sheets = {name: book.add_worksheet(name) for name in SHEETS}
     mask = result.masked
-    _findings(w, sheets["问题明细"], result, mask)
-    _original(w, sheets["原始记录"], result, mask)
+    big = [b for b in (_findings(w, sheets["问题明细"], result, mask), _original(w, sheets["原始记录"], result, mask))
+           if b is not None]
     _summary(w, sheets["汇总"], result, mask)
     _not_assessed(w, sheets["未评估规则"], result)
     book.close()
-    return buf.getvalue()
+    w.shared_base = sx.shared_base(buf.getvalue())
+    chunks = sum(-(-b.last_row // CHUNK) for b in big)
+    bar = None
+    if progress and chunks > 1:
+        import sys
+
+        from tqdm import tqdm
+
+        bar = tqdm(total=chunks, desc="写出 Excel", unit="块", file=sys.stderr, leave=False)
+    try:
+        return sx.inject(buf.getvalue(), big, w.shared, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def workbook_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

@@ -46,11 +46,13 @@ def status_text(row) -> str:
     return head
 
 
-def shown_original(result) -> pd.DataFrame:
-    """The user's rows as read, masked when the result is (the one place the original is masked)."""
+def shown_original(result, positions=None) -> pd.DataFrame:
+    """The user's rows as read (only those at ``positions``, when given), masked when the result
+    is (the one place the original is masked)."""
     t = result.table
     mask = result.masked
-    orig = t.original.copy() if t.original is not None else t.df.drop(columns=[ROW], errors="ignore").copy()
+    orig = t.original if t.original is not None else t.df.drop(columns=[ROW], errors="ignore")
+    orig = orig.iloc[positions].copy() if positions is not None else orig.copy()
     if not mask:
         return orig
     by_header = {h: c for c, h in t.mapping.items()}
@@ -60,10 +62,12 @@ def shown_original(result) -> pd.DataFrame:
             orig[col] = masking.mask_id(orig[col].map(_text, na_action="ignore"))
         elif canon in masking.PHONE_FIELDS:
             orig[col] = masking.mask_phone(orig[col].map(_text, na_action="ignore"))
-        elif orig[col].map(lambda v: isinstance(v, str)).any():
-            # free text can carry an ID or phone number too
+        elif pd.api.types.is_string_dtype(orig[col].dtype) and pd.api.types.infer_dtype(orig[col]) in ("string", "empty"):
+            orig[col] = masking.mask_text(orig[col])  # free text can carry an ID or phone number too
+        elif orig[col].dtype == object:
             is_str = orig[col].map(lambda v: isinstance(v, str))
-            orig.loc[is_str, col] = masking.mask_text(orig.loc[is_str, col]).astype(object)
+            if is_str.any():
+                orig.loc[is_str, col] = masking.mask_text(orig.loc[is_str, col]).astype(object)
     return orig
 
 

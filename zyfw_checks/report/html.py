@@ -1,8 +1,9 @@
 """HTML view: a self-contained, printable self-check report (自查报告).
 
 One file with no external resources (no scripts, fonts or images from elsewhere): organisation,
-period, counts, every finding with its clause, the rules not assessed, and space for the
-responsible person's signature and the date. Every value from the user's file passes through
+period, counts, then for each rule its count and its first ``PER_RULE`` problems with the clause
+(the full list is in the xlsx or JSON Lines output, which the report names), the rules not
+assessed, and space for the responsible person's signature and the date. Every value from the user's file passes through
 ``html.escape``, so a name like ``<script>`` prints as text.
 """
 
@@ -12,13 +13,17 @@ import datetime as dt
 from html import escape
 
 from zyfw_checks.report.facts import organisation, period, status_text
-from zyfw_checks.style import SEVERITIES, css
+from zyfw_checks.report.schema import footer
+from zyfw_checks.style import css
+
+PER_RULE = 50  # problems listed per rule: the report is for reading and printing; the full list is in xlsx/jsonl
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
        color: #222; margin: 2em auto; max-width: 60em; line-height: 1.5; padding: 0 1em; }
 h1 { font-size: 1.6em; text-align: center; margin-bottom: .2em; }
 .sub { text-align: center; color: #555; margin-top: 0; }
+h3 { font-size: 1.05em; margin: 1.2em 0 .4em; }
 h2 { font-size: 1.2em; border-bottom: 2px solid #4472c4; padding-bottom: .2em; margin-top: 1.6em; }
 table { border-collapse: collapse; width: 100%; font-size: .92em; }
 th, td { border: 1px solid #999; padding: .25em .45em; vertical-align: top; text-align: left; }
@@ -82,6 +87,7 @@ def render(result, **_) -> str:
         + "</td></tr>",
         f"<tr><th>个人信息</th><td>{'证件号码、联系电话已打码' if mask else '未打码，请妥善保管本报告'}</td></tr>",
         f"<tr><th>生成时间</th><td>{dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</td></tr>",
+        f"<tr><th>检查工具</th><td>{_e(footer())}</td></tr>",
         "</table>",
         '<p class="note">严重程度：“违规”表示数据显示不符合规定；“存疑”需要人工核实；“提示”供参考。'
         "行号是您文件中 Excel 显示的行号。</p>",
@@ -96,23 +102,33 @@ def render(result, **_) -> str:
     out.append("</tbody></table>")
     out.append("<h2>三、问题明细</h2>")
     if len(f):
-        order = {sev: i for i, sev in enumerate(SEVERITIES)}
-        f = f.assign(_o=f["severity"].map(order)).sort_values(["row", "_o", "rule"], kind="stable")
-        out.append(
-            "<table><thead><tr><th>行号</th><th>规则</th><th>严重程度</th><th>记录编号</th>"
-            "<th>问题说明</th><th>依据</th><th>条款</th></tr></thead><tbody>"
-        )
+        out.append(f'<p class="note">每条规则列出前 {PER_RULE} 个问题（按行号）。完整清单请保存为 Excel 或 JSON Lines：'
+                   f"zyfw check {_e(t.source)} --format xlsx（或 --format jsonl -o 结果.jsonl）。</p>")
         sections = {r.code: r.clause.section for r in result.rules}
-        parts = []
-        for item in f.itertuples(index=False):
-            parts.append(
-                f'<tr class="sev-{_e(item.severity)}"><td class="num">{int(item.row)}</td><td>{_e(item.rule)}</td>'
-                f"<td>{_e(item.severity)}</td><td>{_e(item.record_id)}</td><td>{_e(item.message)}</td>"
-                f'<td>{_e(item.evidence)}</td><td class="clause">湘民发〔2023〕29号 {_e(sections.get(item.rule, ""))}'
-                f"</td></tr>"
+        counts = f["rule"].astype(str).value_counts()
+        order = {r.code: i for i, r in enumerate(result.rules)}
+        shown = f.assign(_r=f["rule"].astype(str).map(order)).sort_values(["_r", "row"], kind="stable")
+        shown = shown.groupby("rule", sort=False, observed=True).head(PER_RULE)
+        titles = {r.code: r.title for r in result.rules}
+        for _, group in shown.groupby("_r", sort=True):
+            rule = str(group["rule"].iloc[0])
+            n = int(counts.get(rule, 0))
+            more = (f"，此处列出前 {len(group)} 个，其余见完整清单" if n > len(group) else "")
+            out.append(f"<h3>{_e(rule)} {_e(titles.get(rule, ''))}（{n} 个问题{more}）</h3>")
+            out.append(
+                "<table><thead><tr><th>行号</th><th>严重程度</th><th>记录编号</th>"
+                "<th>问题说明</th><th>依据</th><th>条款</th></tr></thead><tbody>"
             )
-        out.append("".join(parts))
-        out.append("</tbody></table>")
+            parts = []
+            for item in group.itertuples(index=False):  # at most PER_RULE rows per rule
+                parts.append(
+                    f'<tr class="sev-{_e(item.severity)}"><td class="num">{int(item.row)}</td>'
+                    f"<td>{_e(item.severity)}</td><td>{_e(item.record_id)}</td><td>{_e(item.message)}</td>"
+                    f'<td>{_e(item.evidence)}</td><td class="clause">湘民发〔2023〕29号 {_e(sections.get(rule, ""))}'
+                    f"</td></tr>"
+                )
+            out.append("".join(parts))
+            out.append("</tbody></table>")
         out.append("<h2>四、所涉条款原文</h2><table><thead><tr><th>规则</th><th>条款原文</th></tr></thead><tbody>")
         seen = set(f["rule"])
         for r in result.rules:

@@ -1,35 +1,58 @@
-"""JSON view: findings, per-rule status, the column mapping, notes and the penalties reference.
+"""JSON view: one document — provenance, summary, per-rule status, the column mapping, notes, the
+penalties reference, then every finding — streamed through the chunked JSON Lines writer, so a
+large result never becomes a Python object tree.
 
-For small files; large results stream through the jsonl and parquet views.
+The document's shape is the root of ``finding.schema.json``; each element of ``findings`` is the
+same finding as a JSON Lines line.
 """
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
-FINDING_KEYS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause"]
+from zyfw_checks.report import jsonl, schema
 
 
-def as_dict(result) -> dict:
+def header(result) -> dict:
+    """Everything in the document but the findings (small, whatever the size of the result)."""
     from zyfw_checks import penalties
 
     f = result.findings
-    findings = f[FINDING_KEYS].astype(object).where(f[FINDING_KEYS].notna(), None).to_dict("records")
-    for item in findings:
-        item["row"] = int(item["row"])
     status = result.rule_status()
-    t = result.table
     return {
-        "findings": findings,
+        **schema.provenance(),
+        "summary": result.summary(),
+        "file": result.table.describe(),  # header row found, each column → field (with unit), ignored columns, rows set aside
         "rule_status": status.astype(object).where(status.notna(), None).to_dict("records"),
         "not_assessed": [{"rule": n["rule"], "reason_code": n["reason_code"], "reason": n["reason"]}
                          for n in result.skipped],
-        "file": t.describe(),  # header row found, each column → field (with unit), ignored columns, rows set aside
-        "summary": result.summary(),
         "notes": result.notes,
         "penalties": {**penalties.header(), "articles": penalties.reference(f)} if len(f) else {},
     }
 
 
+def write(result, dest) -> int:
+    """Write the document to ``dest`` (a path or a binary file); returns the number of findings."""
+    if isinstance(dest, (str, Path)):
+        with open(dest, "wb") as fh:
+            return write(result, fh)
+    head = json.dumps(header(result), ensure_ascii=False, indent=2, default=str)
+    dest.write((head[:-2] + ',\n  "findings": [').encode("utf-8"))  # head ends in "\n}"
+    if len(result.findings):
+        dest.write(b"\n")
+    n = jsonl.stream(jsonl.frames(result.findings), dest, jsonl.consts_of(result), sep=",\n")
+    dest.write(b"]\n}\n")
+    return n
+
+
 def render(result, **_) -> str:
-    return json.dumps(as_dict(result), ensure_ascii=False, indent=2, default=str)
+    buf = io.BytesIO()
+    write(result, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def as_dict(result) -> dict:
+    """The document as Python data (for small results: the staff tables' JSON)."""
+    return json.loads(render(result))

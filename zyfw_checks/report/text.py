@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from zyfw_checks.report.facts import mapping_text, status_text
+from zyfw_checks.report.schema import footer
 from zyfw_checks.style import SEVERITIES
 
 TITLE = "志愿服务记录自查报告（湘民发〔2023〕29号）"
@@ -53,4 +54,4 @@ def render(result, limit: int | None = 200, title: str = TITLE, unit: str = "条
     else:
         out.append("")
         out.append("已评估的规则均未发现问题。" + ("但有规则未评估，见上。" if status["status"].eq("未评估").any() else ""))
-    return "\n".join(out) + "\n" + penalties.render_text(f)
+    return "\n".join(out) + "\n" + penalties.render_text(f) + f"\n{footer()}\n"

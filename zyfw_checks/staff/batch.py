@@ -22,7 +22,8 @@ The four steps
 3. **检查** each part with ``check_table``; its findings go back to (file, Excel row) and are
    spilled to Parquet by source file; per-organisation counts for the risk table are summed.
 4. **写出**: DuckDB sorts each source file's findings by row and rule — the order of a
-   single-file check — and they stream into one Parquet or JSON Lines file.
+   single-file check — and they stream into one Parquet or JSON Lines file through the writers of
+   a single-file check (``report.parquet``, ``report.jsonl``): one finding schema.
 
 No step holds more than one file or one part in memory. DuckDB's ``memory_limit`` is lowered
 to fit when the process's address space is capped (:func:`memory_budget_mb`). Each export is
@@ -69,6 +70,7 @@ PART = "_part"
 OUTPUT_COLUMNS = ["file", *FINDING_COLUMNS]
 BAD_COLUMNS = ["row", "field", "header", "value", "type", "hint"]
 DEFAULT_PART_ROWS = 250_000  # rows per part: a part's check stays well under 1 GB
+ENGINES = ("duckdb", "dask")
 DEFAULT_MEMORY_MB = 1024  # DuckDB's memory_limit during the repartition and the final sort
 _CROSS_REF = r"第(\d+)行"
 
@@ -494,41 +496,95 @@ def batch_status(rules, counts: dict[str, int], skipped: list[dict], partial: li
     return out
 
 
+@dataclass
+class PartJob:
+    """What checking one part needs besides its rows (small and picklable: sent to cluster workers)."""
+
+    ing: _Ingest
+    mapping: dict
+    source: str
+    work: Path  # on a cluster: a folder every worker and the client can reach
+    mask: bool = True
+
+
+@dataclass
+class PartOutcome:
+    """A part's summable results (its findings are spilled to ``work/findings/``)."""
+
+    counts: dict[str, int]
+    severity: dict[str, int]
+    partial: list
+    notes: list[str]
+    skipped: list[dict]
+    aggregate: dict
+
+
+def check_one(df: pd.DataFrame, bad: pd.DataFrame | None, job: PartJob, i: int) -> PartOutcome:
+    """Step 3 for one part, wherever it runs: rebuild the table, check it, spill its findings by
+    source file (``findings/fNNNNN/pIIIII.parquet``), return the counts."""
+    from zyfw_checks.staff import risk
+
+    ing = job.ing
+    table = part_table(df, ing, job.mapping, bad, job.source)
+    res = check_part(table, mask=job.mask)
+    f = res.findings
+    counts = {str(k): int(n) for k, n in f["rule"].value_counts().items()} if len(f) else {}
+    sev = {str(k): int(n) for k, n in f["severity"].value_counts().items()} if len(f) else {}
+    agg = risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()])
+    if len(f):
+        located = to_files(f, ing)
+        for k, piece in located.groupby(FILE, sort=False):  # spilled by source file for step 4
+            (job.work / "findings" / f"f{k:05d}").mkdir(parents=True, exist_ok=True)
+            _spill_findings(piece, job.work / "findings" / f"f{k:05d}" / f"p{i:05d}.parquet")
+    return PartOutcome(counts, sev, list(res.partial), list(res.notes), list(res.skipped), agg)
+
+
 # ---------------------------------------------------------------- step 4: sorted output
 
 
-def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None) -> None:
-    """Step 4, one source file at a time: its findings (spilled per part under ``findings/fNNNNN/``)
-    sorted by row and rule, streamed to the one output. A sort never holds more than one file's findings."""
-    import pyarrow.parquet as pq
+def _sorted_findings(con, work: Path, n_files: int, bar=None):
+    """Each source file's findings (spilled per part under ``findings/fNNNNN/``) sorted by row and
+    rule — the order of a single-file check — as Arrow tables, one file at a time."""
+    import pyarrow as pa
 
     cols = ", ".join(_q(c) for c in OUTPUT_COLUMNS)
+    for k in range(n_files):
+        d = work / "findings" / f"f{k:05d}"
+        if d.exists():
+            sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
+            for chunk in con.sql(sql).to_arrow_reader(50_000):
+                yield pa.Table.from_batches([chunk])
+            shutil.rmtree(d, ignore_errors=True)
+            release_memory()
+        if bar is not None:
+            bar.update(1)
+
+
+def write_findings(con, work: Path, out: Path, fmt: str, n_files: int, bar=None) -> None:
+    """Step 4: the sorted findings of every file streamed into the one output, through the same
+    writer as a single-file check (``report.parquet`` / ``report.jsonl``: one finding schema). A sort
+    never holds more than one file's findings."""
+    import pyarrow.parquet as pq
+
+    from zyfw_checks.report import jsonl, parquet, schema
+
+    consts = schema.provenance()
     target = out.with_name(out.name + ".part")
     writer = None
     try:
         with open(target, "wb") as fh:
-            for k in range(n_files):
-                d = work / "findings" / f"f{k:05d}"
-                if d.exists():
-                    sql = f"SELECT {cols} FROM read_parquet({_lit(d / '*.parquet')}) ORDER BY row, rule"
-                    if fmt == "parquet":
-                        for chunk in con.sql(sql).to_arrow_reader(50_000):
-                            if writer is None:
-                                writer = pq.ParquetWriter(fh, chunk.schema, compression="zstd")
-                            writer.write_batch(chunk)
-                    else:
-                        piece = work / "findings" / f"f{k:05d}.jsonl"
-                        con.execute(f"COPY ({sql}) TO {_lit(piece)} (FORMAT json)")
-                        with open(piece, "rb") as src:
-                            shutil.copyfileobj(src, fh, 8 << 20)
-                        piece.unlink()
-                    shutil.rmtree(d, ignore_errors=True)
-                    release_memory()
-                if bar is not None:
-                    bar.update(1)
-            if writer is not None:
-                writer.close()
-                writer = None
+            pieces = _sorted_findings(con, work, n_files, bar)
+            if fmt == "parquet":
+                for piece in pieces:
+                    tbl = parquet.with_schema(piece, consts)
+                    if writer is None:
+                        writer = pq.ParquetWriter(fh, tbl.schema, compression="zstd")
+                    writer.write_table(tbl)
+                if writer is not None:
+                    writer.close()
+                    writer = None
+            else:
+                jsonl.stream(pieces, fh, consts)
     except BaseException:
         if writer is not None:
             try:
@@ -545,8 +601,10 @@ def _empty_output(out: Path, fmt: str) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.table({c: pa.array([], type=pa.int64() if c == "row" else pa.string())
-                                 for c in OUTPUT_COLUMNS}), out)
+        from zyfw_checks.report import parquet, schema
+
+        empty = pa.table({c: pa.array([], type=pa.int64() if c == "row" else pa.string()) for c in OUTPUT_COLUMNS})
+        pq.write_table(parquet.with_schema(empty, schema.provenance()), out)
     else:
         out.write_text("", encoding="utf-8")
 
@@ -567,9 +625,12 @@ def _say(msg: str, on: bool) -> None:
         print(msg, file=sys.stderr)
 
 
-def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None) -> BatchResult:
+def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None,
+               engine: str = "duckdb", scheduler: str | None = None) -> BatchResult:
     """Check every record file of ``folder`` in bounded memory; findings go to ``output``.
 
+    ``engine``: ``duckdb`` (one machine: steps 2 and 3 here) or ``dask`` (steps 2 and 3 on a Dask
+    cluster at ``scheduler``, or a local one when it is None; :mod:`zyfw_checks.staff.cluster`).
     Returns the batch's per-rule status, counts, notes and the per-organisation aggregates.
     """
     import pyarrow as pa
@@ -581,6 +642,8 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
     files = list_inputs(folder)
     if fmt not in ("parquet", "jsonl"):
         raise BatchError(f"检查文件夹时结果只能保存为 parquet 或 jsonl（大批量），不支持 {fmt}。")
+    if engine not in ENGINES:
+        raise BatchError(f"不认识的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）。")
     if output is not None:
         output = Path(output)
         if output.resolve().is_relative_to(folder.resolve()):
@@ -615,16 +678,17 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             notes.append(f"各文件对{'、'.join(differ[:5])}等字段的表头写法不同，问题说明中统一用标准字段名称。")
         parts = max(1, math.ceil(ing.rows / max(1, opts.part_rows)))
         t0 = time.perf_counter()
-        _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……", opts.progress)
-        con = _connect(work, opts)
-        bar = _bar(len(ing.names), "重新分区", "个文件", opts.progress)
-        repartition(con, work, key, parts, ing, bar)
-        if bar is not None:
-            bar.close()
-        con.close()
-        shutil.rmtree(work / "rows", ignore_errors=True)
-        timings["重新分区"] = time.perf_counter() - t0
-
+        if engine == "duckdb":
+            _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……",
+                 opts.progress)
+            con = _connect(work, opts)
+            bar = _bar(len(ing.names), "重新分区", "个文件", opts.progress)
+            repartition(con, work, key, parts, ing, bar)
+            if bar is not None:
+                bar.close()
+            con.close()
+            shutil.rmtree(work / "rows", ignore_errors=True)
+            timings["重新分区"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         (work / "findings").mkdir()
         rules = rules_for("records")
@@ -634,39 +698,39 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         part_notes: list[str] = []
         skipped: list[dict] = []
         aggs = []
-        part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))
-        bar = _bar(len(part_dirs), "检查分区", "份", opts.progress)
-        source = folder.name
-        for i, pdir in enumerate(part_dirs):
-            bdir = work / "badparts" / pdir.name
-            bad = _read_dir(bdir).drop(columns=[PART], errors="ignore") if bdir.exists() else None
-            table = part_table(_read_dir(pdir), ing, mapping, bad, source)
-            res = check_part(table, mask=opts.mask)
-            skipped = res.skipped
-            partial += res.partial
-            part_notes += res.notes
-            f = res.findings
-            if len(f):
-                for code, n in f["rule"].value_counts().items():
-                    counts[code] += int(n)
-                for s, n in f["severity"].value_counts().items():
-                    sev[s] += int(n)
-            aggs.append(risk.aggregate(table.df, f, file_label=np.asarray(ing.names, dtype=object)[table.df[FILE].to_numpy()]))
-            if len(f):
-                located = to_files(f, ing)
-                for k, piece in located.groupby(FILE, sort=False):  # spilled by source file for step 4
-                    (work / "findings" / f"f{k:05d}").mkdir(exist_ok=True)
-                    _spill_findings(piece, work / "findings" / f"f{k:05d}" / f"p{i:05d}.parquet")
-                del located
-            del table, res, f
-            gc.collect()
-            release_memory()
+        job = PartJob(ing=ing, mapping=mapping, source=folder.name, work=work, mask=opts.mask)
+        outcomes: list[PartOutcome] = []
+        if engine == "dask":
+            from zyfw_checks.staff import cluster
+
+            outcomes = cluster.check_parts(work, key, parts, job, scheduler=scheduler, progress=opts.progress)
+            n_parts = parts
+        else:
+            part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))
+            n_parts = len(part_dirs)
+            bar = _bar(len(part_dirs), "检查分区", "份", opts.progress)
+            for i, pdir in enumerate(part_dirs):
+                bdir = work / "badparts" / pdir.name
+                bad = _read_dir(bdir).drop(columns=[PART], errors="ignore") if bdir.exists() else None
+                outcomes.append(check_one(_read_dir(pdir), bad, job, i))
+                gc.collect()
+                release_memory()
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix_str(f"问题 {sum(sum(o.counts.values()) for o in outcomes):,}")
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix_str(f"问题 {sum(counts.values()):,}")
-        if bar is not None:
-            bar.close()
+                bar.close()
+        for o in outcomes:
+            for code, n in o.counts.items():
+                counts[code] += n
+            for s_, n in o.severity.items():
+                sev[s_] += n
+            partial += o.partial
+            part_notes += o.notes
+            skipped = o.skipped
+            aggs.append(o.aggregate)
         shutil.rmtree(work / "parts", ignore_errors=True)
+        shutil.rmtree(work / "rows", ignore_errors=True)
         timings["检查"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -688,7 +752,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         return BatchResult(
             folder=str(folder), files=pd.DataFrame(ing.files), records=ing.rows, findings=total, status=status,
             notes=notes + merge_notes(part_notes), by_severity={s: int(sev.get(s, 0)) for s in ("违规", "存疑", "提示")},
-            risk=risk_frame, output=output, parts=len(part_dirs), timings=timings,
+            risk=risk_frame, output=output, parts=n_parts, timings=timings,
         )
     finally:
         if not opts.keep_work:
