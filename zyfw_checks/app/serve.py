@@ -137,34 +137,37 @@ def owns(handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
     return morsel is not None and hmac.compare_digest(morsel.value, kernel_mac(kernel_id))
 
 
-def split_v1(frame) -> tuple[str, list[bytes]] | None:
+def split_v1(frame) -> tuple[str, list[memoryview]] | None:
     """The channel and parts of a v1 kernel-protocol frame, or None when the frame is malformed.
 
     jupyter_server and Voilà trust the frame's offset count (a 16-byte frame can claim 2*10**7 offsets);
-    this reads it only when it fits: count <= len/8, offsets increasing and inside the frame.
+    this reads it only when it fits: count <= len/8, offsets increasing and inside the frame. The parts are
+    views into the frame (an upload is not copied again).
     """
     if not isinstance(frame, (bytes, bytearray, memoryview)):
         return None
-    frame = bytes(frame)
-    size = len(frame)
+    view = memoryview(frame).cast("B")
+    size = len(view)
     if size < 8:
         return None
-    n = int.from_bytes(frame[:8], "little")
+    n = int.from_bytes(view[:8], "little")
     if n < 6 or 8 * (n + 1) > size:  # channel, header, parent, metadata, content (+ buffers), end
         return None
-    offsets = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+    offsets = [int.from_bytes(view[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
     if offsets[0] < 8 * (n + 1) or offsets[-1] > size or any(b < a for a, b in zip(offsets, offsets[1:], strict=False)):
         return None
     try:
-        channel = frame[offsets[0]:offsets[1]].decode("utf-8")
+        channel = bytes(view[offsets[0]:offsets[1]]).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return channel, [frame[offsets[i]:offsets[i + 1]] for i in range(1, n - 1)]
+    return channel, [view[offsets[i]:offsets[i + 1]] for i in range(1, n - 1)]
 
 
-def _json(part: bytes) -> dict | None:
+def _json(part) -> dict | None:
+    if len(part) > 4 * 1024 * 1024:  # headers and widget states are small; a buffer is not parsed
+        return None
     try:
-        value = json.loads(part)
+        value = json.loads(bytes(part))
     except (ValueError, UnicodeDecodeError):
         return None
     return value if isinstance(value, dict) else None
@@ -172,7 +175,7 @@ def _json(part: bytes) -> dict | None:
 
 def join_v1(channel: str, parts: list[bytes]) -> bytes:
     """A v1 frame (the inverse of :func:`split_v1`)."""
-    pieces = [channel.encode(), *parts]
+    pieces = [channel.encode(), *(bytes(p) for p in parts)]
     n = len(pieces) + 1
     offsets, at = [], 8 * (n + 1)
     for p in pieces:
