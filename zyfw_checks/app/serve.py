@@ -288,6 +288,8 @@ class ChannelsHandler(VoilaKernelWebsocketHandler):
             msg_type = header.get("msg_type")
             if msg_type in ("execute_input", "error"):  # no code, no tracebacks to the page
                 return None
+            if msg_type == "stream" and (_json(parts[3]) or {}).get("name") == "stderr":
+                return None  # warnings and tracebacks printed by libraries name server paths
             if msg_type in ("comm_open", "comm_msg", "comm_info_reply", "comm_close"):
                 self._learn(msg_type, header, _json(parts[3]) or {})
         stream = getattr(self.ws_connection, "stream", None)
