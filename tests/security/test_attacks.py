@@ -343,6 +343,20 @@ def test_forty_simultaneous_pages_start_at_most_max_sessions_kernels(server):
     assert peak[0] <= MAX_SESSIONS + POOL + 1
 
 
+def test_other_sites_cannot_start_kernels_from_a_visitors_browser(server):
+    """A hostile page's fetch(url, {mode: 'no-cors'}), <img> or <iframe>: refused before any kernel starts."""
+    before = len(kernel_processes(server))
+    for headers in ({"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", "Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image", "Sec-Fetch-Site": "cross-site"},
+                    {"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"}):
+        status, _, body = request(server, "/", headers=headers)
+        assert status == 403 and b"kernelId" not in body
+    assert len(kernel_processes(server)) <= before
+    page = Page(server.url, headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
+    assert page.status == 200 and page.kernel  # a visit in the top window
+    end(server, page)
+
+
 # ------------------------------------------------------------------ Why 4: one page, one template
 
 @pytest.mark.parametrize("query", ["?template=classic", "?template=reveal", "?template=lab&theme=dark"])
@@ -370,6 +384,37 @@ def test_security_headers(server, pages):
 
 
 # ------------------------------------------------------------------ Why 5: the smaller ones
+
+def test_kernel_errors_and_code_do_not_reach_the_page(monkeypatch):
+    """The websocket's write path: error messages, stderr and execute_input are dropped; the rest passes."""
+    import types
+
+    import tornado.websocket
+
+    from zyfw_checks.app.serve import ChannelsHandler
+
+    sent: list[bytes] = []
+    monkeypatch.setattr(tornado.websocket.WebSocketHandler, "write_message",
+                        lambda self, message, binary=False: sent.append(message))
+    handler = ChannelsHandler.__new__(ChannelsHandler)
+    handler.ws_connection = None
+    handler.zy_comms = {}
+    handler.application = types.SimpleNamespace(settings={})
+
+    def reply(msg_type: str, content: dict) -> bytes:
+        data = frame("iopub", msg_type, content)
+        handler.write_message(data, binary=True)
+        return data
+
+    reply("error", {"ename": "ValueError", "evalue": "x", "traceback": ["/work/main/.venv/lib/python3.11/..."]})
+    reply("stream", {"name": "stderr", "text": 'File "/opt/zyfw_checks/zyfw_checks/app/self_check.py"'})
+    reply("execute_input", {"code": "app = display_app()"})
+    kept = [reply("stream", {"name": "stdout", "text": "ok"}),
+            reply("comm_open", {"comm_id": "w1", "target_name": "jupyter.widget",
+                                "data": {"state": {"_model_name": "HTMLModel"}}})]
+    handler.write_message(b"\x00" * 16, binary=True)  # malformed: dropped
+    assert sent == kept
+    assert handler.zy_comms == {"w1": "HTMLModel"}  # learnt: the page may talk to w1, but not rewrite it
 
 def test_foreign_host_is_refused(server):
     status, _, body = request(server, "/", headers={"Host": "rebind.example"})

@@ -447,6 +447,13 @@ class PageHandler(TornadoVoilaHandler):
         # one page, one template: Voilà reads ?template= and ?theme= (and would start a kernel outside the pool)
         self.request.arguments = {}
         self.request.query_arguments = {}
+        # a kernel only for a visit in the top window: not for another site's fetch(no-cors), <img>, <iframe>
+        mode = self.request.headers.get("Sec-Fetch-Mode")
+        dest = self.request.headers.get("Sec-Fetch-Dest")
+        if (mode and mode != "navigate") or (dest and dest != "document"):
+            svc.log.warning("Page request refused (Sec-Fetch-Mode %s, Sec-Fetch-Dest %s)", str(mode)[:20],
+                            str(dest)[:20])
+            raise tornado.web.HTTPError(403)
         _ = self.xsrf_token  # sets the _xsrf cookie: the page's close beacon sends it back
         if not path and not svc.reserve(self):
             svc.log.warning("Service full (%d sessions): busy page", svc.active_sessions())
