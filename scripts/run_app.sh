@@ -6,15 +6,18 @@
 #   scripts/run_app.sh 9000 plan  # the staff spot-check planner (notebooks/spot_check_plan.ipynb)
 #   scripts/run_app.sh 8866 self_check --ZyfwService.max_sessions=30   # any further server setting
 #   ZYFW_APP_IP=10.0.0.11 scripts/run_app.sh   # listen on a private address (several machines behind a proxy)
+#   ZYFW_APP_HOSTS=zicha.example.org scripts/run_app.sh   # the public name a proxy forwards (others get 400)
 #
 # Safety settings: only the one app notebook is served (no file tree, no other notebooks, no files
 # from the folder), source code is stripped from the page, tracebacks are never shown, the kernel
 # accepts only widget messages from the page (no code can be sent to it), a page's kernel ends within
 # seconds after the page is closed, cleared or disconnected, and uploads are processed in memory.
+# A page's kernel answers only the browser that page was given to (an HttpOnly cookie), over the v1
+# kernel protocol, and only with widget messages; see zyfw_checks/app/serve.py.
 # Capacity (pages at once, checks at once, memory and time per check) is set in
 # zyfw_checks/app/config/voila.py and enforced by zyfw_checks/app/serve.py (Voilà plus those rules).
-# To serve several users, run this behind a reverse proxy (nginx/caddy with HTTPS) and keep
-# --Voila.ip=127.0.0.1 so only the proxy reaches it.
+# To serve several users, run this behind a reverse proxy with HTTPS (deploy/nginx/zyfw-app.conf, started
+# by deploy/systemd/zyfw-app.service) and keep --Voila.ip=127.0.0.1 so only the proxy reaches it.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

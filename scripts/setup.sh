@@ -10,7 +10,8 @@ WHAT=dev
 [ "${1:-}" = --server ] && WHAT=server
 
 # --- Debian packages: Chromium for browser tests, Noto CJK so charts and pages show Chinese,
-#     LibreOffice Writer and Calc (headless) to check that generated .docx and .xlsx files open and render.
+#     LibreOffice Writer and Calc (headless) to check that generated .docx and .xlsx files open and render,
+#     nginx for the deployment test (tests/security/test_nginx.py runs deploy/nginx/zyfw-app.conf).
 need=()
 if [ "$WHAT" = dev ]; then  # browser and document tests only; a server needs the fonts alone
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -18,6 +19,7 @@ command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 fi
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = none ] || ! command -v apt-get >/dev/null; then

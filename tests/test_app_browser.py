@@ -106,13 +106,13 @@ def page(server, browser):
 
 
 def _kernel_pid(server, page) -> int:
-    """The process of the page's kernel (its connection file is named after the kernel id)."""
+    """The process of the page's kernel (its environment names the kernel id; its command line does not)."""
     import psutil
 
     kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', page.content()).group(1)
     for child in psutil.Process(server.pid).children(recursive=True):
         try:
-            if any(f"kernel-{kernel}.json" in part for part in child.cmdline()):
+            if child.environ().get("ZYFW_KERNEL_ID") == kernel:
                 return child.pid
         except psutil.Error:
             continue
@@ -210,52 +210,32 @@ def test_broken_file_shows_chinese_message(page, tmp_path):
 
 
 def test_page_connection_cannot_execute_code(server, tmp_path):
-    """A client on the app's own kernel websocket sends code: the server must drop it (Voilà does).
+    """The page's own client (its cookie, v1 frames) sends code: the server must drop it.
 
     A kernel_info_request on the same connection is answered, so the silence about the code is the
     server refusing it, not a broken connection.
     """
     import asyncio
-    import json
-    import re
-    import uuid
 
-    from tornado.websocket import websocket_connect
+    from tests.security.client import Page, connect, frame, read_until, run
 
-    server = server.url
-    html = urllib.request.urlopen(server, timeout=60).read().decode()  # noqa: S310 (localhost)
-    kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', html).group(1)
+    page = Page(server.url)
     marker = tmp_path / "executed"
 
-    def message(kind: str, content: dict) -> str:
-        header = {"msg_id": uuid.uuid4().hex, "username": "test", "session": uuid.uuid4().hex,
-                  "msg_type": kind, "version": "5.3", "date": ""}
-        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                           "channel": "shell", "buffers": []})
-
     async def talk() -> list[str]:
-        ws = await websocket_connect(f"ws://{urlparse(server).netloc}/api/kernels/{kernel}/channels")
-        await ws.write_message(message("execute_request", {
-            "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False, "store_history": False,
-            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}))
-        await ws.write_message(message("kernel_info_request", {}))
-        seen: list[str] = []
+        ws = await connect(urlparse(server.url).port, page.kernel, cookie=page.cookie_header())
         try:
-            while "kernel_info_reply" not in seen:
-                raw = await asyncio.wait_for(ws.read_message(), 20)
-                if raw is None:
-                    break
-                if isinstance(raw, str):
-                    seen.append(json.loads(raw)["header"]["msg_type"])
+            await ws.write_message(frame("shell", "execute_request", {
+                "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False, "store_history": False,
+                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}), binary=True)
+            await ws.write_message(frame("shell", "kernel_info_request", {}), binary=True)
+            seen = [h.get("msg_type") for _, h, _ in await read_until(ws, "kernel_info_reply")]
             await asyncio.sleep(2)  # time for an execution that should not happen
         finally:
             ws.close()
         return seen
 
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's event loop
-        seen = pool.submit(asyncio.run, talk()).result()
+    seen = run(talk())
     assert "kernel_info_reply" in seen
     assert "execute_reply" not in seen and "execute_input" not in seen
     assert not marker.exists()

@@ -1,19 +1,37 @@
 # Settings of the app server (scripts/run_app.sh → python -m zyfw_checks.app.serve, which loads this
 # folder with --Voila.config_file_paths). Defaults are for one machine with 2 cores and 24 GB.
 # Only the app notebook is served; nothing else from the folder; the page cannot send code to the kernel.
+import os
+
 from zyfw_checks.params import threshold
 
 c = get_config()  # noqa: F821  (provided by traitlets when this file is loaded)
 
 max_mb = int(float(threshold("max_upload_mb")))
-# An upload travels over the kernel websocket in one message: allow the upload limit plus framing.
+# An upload travels over the kernel websocket in one message: allow the upload limit plus 1 MiB of framing
+# and widget state; a larger message closes the connection, whatever size the page claims for the file.
 # (The page itself refuses a larger file before sending it; the kernel checks the size again.)
-c.Voila.tornado_settings = {"websocket_max_message_size": (max_mb + 16) * 1024 * 1024}
+c.Voila.tornado_settings = {"websocket_max_message_size": (max_mb + 1) * 1024 * 1024}
 c.VoilaConfiguration.strip_sources = True
 c.VoilaConfiguration.show_tracebacks = False
 c.VoilaConfiguration.file_allowlist = []  # /voila/files/ serves nothing
 c.VoilaConfiguration.file_denylist = [".*"]
 c.VoilaConfiguration.template = "zyfw"  # lab template without CDN requests (zyfw_checks/app/jupyter)
+# one page, one template: ?template=classic|reveal|lab and ?theme= are ignored (serve.PageHandler drops them too)
+c.VoilaConfiguration.allow_template_override = "NO"
+c.VoilaConfiguration.allow_theme_override = "NO"
+
+# ---- who may talk to the server (zyfw_checks/app/serve.py: guard) ----
+# Host names the server answers (DNS rebinding): add the public name behind a proxy, e.g.
+# ZYFW_APP_HOSTS="zicha.example.org" scripts/run_app.sh  (comma-separated; loopback names always allowed).
+_hosts = [h.strip() for h in os.environ.get("ZYFW_APP_HOSTS", "").split(",") if h.strip()]
+c.ZyfwService.allowed_hosts = ["127.0.0.1", "localhost", "::1", *_hosts]
+# Address space one kernel and each of its job workers may reserve (RLIMIT_AS, inherited by the workers):
+# above job_memory_mb plus the kernel's own ~1.5 GB of mapped libraries, so a job hits its own limit first.
+c.ZyfwService.kernel_memory_mb = 6144
+# What the server holds for one page that stops reading (then its connection is closed).
+c.ZyfwService.client_buffer_mb = 96
+c.ZyfwService.log_line_chars = 500
 # Widget traffic only: Voilà 0.5 itself builds its kernel manager with allowed_message_types limited to
 # comm and kernel-info messages, so execute_request from the page is dropped (a config value here would
 # be overridden). tests/test_app_browser.py::test_page_connection_cannot_execute_code checks it.
@@ -32,10 +50,11 @@ c.ZyfwService.busy_retry_s = 30  # the busy page reloads itself after this many 
 
 # ---- privacy: a page's kernel (and the uploaded data in it) ends soon after the page is gone ----
 # Closing the tab sends a shutdown request (the server now sets the _xsrf cookie it needs). As a backstop,
-# websocket pings every 10 s notice a closed laptop lid or a lost network within 30 s, and a kernel whose
-# page has been disconnected for 15 s is shut down; a page that never connects ends after 120 s.
+# websocket pings every 10 s notice a closed laptop lid or a lost network within 10-20 s (tornado does not
+# allow a ping timeout longer than the interval), and a kernel whose page has been disconnected for 15 s is
+# shut down; a page that never connects ends after 120 s.
 c.ZyfwService.ping_interval_s = 10
-c.ZyfwService.ping_timeout_s = 30
+c.ZyfwService.ping_timeout_s = 10
 c.ZyfwService.disconnect_grace_s = 15
 c.ZyfwService.first_connect_s = 120
 c.ZyfwService.reap_interval_s = 2
