@@ -159,8 +159,10 @@ def test_app_has_no_violation_before_and_after_a_check(chromium, server):  # noq
             found[f"start @{width}"] = _describe(v)
         _upload(page, SAMPLE)
         page.get_by_text("已读取“problems.xlsx”").wait_for(timeout=60_000)
-        page.get_by_role("button", name="列对应关系").click()
-        page.locator("select[aria-label]").first.wait_for(timeout=10_000)
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        page.get_by_role("button", name="列对应关系（点此展开）").click()
+        page.get_by_label("姓名", exact=False).first.wait_for(timeout=10_000)  # the dropdowns have names
+        assert page.locator(".zy-app select:visible").count() >= 14
         v = axe_violations(page)
         if v:
             found[f"mapping open @{width}"] = _describe(v)
@@ -169,5 +171,38 @@ def test_app_has_no_violation_before_and_after_a_check(chromium, server):  # noq
         v = axe_violations(page)
         if v:
             found[f"results @{width}"] = _describe(v)
+        page.locator("details.zy-status-table summary").click()  # the rule table open too
+        v = axe_violations(page)
+        if v:
+            found[f"results, rule table open @{width}"] = _describe(v)
+        assert page.locator(".zy-status").get_attribute("role") == "status"
         page.context.close()
     assert not found, "\n\n".join(f"{k}:\n{v}" for k, v in found.items())
+
+
+def test_app_mapping_reached_with_tab_and_focus_ring_is_visible(chromium, server):  # noqa: F811
+    """列对应关系 can be reached and opened with the keyboard; the focused control has a 2 px ring ≥ 3:1."""
+    from tests.test_app_browser import SAMPLE, _upload
+    from zyfw_checks.style import contrast
+
+    page = _open_app(chromium, server.url, 1280)
+    try:
+        _upload(page, SAMPLE)
+        page.get_by_text("已读取“problems.xlsx”").wait_for(timeout=60_000)
+        page.locator("body").click(position={"x": 5, "y": 5})
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if "列对应关系" in page.evaluate("document.activeElement.textContent || ''"):
+                break
+        else:
+            raise AssertionError("列对应关系 cannot be reached with Tab")
+        ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
+        assert ring[0] != "none" and ring[1] >= 2, ring
+        rgb = [int(x) for x in ring[2][ring[2].index("(") + 1:ring[2].index(")")].split(",")[:3]]
+        assert contrast("#%02x%02x%02x" % tuple(rgb), "#ffffff") >= 3, ring
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="列对应关系（点此收起）").wait_for(timeout=10_000)
+        assert page.locator(".zy-app select:visible").count() >= 14
+    finally:
+        page.context.close()

@@ -61,7 +61,7 @@ def _style() -> str:
     return f"""<style>
 :root {{ --jp-widgets-inline-height: 44px; --jp-widgets-font-size: 16px; --jp-ui-font-size1: 16px;
          --jp-widgets-inline-label-width: 6em; --jp-content-font-size1: 16px; }}
-body.zy-elder {{ --jp-widgets-font-size: 22px; --jp-ui-font-size1: 22px; --jp-widgets-inline-height: 52px; }}
+body.zy-elder {{ --jp-widgets-font-size: 24px; --jp-ui-font-size1: 24px; --jp-widgets-inline-height: 56px; }}
 .zy-app {{ font-size: 16px; line-height: 1.6; color: #1a1a1a; }}
 body.zy-elder .zy-app {{ font-size: 24px; }}
 .zy-app .widget-html-content, .zy-app .widget-label {{ font-size: inherit; line-height: 1.6; }}
@@ -79,7 +79,8 @@ body.zy-elder .zy-app {{ font-size: 24px; }}
 .zy-table th {{ background: #eef2f8; white-space: nowrap; }}
 .zy-table td.num {{ text-align: right; white-space: nowrap; }}
 .zy-table .zy-code {{ white-space: nowrap; }}
-.zy-table details summary {{ cursor: pointer; color: {t}; min-height: 44px; display: flex; align-items: center; }}
+.zy-app summary {{ cursor: pointer; padding: 10px 0; min-height: 44px; box-sizing: border-box; }}
+.zy-table details summary {{ color: {t}; }}
 .zy-sev {{ font-weight: 600; white-space: nowrap; }}
 .zy-msg-error {{ color: {v}; background: #fff0f0; border: 2px solid {v}; padding: 8px 12px; border-radius: 4px; }}
 .zy-msg-ok {{ color: #1e5b2a; background: #f0fff3; border: 1px solid #6aa777; padding: 8px 12px; border-radius: 4px; }}
@@ -89,8 +90,8 @@ body.zy-elder .zy-app {{ font-size: 24px; }}
 .zy-todo.zy-clean {{ border-color: {INK["通过"]}; }}
 .zy-todo h2 {{ margin-top: 0; }}
 .zy-todo ul {{ padding-left: 1.2em; margin: 0.3em 0; }}
-.zy-todo li {{ margin: 0.4em 0; }}
-.zy-todo a {{ font-weight: 600; display: inline-block; min-height: 44px; line-height: 44px; }}
+.zy-todo li {{ margin: 0; }}
+.zy-todo a {{ font-weight: 600; display: block; min-height: 44px; padding: 8px 0; box-sizing: border-box; }}
 .zy-cards {{ display: flex; gap: 12px; flex-wrap: wrap; }}
 .zy-card {{ border: 1px solid #8a96a8; border-radius: 6px; padding: 8px 14px; min-width: 110px; }}
 .zy-card b {{ font-size: 1.4em; display: block; }}
@@ -100,6 +101,8 @@ body.zy-elder .zy-app {{ font-size: 24px; }}
 .zy-bars .zy-bar {{ display: flex; height: 28px; }}
 .zy-bars .zy-bar span {{ display: block; height: 100%; }}
 .zy-clear button, button.zy-clear {{ margin-left: 24px; }}
+.zy-head {{ display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; }}
+.zy-app .widget-checkbox label, .zy-app .widget-checkbox span {{ white-space: normal; overflow: visible; }}
 .zy-elder-btn {{ min-height: 44px; padding: 0 16px; font-size: inherit; border: 1px solid #595959;
                  background: #fff; color: #1a1a1a; border-radius: 4px; cursor: pointer; }}
 .zy-elder-btn[aria-pressed=true] {{ background: #1a1a1a; color: #fff; }}
@@ -260,9 +263,9 @@ def todo_html(result: CheckResult) -> str:
     counts = by_rule_severity(f)
     items = []
     for r in counts.itertuples(index=False):
-        items.append(f"<li><a href='#{anchor(r.rule)}'>{escape(r.rule)} {escape(r.title)}：{int(r.count)} 处</a>"
+        items.append(f"<li><a href='#{anchor(r.rule)}'>{escape(r.rule)} {escape(r.title)}：{int(r.count)} 处"
                      f"（<span class='zy-sev' style='color:{INK.get(r.severity, INK['未评估'])}'>"
-                     f"{escape(r.severity)}</span>）</li>")
+                     f"{escape(r.severity)}</span>）</a></li>")
     sev = "、".join(f"{k} {v} 处" for k, v in result.summary()["by_severity"].items() if v)
     return (f"<div class='zy-todo' id='zy-todo' role='region' aria-labelledby='zy-todo-h'>"
             f"<h2 id='zy-todo-h'>{len(f)} 处需要处理</h2><p>其中{sev}。“违规”请改正，“存疑”请人工核实，"
@@ -484,18 +487,21 @@ class SelfCheckApp:
 
         limit = max_upload_bytes()
         self.title = w.HTML(
-            STYLE + "<header><h1>志愿服务记录自查</h1>"
+            STYLE + "<header class='zy-head'><h1>志愿服务记录自查</h1>"
             "<button type='button' class='zy-elder-btn' aria-pressed='false'>大字模式</button></header>"
-            "<p class='zy-lead'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
+            # read by the page's script (zyfw template) to refuse a larger file before sending it
+            f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
+            f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"
+            "<div id='zy-client-msg' role='alert'></div>"
+        )
+        # the introduction: hidden while results are shown, so the first problem is on the first screen
+        self.intro = w.HTML(
+            STYLE + "<p class='zy-lead'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
             f"导出的服务记录或自己的 Excel 台账。{escape(PROMISE)}"
             f"单个文件不超过 {threshold('max_upload_mb')} MB。"
             "还没有电子台账？<span class='zy-link'>"
             f"{data_link(blank_template('records'), '服务记录模板.xlsx', XLSX_MIME, '下载空白记录表模板')}"
             "</span>（第2行是填写说明）。</p>"
-            # read by the page's script (zyfw template) to refuse a larger file before sending it
-            f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
-            f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"
-            "<div id='zy-client-msg' role='alert'></div>"
         )
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="上传记录文件", icon="",
                                    layout=w.Layout(width="auto"))
@@ -507,7 +513,7 @@ class SelfCheckApp:
                                      tooltip="立即从内存中删除上传的文件和结果，并结束本次会话")
         self.clear_button.add_class("zy-clear")
         self.clear_button.on_click(lambda _: self.clear())
-        self.mask = w.Checkbox(value=True, description="证件号码、联系电话打码显示（建议保持勾选）", indent=False,
+        self.mask = w.Checkbox(value=True, description="证件号码、电话打码显示（建议勾选）", indent=False,
                                layout=w.Layout(width="auto"))
         self.mask.observe(self._on_mask, names="value")
         self.status = w.HTML(_msg("info", "请上传记录文件（Excel、CSV 等），或点击“使用示例数据”。"))
@@ -575,6 +581,7 @@ class SelfCheckApp:
 
         self.widget = w.VBox([
             self.title,
+            self.intro,
             self.controls,
             self.status,
             self.mapping_section,
@@ -897,6 +904,7 @@ class SelfCheckApp:
         self.result = None
         self._report_cache = {}
         self.results.layout.display = "none"
+        self.intro.layout.display = None
         self.todo.value = ""
         self.summary.value = ""
         self.downloads.value = ""
@@ -953,6 +961,7 @@ class SelfCheckApp:
         if self.make_reports_button is not None:
             self.make_reports_button.layout.display = None
         self.results.layout.display = None
+        self.intro.layout.display = "none"
         unassessed = int(res.rule_status()["status"].isin(["未评估", "部分未评估"]).sum())
         msg = (f"检查完成：{s['records']} 条记录，{s['findings']} 处需要处理，见下方。" if s["findings"] else
                f"检查完成：{s['records']} 条记录，已评估的规则均未发现问题。")
