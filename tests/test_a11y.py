@@ -200,7 +200,7 @@ def test_app_mapping_reached_with_tab_and_focus_ring_is_visible(chromium, server
             return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
         assert ring[0] != "none" and ring[1] >= 2, ring
         rgb = [int(x) for x in ring[2][ring[2].index("(") + 1:ring[2].index(")")].split(",")[:3]]
-        assert contrast("#%02x%02x%02x" % tuple(rgb), "#ffffff") >= 3, ring
+        assert contrast("#" + "".join(f"{c:02x}" for c in rgb), "#ffffff") >= 3, ring
         page.keyboard.press("Enter")
         page.get_by_role("button", name="列对应关系（点此收起）").wait_for(timeout=10_000)
         assert page.locator(".zy-app select:visible").count() >= 14
