@@ -242,6 +242,9 @@ UI_STRINGS = {
     'aria-label="Color mode"': 'aria-label="颜色模式"',
     'aria-label="Main"': 'aria-label="主导航"',
     'aria-label="Page"': 'aria-label="本页"',
+    # the sidebar's expand arrows have no text (axe: summary-name)
+    '<summary><span class="toctree-toggle" role="presentation">':
+        '<summary aria-label="展开或收起下级目录"><span class="toctree-toggle" role="presentation">',
 }
 _IMAGE_ALT = re.compile(r'alt="[^"]*_images/[^"]*"')
 
@@ -299,4 +302,5 @@ def setup(app):
     app.connect("html-page-context", _on_page)
     app.connect("build-finished", _on_finished)
     app.add_js_file("zyfw-menu.js")
+    app.add_js_file("zyfw-a11y.js")
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

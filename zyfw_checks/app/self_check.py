@@ -233,12 +233,12 @@ def how_to_fix(code: str, severity: str, fixes: dict | None = None) -> str:
 
 
 def by_rule_severity(f: pd.DataFrame) -> pd.DataFrame:
-    """Findings counted per rule and per each finding's own severity (违规 first), with the rule's title."""
-    if not len(f):
-        return pd.DataFrame(columns=["rule", "title", "severity", "count"])
-    out = f.groupby(["rule", "title", "severity"], observed=True).size().rename("count").reset_index()
-    out["rank"] = out["severity"].map(rank)
-    return out.sort_values(["rank", "rule"]).drop(columns="rank").reset_index(drop=True)
+    """Findings counted per rule and per each finding's own severity (``charts.findings_per_rule``)."""
+    from types import SimpleNamespace
+
+    from zyfw_checks.charts import findings_per_rule
+
+    return findings_per_rule(SimpleNamespace(findings=f))
 
 
 def _worst(f: pd.DataFrame) -> dict[str, str]:
