@@ -255,7 +255,21 @@ def translate_ui(markup: str) -> str:
     return _IMAGE_ALT.sub('alt="图表"', markup)
 
 
-def _page_text(doctree) -> str:
+NO_SEARCH_TEXT = "zyfw-answers"  # the answer lines repeated on the home and key-facts pages: not their home
+
+
+def _page_text(doctree, headings_only: bool = False) -> str:
+    """The page's words for the site search's phrase bonus, without the repeated answer blocks; a page whose
+    front matter says ``zyfw_search: headings`` (常见问题) is found by its questions, not by every word of it."""
+    if headings_only:
+        return ""
+    doctree = doctree.deepcopy()
+    for node in list(doctree.findall(nodes.Element)):
+        if NO_SEARCH_TEXT in node.get("classes", []) and node.parent is not None:
+            node.parent.remove(node)
+    for raw in list(doctree.findall(nodes.raw)):  # raw HTML (the calendar, a figure): its words, not its markup
+        words = html.unescape(re.sub(r"<[^>]*>", " ", re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", raw.astext())))
+        raw.parent.replace(raw, nodes.Text(words))
     text = doctree.astext()
     text = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -275,7 +289,8 @@ def _on_finished(app, exception) -> None:
             title = env.titles[doc].astext() if doc in env.titles else doc
             heads = [t.astext() for sec in tree.findall(nodes.section) for t in sec.children[:1]
                      if isinstance(t, nodes.title)] + [r.astext() for r in tree.findall(nodes.rubric)]
-            pages[doc] = {"title": title, "heads": heads, "text": _page_text(tree)}
+            only_heads = env.metadata.get(doc, {}).get("zyfw_search") == "headings"
+            pages[doc] = {"title": title, "heads": heads, "text": _page_text(tree, only_heads)}
         out = Path(app.outdir) / "_static" / SEARCH_DATA
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("// 站内搜索用的各页文字（构建时生成）\nvar ZYFW_PAGES = "

@@ -685,7 +685,8 @@ def answers_markdown() -> str:
         "{doc}`抽查内容 </clauses/s2-2-targets>`",
         "- **抽查情况什么时候报？** 10月底前，以市州为单位报省民政厅、省文明办。{doc}`报送要求 </clauses/s2-2-targets>`",
     ]
-    return "\n".join(lines)
+    # a container the site search leaves out of this page's words (the facts' own pages come first)
+    return ":::{container} zyfw-answers\n" + "\n".join(lines) + "\n:::"
 
 
 def workday_calendar_html(end: str, n: int | None = None, weeks: int = 3) -> str:
