@@ -267,9 +267,10 @@ def _page_text(doctree, headings_only: bool = False) -> str:
     for node in list(doctree.findall(nodes.Element)):
         if NO_SEARCH_TEXT in node.get("classes", []) and node.parent is not None:
             node.parent.remove(node)
-    for raw in list(doctree.findall(nodes.raw)):  # raw HTML (the calendar, a figure): its words, not its markup
-        words = html.unescape(re.sub(r"<[^>]*>", " ", re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", raw.astext())))
-        raw.parent.replace(raw, nodes.Text(words))
+    for raw in list(doctree.findall(nodes.raw)):  # an image embedded in raw HTML is not words
+        text = raw.astext()
+        if "data:" in text:
+            raw.parent.replace(raw, nodes.Text(re.sub(r"data:[^\"'\s>]+", "", text)))
     text = doctree.astext()
     text = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", text)
     return re.sub(r"\s+", " ", text).strip()
