@@ -224,6 +224,14 @@ async def one_user(browser, url: str, file: Path, i: int, start: asyncio.Event, 
         out["check_s"] = time.perf_counter() - t_click
         out["total_s"] = time.perf_counter() - t_up
         out["findings"] = (await page.inner_text("#zy-findings")).strip()
+        # one report per click, sent as binary: from the click until the browser has saved the file
+        for fmt, label in (("xlsx", "下载 Excel 报告（.xlsx）"), ("html", "下载可打印的自查报告（.html）")):
+            t_dl = time.perf_counter()
+            async with page.expect_download(timeout=timeout_s * 1000) as dl:
+                await page.get_by_role("button", name=label).click()
+            saved = await (await dl.value).path()
+            out[f"{fmt}_s"] = time.perf_counter() - t_dl
+            out[f"{fmt}_mb"] = Path(saved).stat().st_size / 1e6
     except Exception as exc:  # noqa: BLE001 - a failure is a result of the load test
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
         try:
@@ -279,7 +287,8 @@ def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
     results = [r for r in results if r.get("user") != "bomb"]
     ok = [r for r in results if "error" not in r]
     print(f"\n=== {n} 位用户同时上传 {ROWS} 行的文件 ===")
-    cols = ["user", "open_s", "read_s", "feedback_s", "queued", "check_s", "total_s", "findings", "error", "status"]
+    cols = ["user", "open_s", "read_s", "feedback_s", "queued", "check_s", "total_s", "findings", "xlsx_s", "xlsx_mb",
+            "html_s", "html_mb", "error", "status"]
     table = pd.DataFrame(results).reindex(columns=cols).dropna(axis=1, how="all")
     print(table.round(1).to_string(index=False))
     if ok:
@@ -287,6 +296,9 @@ def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
         print(f"上传到结果（秒）：最短 {min(tot):.1f}，中位 {statistics.median(tot):.1f}，最长 {max(tot):.1f}")
         print(f"点击“开始检查”到第一句反馈（秒）：最长 {max(r['feedback_s'] for r in ok):.1f}；"
               f"排队的人数 {sum(bool(r['queued']) for r in ok)}")
+        if all("xlsx_s" in r for r in ok):
+            print("点击下载到浏览器存好文件（秒）：Excel 最长 "
+                  f"{max(r['xlsx_s'] for r in ok):.1f}，可打印报告最长 {max(r['html_s'] for r in ok):.1f}")
     print(f"失败：{len(results) - len(ok)} / {len(results)}")
     print(f"全部内核及其工作进程的内存峰值：{server.peak_mb / 1024:.2f} GB（内核与工作进程同时最多 {server.peak_kernels} 个）")
     for b in bombs:

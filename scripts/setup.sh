@@ -20,6 +20,7 @@ ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1 || need+=(libreoffice
 fi
 ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo="none"; fi
   if [ "$sudo" = none ] || ! command -v apt-get >/dev/null; then
@@ -48,4 +49,21 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   cons=(); [ -f constraints.txt ] && cons=(-c constraints.txt)
   .venv/bin/python -m pip install -q "${cons[@]}" -e "$spec" "${groups[@]}"
   echo "$want" > "$stamp"
+fi
+
+# --- axe-core (the accessibility rules of tests/test_a11y.py, WCAG 2.0 A/AA) from the npm registry, kept in
+#     .venv/share/axe/: the browser tests inject it from there and never download anything while they run.
+AXE_VERSION=4.10.3
+if [ "$(cat .venv/share/axe/VERSION 2>/dev/null)" != "$AXE_VERSION" ]; then
+  if command -v npm >/dev/null; then
+    echo "安装 axe-core $AXE_VERSION（无障碍检查）到 .venv/share/axe/ ……"
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf "axe-core-$AXE_VERSION.tgz")
+    mkdir -p .venv/share/axe
+    cp "$tmp/package/axe.min.js" .venv/share/axe/axe.min.js
+    echo "$AXE_VERSION" > .venv/share/axe/VERSION
+    rm -rf "$tmp"
+  else
+    echo "提示：没有 npm，无法安装 axe-core；无障碍测试（tests/test_a11y.py）将跳过。" >&2
+  fi
 fi

@@ -52,9 +52,56 @@ def test_upload_and_run_matches_engine(ran):
     # a planted problem: 2 hours recorded as 8, Excel row 15 of the user's file
     row = ran.result.findings[ran.result.findings["message"].str.contains("记录8小时")]
     assert row["row"].tolist() == [15]
-    assert '<td class="num">15</td>' in ran.table_html.value
+    assert '<td class="num" data-label="行号">15</td>' in ran.table_html.value
     assert "<details><summary>规则说明</summary>" in ran.table_html.value
-    assert ran.chart.value[:4] == b"\x89PNG"
+    # the chart is text with bars: each rule's count is in the words a screen reader reads
+    for r in ran.result.summary()["by_rule"]:
+        assert f"{r['rule']} {r['title']}：{r['count']} 处" in ran.chart.value
+
+
+def test_problems_first_with_jump_links_and_how_to_fix(ran):
+    """"N 处需要处理" leads the results; each rule's link jumps to its section, which says how to fix it."""
+    from zyfw_checks.app.self_check import fix_sentences, how_to_fix
+
+    f = ran.result.findings
+    assert f"{len(f)} 处需要处理" in ran.todo.value
+    assert ran.results.children[0] is ran.todo  # before the findings, the downloads and the rule table
+    fixes = fix_sentences()
+    for code in f["rule"].unique():
+        assert f"href='#zy-rule-{code}'" in ran.todo.value
+        assert f"id='zy-rule-{code}'" in ran.table_html.value
+        sev = f.loc[f["rule"] == code, "severity"]
+        for s in sev.unique():
+            sentence = how_to_fix(code, s, fixes)
+            assert sentence and sentence in ran.table_html.value
+    # 存疑 gets the sentence about what to verify, 违规 the one about what to change
+    assert how_to_fix("REC001", "存疑", fixes) == fixes["REC001"]["verify"]
+    assert how_to_fix("REC001", "违规", fixes) == fixes["REC001"]["fix"]
+
+
+def test_every_rule_has_a_how_to_fix_sentence():
+    from zyfw_checks.app.self_check import fix_sentences
+    from zyfw_checks.rules import all_rules
+
+    fixes = fix_sentences()
+    codes = {r.code for r in all_rules()}
+    assert codes == set(fixes), codes ^ set(fixes)
+    for code, entry in fixes.items():
+        assert entry.get("fix") and entry.get("verify"), code
+        assert "params/" not in entry["fix"] + entry["verify"], code  # words for users, not the tool's files
+
+
+def test_rule_table_and_chart_use_each_findings_own_severity(ran):
+    """REC001's findings in the sample are 存疑 although the rule's default is 违规: 存疑's colour, not red."""
+    from zyfw_checks.style import INK
+
+    f = ran.result.findings
+    rec001 = set(f.loc[f["rule"] == "REC001", "severity"])
+    assert rec001 == {"存疑"}
+    row = re.search(r"<td class='zy-code' data-label='规则'>REC001</td>.*?</tr>", ran.summary.value).group(0)
+    assert INK["存疑"] in row and INK["违规"] not in row
+    bar = re.search(r"<li><span>REC001 .*?</li>", ran.chart.value).group(0)
+    assert INK["存疑"] in bar and INK["违规"] not in bar
 
 
 def test_planted_rows_are_all_found(ran):
@@ -79,27 +126,40 @@ def test_filters(ran):
     assert "没有符合筛选条件的问题" in ran.table_html.value
 
 
-def test_reports_only_on_request(ran):
-    assert ran.downloads.value == "" and ran._report_cache == {}
-    assert ran.build_downloads()
-    assert "下载 Excel 报告" in ran.downloads.value
+def _delivered(app: SelfCheckApp, fmt: str) -> bytes:
+    """Click one report's button (the page's message) and catch the binary message sent back."""
+    sent = []
+    app.report_widget.send = lambda content, buffers=None: sent.append((content, buffers))
+    app.report_widget._handle(app.report_widget, {"want": fmt}, [])
+    assert len(sent) == 1, "one report per click"
+    content, buffers = sent[0]
+    assert content["file"] == app.report_filename(fmt) and len(buffers) == 1
+    return bytes(buffers[0])
+
+
+def test_reports_only_on_request_one_per_click_as_binary(ran):
+    assert ran._report_cache == {}
+    assert [i["fmt"] for i in ran.report_widget.items] == ["xlsx", "html"]
+    data = _delivered(ran, "xlsx")
+    assert set(ran._report_cache) == {"xlsx"}  # the HTML report was not built
+    assert data[:2] == b"PK"
+    assert "data:" not in ran.downloads.value + ran.download_note.value  # no base64 in the page
+    assert "已生成" in ran.report_widget.status and ran.report_widget.busy == ""
 
 
 def test_downloads_are_reports(ran):
-    assert ran.build_downloads()
-    xlsx = _link_bytes(ran.downloads.value, "xlsx")
+    xlsx = _delivered(ran, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book.sheetnames == ["汇总", "问题明细", "原始记录", "未评估规则"]
     assert book["问题明细"].max_row == len(ran.result.findings) + 1
-    html = _link_bytes(ran.downloads.value, "html").decode("utf-8")
+    html = _delivered(ran, "html").decode("utf-8")
     assert "负责人签字" in html and "自查报告" in html
 
 
 def test_masked_by_default_in_page_and_reports(ran):
-    ran.build_downloads()
     ids = load_table(PROBLEMS).df["证件号码"].dropna().astype(str)
-    page = ran.table_html.value + ran.downloads.value
-    xlsx = _link_bytes(ran.downloads.value, "xlsx")
+    page = ran.table_html.value + ran.todo.value + ran.summary.value
+    xlsx = _delivered(ran, "xlsx")
     cells = {str(c.value) for row in openpyxl.load_workbook(io.BytesIO(xlsx))["原始记录"].iter_rows() for c in row}
     for full in ids.head(20):
         assert full not in page
@@ -250,6 +310,39 @@ def test_mapping_dropdowns_change_the_check():
     # and a column can be switched off
     app.set_mapping("姓名", "")
     assert app.apply_mapping() and "姓名" not in app.table.df.columns
+
+
+def test_refused_headers_reach_the_mapping_not_a_dead_end():
+    """A real per-activity file with its own headers (项目/从/到/分钟数): the loader refuses it, the page
+    shows the mapping with the file's headers, and the user's choices make it checkable."""
+    csv = ("姓名,项目,从,到,分钟数\n"
+           "张三,社区义诊,2024-05-01 09:00,2024-05-01 11:00,120\n"
+           "李四,环境清扫,2024-05-02 14:00,2024-05-02 16:30,150\n").encode()
+    app = SelfCheckApp()
+    _upload(app, csv, "activity.csv")
+    assert app.table is None and app.mapping_section.layout.display is None and app.mapping_toggle.value
+    assert set(app._dropdowns) == {"姓名", "项目", "从", "到", "分钟数"}
+    assert all(dd.description for dd in app._dropdowns.values())  # every dropdown has a name
+    for header, field in {"项目": "活动名称", "从": "开始时间", "到": "结束时间", "分钟数": "服务时长(小时)"}.items():
+        app.set_mapping(header, field)
+    assert app.apply_mapping(), app.status_text
+    assert app.table.df["服务时长(小时)"].tolist() == [2.0, 2.5]  # 分钟数 read as minutes
+    assert app.run() and app.result.records == 2
+
+
+def test_unexpected_error_is_the_kits_not_the_users(monkeypatch):
+    """A bug inside a job: the page says the file is fine and where the details are, never a traceback."""
+    from zyfw_checks.app import self_check
+
+    def broken(*_a, **_k):
+        raise KeyError("张三")  # a cell value in the exception text must not reach the page
+
+    monkeypatch.setattr(self_check, "check_table", broken)
+    app = SelfCheckApp()
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert not app.run()
+    assert "您的文件没有问题" in app.status_text and "张三" not in app.status_text
+    assert "Traceback" not in app.status.value
 
 
 def test_load_with_mapping_rejects_unknown_field():

@@ -176,18 +176,21 @@ def test_upload_run_download(page, tmp_path):
     assert row.get_by_text("合规示例：", exact=True).is_visible()
     _shot(page, "app_2_results.png")
 
-    page.get_by_role("button", name="生成报告下载链接").click()  # reports are built on request only
-    page.locator("a[download$='_自查报告.xlsx']").wait_for(timeout=60_000)
-    with page.expect_download() as dl:
-        page.click("a[download$='_自查报告.xlsx']")
+    # one report per click, sent as binary (no data: link with base64 in the page), with a live status
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="下载 Excel 报告（.xlsx）").click()
     data = Path(dl.value.path()).read_bytes()
+    assert dl.value.suggested_filename == "problems_自查报告.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["汇总", "问题明细", "原始记录", "未评估规则"]
     assert book["问题明细"].max_row == len(expected.findings) + 1
-    with page.expect_download() as dl_html:
-        page.click("a[download$='.html']")
+    page.locator(".zy-dl-status", has_text="已生成").wait_for(timeout=30_000)
+    assert page.locator(".zy-dl-status").get_attribute("role") == "status"
+    with page.expect_download(timeout=60_000) as dl_html:
+        page.get_by_role("button", name="下载可打印的自查报告（.html）").click()
     html = Path(dl_html.value.path()).read_text(encoding="utf-8")
     assert "负责人签字" in html and dl_html.value.suggested_filename.endswith("_自查报告.html")
+    assert page.locator("a[href^='data:'][download$='_自查报告.xlsx']").count() == 0
 
     assert _external(page.requests) == [], "the page requested something outside localhost"
 
@@ -275,3 +278,96 @@ def test_file_over_the_limit_is_refused_in_the_page(page, tmp_path):
     msg.get_by_text("上传上限").wait_for(timeout=30_000)
     assert "big.csv" in msg.inner_text() and "没有上传" in msg.inner_text()
     assert page.get_by_text("请上传记录文件").is_visible()  # nothing reached the kernel
+
+
+# ---------------------------------------------------------------- on a phone (390 × 844)
+
+CONTROLS = ("button, select, input[type=text], .widget-checkbox, "
+            "summary, .zy-todo a")
+
+
+def _phone_page(browser, url: str):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(url, wait_until="domcontentloaded")
+    pg.wait_for_selector("button.widget-upload", timeout=90_000)
+    return pg
+
+
+def _short_controls(page) -> list[str]:
+    return page.evaluate("""(sel) => [...document.querySelectorAll('.zy-app ' + sel.split(', ').join(', .zy-app '))]
+        .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height < 43.5)
+        .map(e => e.tagName + ' ' + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)
+                  + ' ' + e.getBoundingClientRect().height.toFixed(0) + 'px')""", CONTROLS)
+
+
+def _wide_tables(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('.zy-app table')]
+        .filter(t => t.getBoundingClientRect().width > 0)
+        .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1
+                     || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(t => t.className + ' ' + t.scrollWidth + ' > ' + t.parentElement.clientWidth)""")
+
+
+def test_phone_first_problem_on_first_screen_no_wide_table_big_controls(server, browser):
+    pg = _phone_page(browser, server.url)
+    try:
+        assert _short_controls(pg) == []
+        _upload(pg, SAMPLE)
+        pg.get_by_text("已读取“problems.xlsx”").wait_for(timeout=60_000)
+        pg.get_by_role("button", name="列对应关系（点此展开）").click()
+        assert pg.locator(".zy-app select").count() >= 14
+        assert _short_controls(pg) == []
+        pg.get_by_role("button", name="列对应关系（点此收起）").click()
+        pg.get_by_role("button", name="开始检查").click()
+        pg.get_by_text("检查完成").wait_for(timeout=60_000)
+        pg.wait_for_timeout(500)
+        first = pg.locator("#zy-todo li").first
+        box = first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, f"first problem at {box}"
+        assert _wide_tables(pg) == []
+        assert _short_controls(pg) == []
+        # the jump link leads to the rule's section with its first problem as a card
+        first.locator("a").click()
+        pg.wait_for_timeout(300)
+        target = pg.locator(first.locator("a").get_attribute("href")).bounding_box()
+        assert target is not None and 0 <= target["y"] < 844
+        pg.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+        pg.screenshot(path=str(ARTIFACTS / "app_phone_result.png"))
+    finally:
+        pg.context.close()
+
+
+def test_elder_mode_enlarges_text_and_persists(server, browser):
+    pg = _phone_page(browser, server.url)
+    try:
+        size = lambda: pg.evaluate("parseFloat(getComputedStyle(document.querySelector('.zy-lead')).fontSize)")  # noqa: E731
+        assert size() >= 16
+        button = pg.get_by_role("button", name="大字模式")
+        button.click()
+        assert button.get_attribute("aria-pressed") == "true" and size() >= 24  # 18 pt
+        pg.reload(wait_until="domcontentloaded")
+        pg.wait_for_selector("button.widget-upload", timeout=90_000)
+        pg.wait_for_timeout(300)
+        assert size() >= 24, "大字模式 was not kept for the next visit"
+        pg.get_by_role("button", name="大字模式").click()
+        assert size() < 24
+    finally:
+        pg.context.close()
+
+
+def test_refused_headers_reach_the_mapping_in_the_page(page, tmp_path):
+    """The per-activity file with 项目/从/到/分钟数: the mapping opens with the file's own headers."""
+    own = tmp_path / "activity.csv"
+    own.write_text("姓名,项目,从,到,分钟数\n张三,社区义诊,2024-05-01 09:00,2024-05-01 11:00,120\n"
+                   "李四,环境清扫,2024-05-02 14:00,2024-05-02 16:30,150\n", encoding="utf-8")
+    _upload(page, own)
+    page.get_by_text("列对应关系").first.wait_for(timeout=60_000)
+    page.locator("select").first.wait_for(timeout=30_000)
+    for header, field in {"项目": "活动名称", "从": "开始时间", "到": "结束时间", "分钟数": "服务时长(小时)"}.items():
+        page.get_by_label(header, exact=True).select_option(label=field)
+    page.get_by_role("button", name="按上面的对应关系重新读取").click()
+    page.get_by_text("共 2 条记录").wait_for(timeout=60_000)
+    page.get_by_role("button", name="开始检查").click()
+    page.get_by_text("检查完成").wait_for(timeout=60_000)

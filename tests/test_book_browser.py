@@ -274,3 +274,57 @@ def test_screenshots_and_no_request_leaves_localhost(site, browser_page):
                       and urlparse(u).hostname not in LOCAL_HOSTS})
     assert not outside, f"请求离开了本机：{outside}"
     assert not [u for u in requests if not re.match(r"^(https?://(127\.0\.0\.1|localhost)|data:|blob:|about:)", u)]
+
+
+# What people ask, in their own words → the 常见问题 page (or the page it answers from) is among the first three.
+USER_SEARCHES = {
+    "记时长": {"guide/faq"},
+    "不能记录": {"guide/faq"},
+    "几天": {"guide/faq"},
+    "要不要": {"guide/faq"},
+    "不能记时长": {"guide/faq", "clauses/s2-2-activities"},
+    "哪些活动不能记录": {"guide/faq", "clauses/s2-2-activities"},
+}
+
+
+@pytest.mark.parametrize("query", list(USER_SEARCHES))
+def test_search_finds_the_faq_for_users_words(site, browser_page, query):
+    page, _ = browser_page
+    top = _first_result(page, site, query)
+    assert USER_SEARCHES[query] & set(top), f"“{query}”的前三个结果：{top}"
+
+
+def test_phone_key_facts_answers_first_screen_cards_and_tap_targets(site, browser_page):
+    """At 390 × 844: the six answers are on the first screen of the key-facts and home pages; no table is wider
+    than its box (tables are cards); every control of the page is at least 44 px tall."""
+    answers = ("10 个工作日", "4 类", "6月30日", "每百万人口 20 个", "9月前", "10月底前")
+    with _phone(browser_page) as phone:
+        for doc in ("guide/keyfacts", "intro"):
+            phone.goto(f"{site}/{doc}.html", wait_until="load")
+            box = phone.locator(".zyfw-answers").first
+            bottom = box.evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
+            text = box.inner_text()
+            for a in answers:
+                assert a in text, (doc, a)
+            assert bottom <= 844, f"{doc}: the answers end at {bottom:.0f} px, below the first screen"
+            wide = phone.evaluate("""() => [...document.querySelectorAll('.bd-article table')]
+                .filter(t => t.getBoundingClientRect().width > 0)
+                .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1
+                             || t.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .map(t => t.className + ' ' + t.scrollWidth)""")
+            assert wide == [], (doc, wide)
+            small = phone.evaluate("""() => [...document.querySelectorAll('button, select, input, summary')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+                .filter(e => e.getBoundingClientRect().height < 43.5)
+                .map(e => e.outerHTML.slice(0, 80) + ' ' + e.getBoundingClientRect().height.toFixed(0))""")
+            assert small == [], (doc, small)
+            if doc == "guide/keyfacts":
+                ARTIFACTS.mkdir(exist_ok=True)
+                phone.screenshot(path=str(ARTIFACTS / "book_phone_keyfacts.png"))
+        # the working-day calendar is text: every day of the limit is numbered, readable at 390 px
+        phone.goto(f"{site}/clauses/s2-2-records.html", wait_until="load")
+        cal = phone.locator("table.zyfw-cal")
+        assert "第10个工作日" in cal.inner_text() and "10月7日" in cal.inner_text()
+        assert cal.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+        size = cal.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 14

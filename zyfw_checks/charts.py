@@ -18,6 +18,8 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.patches import Patch
 
+from zyfw_checks.style import INK, SEVERITIES, rank
+
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # Other files that carry CJK glyphs, tried in order when Noto CJK is not where Debian puts it.
 FALLBACK_HINTS = ("NotoSansCJK", "NotoSansSC", "SourceHanSans", "wqy-microhei", "wqy-zenhei",
@@ -74,18 +76,47 @@ def use_chinese_font() -> str | None:
     return None
 
 
+def findings_per_rule(result) -> pd.DataFrame:
+    """Findings counted per rule and per each finding's own severity (a rule's findings may be milder than its
+    default: REC001's blank 评价 is 存疑), one row per (rule, severity), 违规 first."""
+    f = result.findings
+    if not len(f):
+        return pd.DataFrame(columns=["rule", "title", "severity", "count"])
+    out = f.groupby(["rule", "title", "severity"], observed=True).size().rename("count").reset_index()
+    out = out.astype({"rule": str, "title": str, "severity": str})
+    out["rank"] = out["severity"].map(rank)
+    return out.sort_values(["rank", "rule"]).drop(columns="rank").reset_index(drop=True)
+
+
+def findings_alt(result, title: str = "各规则发现的问题") -> str:
+    """The chart's text alternative: every bar's numbers in words."""
+    counts = findings_per_rule(result)
+    if not len(counts):
+        return f"{title}：没有发现问题。"
+    parts = [f"{r.rule} {r.title} {int(r.count)} 处（{r.severity}）" for r in counts.itertuples(index=False)]
+    return f"{title}（条形图）：" + "；".join(parts) + "。"
+
+
 def findings_by_rule(result, title: str | None = None):
-    """Horizontal bar chart: number of findings per rule, coloured by severity."""
+    """Horizontal bar chart: number of findings per rule, stacked by each finding's own severity, in the one
+    palette of ``zyfw_checks.style``."""
     use_chinese_font()
-    summary = pd.DataFrame(result.summary()["by_rule"])
-    colours = {"违规": "#c0392b", "存疑": "#e67e22", "提示": "#2980b9"}
-    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(summary), 2) + 1.2))
-    if summary.empty:
+    counts = findings_per_rule(result)
+    colours = {s: INK[s] for s in SEVERITIES}
+    rules = counts.drop_duplicates("rule")[["rule", "title"]] if len(counts) else counts
+    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(rules), 2) + 1.2))
+    if counts.empty:
         ax.text(0.5, 0.5, "没有发现问题", ha="center", va="center", fontsize=14)
         ax.set_axis_off()
     else:
-        labels = summary["rule"] + " " + summary["title"]
-        ax.barh(labels, summary["count"], color=summary["severity"].map(colours).fillna("#7f8c8d"))
+        labels = (rules["rule"] + " " + rules["title"]).tolist()
+        wide = counts.pivot_table(index="rule", columns="severity", values="count", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(rules["rule"])
+        left = pd.Series(0, index=wide.index)
+        for sev in SEVERITIES:
+            if sev in wide.columns:
+                ax.barh(labels, wide[sev].to_numpy(), left=left.to_numpy(), color=colours[sev])
+                left = left + wide[sev]
         ax.invert_yaxis()
         ax.set_xlabel("问题数")
         handles = [Patch(color=colour, label=sev) for sev, colour in colours.items()]

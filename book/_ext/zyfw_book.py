@@ -242,6 +242,9 @@ UI_STRINGS = {
     'aria-label="Color mode"': 'aria-label="颜色模式"',
     'aria-label="Main"': 'aria-label="主导航"',
     'aria-label="Page"': 'aria-label="本页"',
+    # the sidebar's expand arrows have no text (axe: summary-name)
+    '<summary><span class="toctree-toggle" role="presentation">':
+        '<summary aria-label="展开或收起下级目录"><span class="toctree-toggle" role="presentation">',
 }
 _IMAGE_ALT = re.compile(r'alt="[^"]*_images/[^"]*"')
 
@@ -252,7 +255,22 @@ def translate_ui(markup: str) -> str:
     return _IMAGE_ALT.sub('alt="图表"', markup)
 
 
-def _page_text(doctree) -> str:
+NO_SEARCH_TEXT = "zyfw-answers"  # the answer lines repeated on the home and key-facts pages: not their home
+
+
+def _page_text(doctree, headings_only: bool = False) -> str:
+    """The page's words for the site search's phrase bonus, without the repeated answer blocks; a page whose
+    front matter says ``zyfw_search: headings`` (常见问题) is found by its questions, not by every word of it."""
+    if headings_only:
+        return ""
+    doctree = doctree.deepcopy()
+    for node in list(doctree.findall(nodes.Element)):
+        if NO_SEARCH_TEXT in node.get("classes", []) and node.parent is not None:
+            node.parent.remove(node)
+    for raw in list(doctree.findall(nodes.raw)):  # an image embedded in raw HTML is not words
+        text = raw.astext()
+        if "data:" in text:
+            raw.parent.replace(raw, nodes.Text(re.sub(r"data:[^\"'\s>]+", "", text)))
     text = doctree.astext()
     text = re.sub(rf"(?<=[{CJK}])\s+(?=[{CJK}])", "", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -272,7 +290,8 @@ def _on_finished(app, exception) -> None:
             title = env.titles[doc].astext() if doc in env.titles else doc
             heads = [t.astext() for sec in tree.findall(nodes.section) for t in sec.children[:1]
                      if isinstance(t, nodes.title)] + [r.astext() for r in tree.findall(nodes.rubric)]
-            pages[doc] = {"title": title, "heads": heads, "text": _page_text(tree)}
+            only_heads = env.metadata.get(doc, {}).get("zyfw_search") == "headings"
+            pages[doc] = {"title": title, "heads": heads, "text": _page_text(tree, only_heads)}
         out = Path(app.outdir) / "_static" / SEARCH_DATA
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("// 站内搜索用的各页文字（构建时生成）\nvar ZYFW_PAGES = "
@@ -299,4 +318,5 @@ def setup(app):
     app.connect("html-page-context", _on_page)
     app.connect("build-finished", _on_finished)
     app.add_js_file("zyfw-menu.js")
+    app.add_js_file("zyfw-a11y.js")
     return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -504,13 +504,20 @@ def example_markdown(ex: Example) -> str:
     return "\n".join(lines)
 
 
-def show_figure(fig) -> None:
-    """Display a matplotlib figure once, whatever the backend (inline in Jupyter, Agg elsewhere)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def show_figure(fig, alt: str) -> None:
+    """Display a matplotlib figure once as an image whose text alternative is ``alt`` (say the numbers)."""
+    import base64
+    import io
 
-    display(fig)
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(HTML(f'<img class="zyfw-figure" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"'
+                 ' style="max-width:100%;height:auto">'))
 
 
 def show_examples(sections) -> None:
@@ -655,6 +662,76 @@ def keyfacts_markdown(short: bool = False) -> str:
     rows = [f"| {md_escape(what)} | {md_escape(value)} | “{md_escape(phrase)}”（{{ref}}`原文 <{anchor}>`） "
             f"| {{doc}}`/{doc}` |" for what, value, phrase, doc, anchor in KEY_FACTS]
     return ("| 事项 | 数字或期限 | 通知原话 | 解读 |\n| --- | --- | --- | --- |\n" + "\n".join(rows))
+
+
+# The answers first (home page, key facts, 常见问题): one line each, in the words people ask with; the figures
+# come from KEY_FACTS / the parameter files, and each line links to the page that explains it.
+def answers_markdown() -> str:
+    """The key answers as a short list, one line each (the first thing on the home and key-facts pages)."""
+    from zyfw_checks.params import threshold
+
+    n = int(threshold("record_deadline_workdays"))
+    pop, need = identified_minimum()
+    lines = [
+        f"- **活动结束后几天内要记录？** {n} 个工作日内：从结束日期的次日数起，周末和法定节假日不算，"
+        f"调休上班的周六、周日算；第{n}个工作日当天记录仍合规。{{doc}}`为什么 </clauses/s2-2-records>`",
+        "- **哪些活动不能记志愿服务时长？** 4 类：①工作时间内做本职工作；②单位、学校内部制度要求的活动"
+        "（团建、值班、班会、清扫等）；③折算、奖励的时长和网上转发；④以志愿服务名义组织的收费旅游、参观、会议、"
+        "研学、夏令营。{doc}`逐类举例 </clauses/s2-2-activities>`",
+        "- **志愿服务组织名单哪天前公告？** 每年 6月30日前，各级民政部门在官方网站公告本级已标识的组织。"
+        "{doc}`标识步骤 </clauses/s2-1>`",
+        f"- **要标识多少个组织？** 每百万人口 20 个以上（全省至少 {need:,} 个）。{{doc}}`怎么算 </clauses/s2-1>`",
+        "- **抽查什么时候、查几家？** 每年 9月前，市、县两级各抽查不少于 10 家志愿服务组织。"
+        "{doc}`抽查内容 </clauses/s2-2-targets>`",
+        "- **抽查情况什么时候报？** 10月底前，以市州为单位报省民政厅、省文明办。{doc}`报送要求 </clauses/s2-2-targets>`",
+    ]
+    # a container the site search leaves out of this page's words (the facts' own pages come first)
+    return ":::{container} zyfw-answers\n" + "\n".join(lines) + "\n:::"
+
+
+def workday_calendar_html(end: str, n: int | None = None, weeks: int = 3) -> str:
+    """The n-working-day limit after an activity's end date as an HTML calendar (a week per row): text in every
+    cell, so it is readable on a phone and by a screen reader; the working days are numbered."""
+    from zyfw_checks.params import threshold
+    from zyfw_checks.workdays import calendar
+
+    n = int(n or threshold("record_deadline_workdays"))
+    cal = calendar()
+    end_ts = pd.Timestamp(end).normalize()
+    start = end_ts - pd.Timedelta(days=end_ts.weekday())  # the Monday of the end date's week
+    days = pd.Series(pd.date_range(start, periods=7 * weeks, freq="D"))
+    deadline = cal.add_workdays(pd.Series([end_ts]), n).iloc[0]
+    while days.iloc[-1] < deadline:
+        days = pd.Series(pd.date_range(start, periods=len(days) + 7, freq="D"))
+    work = cal.is_workday(days).to_numpy()
+    after = (days > end_ts).to_numpy()
+    counted = (work & after).cumsum()
+    cells = []
+    for day, is_work, is_after, k in zip(days, work, after, counted, strict=True):
+        weekend = day.weekday() >= 5
+        if day == end_ts:
+            cls, label = "zyfw-cal-end", "活动结束"
+        elif not is_after:
+            cls, label = "zyfw-cal-before", ""
+        elif is_work and k <= n:
+            cls = "zyfw-cal-deadline" if day == deadline else ("zyfw-cal-swap" if weekend else "zyfw-cal-work")
+            label = (f"第{k}个工作日（最后一天）" if day == deadline else
+                     (f"调休上班，第{k}天" if weekend else f"第{k}天"))
+        elif is_work:
+            cls, label = "zyfw-cal-late", "已逾期"
+        else:
+            cls, label = "zyfw-cal-rest", "休息日" if weekend else "节假日"
+        cells.append(f"<td class='{cls}'><span class='zyfw-cal-date'>{day.month}月{day.day}日</span>"
+                     f"<span class='zyfw-cal-label'>{label}</span></td>")
+    rows = "".join("<tr>" + "".join(cells[i:i + 7]) + "</tr>" for i in range(0, len(cells), 7))
+    head = "".join(f"<th scope='col'>周{d}</th>" for d in "一二三四五六日")
+    swaps = [d for d, wk, af in zip(days, work, after, strict=True) if wk and af and d.weekday() >= 5 and d <= deadline]
+    swap_text = ("其中" + "、".join(f"{d.month}月{d.day}日" for d in swaps) + "是调休上班的周末，要算；") if swaps else ""
+    caption = (f"活动 {end_ts.year}年{end_ts.month}月{end_ts.day}日结束：从次日数起，周末和节假日不算，{swap_text}"
+               f"第{n}个工作日是 {deadline.year}年{deadline.month}月{deadline.day}日，当天记录仍合规，"
+               "再晚一天就逾期。")
+    return (f"<table class='zyfw-cal'><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
 
 
 def timeline_markdown() -> str:

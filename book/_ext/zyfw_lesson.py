@@ -141,6 +141,11 @@ def _answer_block(c: dict, findings: pd.DataFrame | None = None) -> list[str]:
     return out
 
 
+# Printed under each question of the student sheet (hidden on screen): the choices and lines to write on.
+ANSWER_LINES = ('<div class="zyfw-print-only zyfw-answer-lines">答案：□ 可以记录　□ 不能记录　□ 存疑（需要核实）'
+                '<br>依据：<span class="zyfw-answer-line"></span><span class="zyfw-answer-line"></span></div>')
+
+
 def questions_markdown(cases: list[dict] | None = None, findings: dict[str, pd.DataFrame] | None = None) -> str:
     """The question sheet: each case as a story with the question; answers in dropdowns (hidden in print).
 
@@ -153,6 +158,7 @@ def questions_markdown(cases: list[dict] | None = None, findings: dict[str, pd.D
         out += [f"(case-{c['id'].lower()})=", f"### {c['id']} {md_escape(c['title'])}", "",
                 md_escape(fill(c["story"], c)), "",
                 "**问题**：这项活动能否记录为志愿服务？依据是什么？", "",
+                ANSWER_LINES, "",
                 ":::{dropdown} 答案\n:class-container: zyfw-answer", *_answer_block(c, findings.get(c["id"])), ":::", ""]
     return "\n".join(out)
 
@@ -214,10 +220,15 @@ def quiz_html(cases: list[dict] | None = None) -> str:
 
 
 def _docx(cases: list[dict], with_answers: bool):
+    """The student sheet (stories, choices and answer lines, no trainer notes) or the answer key, on A4."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(18)
     doc.add_heading("能否记录为志愿服务？——培训案例" + ("答案" if with_answers else "题目单"), level=1)
     if not with_answers:
         doc.add_paragraph("阅读每个案例，判断：可以记录 / 不能记录 / 存疑（需要核实），并写出依据。")
@@ -232,7 +243,9 @@ def _docx(cases: list[dict], with_answers: bool):
             doc.add_paragraph(f"对应规则：{c['rule']}", style="List Bullet")
         else:
             doc.add_paragraph(fill(c["story"], c))
-            doc.add_paragraph("答案：□ 可以记录　□ 不能记录　□ 存疑　　依据：____________________________")
+            doc.add_paragraph("答案：□ 可以记录　□ 不能记录　□ 存疑（需要核实）")
+            doc.add_paragraph("依据：" + "_" * 44)
+            doc.add_paragraph("_" * 50)
     for p in doc.paragraphs:
         for run in p.runs:
             run.font.size = Pt(12)

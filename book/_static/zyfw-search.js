@@ -80,7 +80,8 @@ function zyfwPageStats() {
     texts[d] = zyfwNormalize(ZYFW_PAGES[d].text);
     total += texts[d].length;
   }
-  ZYFW_SEARCH.stats = { texts, avg: total / Math.max(1, docs.length) };
+  const counted = docs.filter((d) => texts[d].length).length;  // pages found by their headings only do not count
+  ZYFW_SEARCH.stats = { texts, avg: total / Math.max(1, counted) };
   return ZYFW_SEARCH.stats;
 }
 

@@ -31,9 +31,10 @@ import pandas as pd
 from zyfw_checks import load as loader
 from zyfw_checks.app import service
 from zyfw_checks.engine import CheckResult, check_table
+from zyfw_checks.errors import internal_error_message
 from zyfw_checks.load import ROW, Table, all_fields, field_specs, load_table
 from zyfw_checks.params import threshold
-from zyfw_checks.style import FILL, INK, SEVERITIES
+from zyfw_checks.style import FILL, FOCUS, INK, SEVERITIES, rank
 from zyfw_checks.templates import blank_template
 
 log = logging.getLogger(__name__)
@@ -52,23 +53,78 @@ PROMISE = ("文件只在本次会话的内存中处理，不写入磁盘。点�
 CLEARED = ("已清除本次上传的文件和检查结果，本次会话已结束（服务器几秒内关闭它）。"
            "如需再检查，请刷新本页或点击下面的“重新开始”。")
 
-STYLE = """<style>
-.zy-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-.zy-table th, .zy-table td { border: 1px solid #ccc; padding: 3px 6px; vertical-align: top; text-align: left; }
-.zy-table th { background: #eef2f8; white-space: nowrap; }
-.zy-table td.num { text-align: right; white-space: nowrap; }
-.zy-table details summary { cursor: pointer; color: #2f5597; white-space: nowrap; }
-.zy-msg-error { color: #c00000; background: #fff0f0; border: 1px solid #f3b6b6; padding: 8px 12px; border-radius: 4px; }
-.zy-msg-ok { color: #1e6b2f; background: #f0fff3; border: 1px solid #b6e3c0; padding: 8px 12px; border-radius: 4px; }
-.zy-msg-info { color: #333; background: #f5f7fa; border: 1px solid #d8dee8; padding: 8px 12px; border-radius: 4px; }
-.zy-msg-wait { color: #5a4500; background: #fff8e1; border: 1px solid #f0d98c; padding: 8px 12px; border-radius: 4px; }
-.zy-dl a { display: inline-block; margin: 4px 12px 4px 0; padding: 6px 14px; background: #2f5597; color: #fff;
-           border-radius: 4px; text-decoration: none; }
-.zy-link a { color: #2f5597; text-decoration: underline; }
-.zy-cards { display: flex; gap: 12px; flex-wrap: wrap; }
-.zy-card { border: 1px solid #d8dee8; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
-.zy-card b { font-size: 22px; display: block; }
+
+def _style() -> str:
+    """The page's CSS: 16 px text, 44 px controls, a 2 px focus ring, the larger-type 大字模式, and the
+    findings table as one card per problem under 600 px. Colours come from ``zyfw_checks.style``."""
+    v, t = INK["违规"], INK["提示"]
+    return f"""<style>
+:root {{ --jp-widgets-inline-height: 44px; --jp-widgets-font-size: 16px; --jp-ui-font-size1: 16px;
+         --jp-widgets-inline-label-width: 6em; --jp-content-font-size1: 16px; }}
+body.zy-elder {{ --jp-widgets-font-size: 24px; --jp-ui-font-size1: 24px; --jp-widgets-inline-height: 56px; }}
+.zy-app {{ font-size: 16px; line-height: 1.6; color: #1a1a1a; }}
+body.zy-elder .zy-app {{ font-size: 24px; }}
+.zy-app .widget-html-content, .zy-app .widget-label {{ font-size: inherit; line-height: 1.6; }}
+.zy-app button, .zy-app select, .zy-app input[type=text] {{ min-height: 44px; font-size: inherit; }}
+.zy-app .widget-checkbox {{ min-height: 44px; align-items: center; }}
+.zy-app .widget-checkbox input[type=checkbox] {{ width: 24px; height: 24px; margin-right: 8px; }}
+.zy-app :focus-visible, .zy-app button:focus, .zy-app select:focus, .zy-app input:focus, .zy-app a:focus,
+.zy-app summary:focus {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
+.zy-app a {{ color: {t}; text-decoration: underline; }}
+.zy-app h1 {{ font-size: 1.6em; margin: 0.3em 0; }}
+.zy-app h2 {{ font-size: 1.3em; margin: 0.8em 0 0.3em; }}
+.zy-app p.zy-lead {{ color: #333; margin-top: 4px; }}
+.zy-table {{ border-collapse: collapse; width: 100%; }}
+.zy-table th, .zy-table td {{ border: 1px solid #bbb; padding: 6px 8px; vertical-align: top; text-align: left; }}
+.zy-table th {{ background: #eef2f8; white-space: nowrap; }}
+.zy-table td.num {{ text-align: right; white-space: nowrap; }}
+.zy-table .zy-code {{ white-space: nowrap; }}
+.zy-app summary {{ cursor: pointer; padding: 10px 0; min-height: 44px; box-sizing: border-box; }}
+.zy-table details summary {{ color: {t}; }}
+.zy-sev {{ font-weight: 600; white-space: nowrap; }}
+.zy-msg-error {{ color: {v}; background: #fff0f0; border: 2px solid {v}; padding: 8px 12px; border-radius: 4px; }}
+.zy-msg-ok {{ color: #1e5b2a; background: #f0fff3; border: 1px solid #6aa777; padding: 8px 12px; border-radius: 4px; }}
+.zy-msg-info {{ color: #1a1a1a; background: #f5f7fa; border: 1px solid #8a96a8; padding: 8px 12px; border-radius: 4px; }}
+.zy-msg-wait {{ color: #4d3b00; background: #fff8e1; border: 1px solid #b38f1f; padding: 8px 12px; border-radius: 4px; }}
+.zy-todo {{ border: 4px solid {v}; padding: 12px 16px; margin: 8px 0 16px; background: #fff; }}
+.zy-todo.zy-clean {{ border-color: {INK["通过"]}; }}
+.zy-todo h2 {{ margin-top: 0; }}
+.zy-todo ul {{ padding-left: 1.2em; margin: 0.3em 0; }}
+.zy-todo li {{ margin: 0; }}
+.zy-todo a {{ font-weight: 600; display: block; min-height: 44px; padding: 8px 0; box-sizing: border-box; }}
+.zy-cards {{ display: flex; gap: 12px; flex-wrap: wrap; }}
+.zy-card {{ border: 1px solid #8a96a8; border-radius: 6px; padding: 8px 14px; min-width: 110px; }}
+.zy-card b {{ font-size: 1.4em; display: block; }}
+.zy-bars {{ list-style: none; padding: 0; margin: 0.5em 0; max-width: 760px; }}
+.zy-bars li {{ display: grid; grid-template-columns: minmax(8em, 18em) 1fr; gap: 8px; align-items: center;
+               margin: 4px 0; }}
+.zy-bars .zy-bar {{ display: flex; height: 28px; }}
+.zy-bars .zy-bar span {{ display: block; height: 100%; }}
+.zy-clear button, button.zy-clear {{ margin-left: 24px; }}
+.zy-head {{ display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; }}
+.zy-app .widget-checkbox label, .zy-app .widget-checkbox span {{ white-space: normal; overflow: visible; }}
+.zy-elder-btn {{ min-height: 44px; padding: 0 16px; font-size: inherit; border: 1px solid #595959;
+                 background: #fff; color: #1a1a1a; border-radius: 4px; cursor: pointer; }}
+.zy-elder-btn[aria-pressed=true] {{ background: #1a1a1a; color: #fff; }}
+.zy-rule-head {{ border-left: 6px solid #595959; padding-left: 10px; margin-top: 1.2em; }}
+.zy-fix {{ background: #f5f7fa; padding: 6px 10px; border-radius: 4px; }}
+@media (max-width: 600px) {{
+  .zy-app .widget-hbox, .zy-app .widget-inline-hbox {{ flex-wrap: wrap; }}
+  .zy-app .widget-inline-hbox .widget-label {{ width: 100% !important; max-width: 100% !important; }}
+  .zy-app .widget-dropdown select, .zy-app .widget-text input {{ min-width: 0; }}
+  .zy-app .widget-dropdown, .zy-app .widget-text {{ width: 100% !important; }}
+  .zy-table, .zy-table tbody, .zy-table tr, .zy-table td {{ display: block; width: 100%; box-sizing: border-box; }}
+  .zy-table thead {{ position: absolute; left: -9999px; }}
+  .zy-table tr {{ border: 1px solid #8a96a8; border-radius: 6px; margin: 0 0 12px; padding: 4px 0; }}
+  .zy-table td {{ border: none; padding: 4px 10px; text-align: left !important; white-space: normal; }}
+  .zy-table td::before {{ content: attr(data-label) "："; font-weight: 600; }}
+  .zy-bars li {{ grid-template-columns: 1fr; }}
+  .zy-clear button, button.zy-clear {{ margin-left: 0; margin-top: 16px; }}
+}}
 </style>"""
+
+
+STYLE = _style()
 
 
 # ---------------------------------------------------------------- helpers without widgets
@@ -161,10 +217,70 @@ def filter_findings(f: pd.DataFrame, rule: str = "", severity: str = "", text: s
     return out
 
 
-def findings_html(f: pd.DataFrame, result: CheckResult) -> str:
-    """One page of findings as an HTML table; each row's rule explanation is one click away (<details>)."""
+def fix_sentences() -> dict[str, dict[str, str]]:
+    """Rule code → {"fix": …, "verify": …}: what to change, or what to verify (params/fixes.yaml)."""
+    from zyfw_checks.params import load_params
+
+    return dict(load_params("fixes").get("fixes") or {})
+
+
+def how_to_fix(code: str, severity: str, fixes: dict | None = None) -> str:
+    """The concrete "怎么改" sentence for one finding: what to verify for 存疑, what to change otherwise."""
+    entry = (fixes if fixes is not None else fix_sentences()).get(code) or {}
+    if severity == "存疑":
+        return entry.get("verify") or entry.get("fix") or ""
+    return entry.get("fix") or entry.get("verify") or ""
+
+
+def by_rule_severity(f: pd.DataFrame) -> pd.DataFrame:
+    """Findings counted per rule and per each finding's own severity (``charts.findings_per_rule``)."""
+    from types import SimpleNamespace
+
+    from zyfw_checks.charts import findings_per_rule
+
+    return findings_per_rule(SimpleNamespace(findings=f))
+
+
+def _worst(f: pd.DataFrame) -> dict[str, str]:
+    """Rule code → the most serious severity among its findings."""
+    if not len(f):
+        return {}
+    ranks = f[["rule", "severity"]].drop_duplicates()
+    ranks = ranks.assign(r=ranks["severity"].map(rank)).sort_values("r")
+    return dict(ranks.drop_duplicates("rule")[["rule", "severity"]].itertuples(index=False))
+
+
+def anchor(code: str) -> str:
+    return f"zy-rule-{re.sub(r'[^A-Za-z0-9_-]', '', code)}"
+
+
+def todo_html(result: CheckResult) -> str:
+    """The top of the results (GOV.UK's error summary): "N 处需要处理" and one jump link per rule."""
+    f = result.findings
+    if not len(f):
+        return ("<div class='zy-todo zy-clean' id='zy-todo'><h2>没有需要处理的问题</h2>"
+                "<p>已评估的规则均未发现问题。下面的“各规则结果”列出了每条规则的结论。</p></div>")
+    counts = by_rule_severity(f)
+    items = []
+    for r in counts.itertuples(index=False):
+        items.append(f"<li><a href='#{anchor(r.rule)}'>{escape(r.rule)} {escape(r.title)}：{int(r.count)} 处"
+                     f"（<span class='zy-sev' style='color:{INK.get(r.severity, INK['未评估'])}'>"
+                     f"{escape(r.severity)}</span>）</a></li>")
+    sev = "、".join(f"{k} {v} 处" for k, v in result.summary()["by_severity"].items() if v)
+    return (f"<div class='zy-todo' id='zy-todo' role='region' aria-labelledby='zy-todo-h'>"
+            f"<h2 id='zy-todo-h'>{len(f)} 处需要处理</h2><p>其中{sev}。“违规”请改正，“存疑”请人工核实，"
+            "“提示”请补充或核对。点下面的问题直接跳到它的说明和所在行：</p><ul>" + "".join(items) + "</ul></div>")
+
+
+_COLS = ("行号", "规则", "严重程度", "记录编号", "问题说明", "依据", "条款", "怎么改")
+
+
+def findings_html(f: pd.DataFrame, result: CheckResult, fixes: dict | None = None) -> str:
+    """Findings as an HTML table (one card per problem under 600 px); each row says how to fix it, and
+    the rule's explanation is one click away (<details>)."""
     if not len(f):
         return STYLE + '<p class="zy-msg-info">没有符合筛选条件的问题。</p>'
+    fixes = fix_sentences() if fixes is None else fixes
     rules = {r.code: r for r in result.rules}
     explain = {}
     for code in f["rule"].unique():
@@ -173,63 +289,169 @@ def findings_html(f: pd.DataFrame, result: CheckResult) -> str:
             continue
         explain[code] = (
             f"<details><summary>规则说明</summary><div style='max-width:36em'>"
-            f"<p><b>{escape(r.code)} {escape(r.title)}</b>（{escape(r.severity)}）</p>"
+            f"<p><b>{escape(r.code)} {escape(r.title)}</b></p>"
             f"<p>{escape(r.explanation)}</p>"
             f"<p><b>合规示例：</b>{escape(r.compliant)}</p><p><b>不合规示例：</b>{escape(r.noncompliant)}</p>"
             f"<p><b>条款原文：</b>{escape(r.clause.cite())}</p>"
             + (f"<p><b>未纳入检查：</b>{escape(r.not_modelled)}</p>" if r.not_modelled else "")
             + "</div></details>"
         )
-    parts = [STYLE, '<table class="zy-table"><thead><tr><th>行号</th><th>规则</th><th>严重程度</th>'
-             "<th>记录编号</th><th>问题说明</th><th>依据</th><th>条款</th><th>怎么改</th></tr></thead><tbody>"]
+    head = "".join(f"<th scope='col'>{c}</th>" for c in _COLS)
+    parts = [STYLE, f'<table class="zy-table"><thead><tr>{head}</tr></thead><tbody>']
     for item in f.itertuples(index=False):
         r = rules.get(item.rule)
         section = escape(r.clause.section) if r else ""
         rid = "" if pd.isna(item.record_id) else escape(str(item.record_id))
-        parts.append(
-            f'<tr><td class="num">{int(item.row)}</td><td>{escape(item.rule)}<br><small>{escape(item.title)}</small></td>'
-            f'<td style="background:{FILL.get(item.severity, "#fff")}">{escape(item.severity)}</td>'
-            f"<td>{rid}</td><td>{escape(str(item.message))}</td><td>{escape(str(item.evidence))}</td>"
-            f"<td>{section}</td><td>{explain.get(item.rule, '')}</td></tr>"
+        ink = INK.get(item.severity, INK["未评估"])
+        cells = (
+            f'<td class="num" data-label="行号">{int(item.row)}</td>',
+            f'<td data-label="规则"><span class="zy-code">{escape(item.rule)}</span><br><small>{escape(item.title)}</small></td>',
+            f'<td data-label="严重程度" style="background:{FILL.get(item.severity, "#fff")}">'
+            f'<span class="zy-sev" style="color:{ink}">{escape(item.severity)}</span></td>',
+            f'<td data-label="记录编号">{rid}</td>',
+            f'<td data-label="问题说明">{escape(str(item.message))}</td>',
+            f'<td data-label="依据">{escape(str(item.evidence))}</td>',
+            f'<td data-label="条款">{section}</td>',
+            f'<td data-label="怎么改"><span class="zy-fix">{escape(how_to_fix(item.rule, item.severity, fixes))}</span>'
+            f'{explain.get(item.rule, "")}</td>',
         )
+        parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
 
 
+GROUP_SIZE = 10  # findings shown per rule in the grouped view (the rest: filter by rule, or the reports)
+
+
+def grouped_html(result: CheckResult) -> str:
+    """The default view: one section per rule with findings (most serious first), each with its anchor for
+    the jump links, the "怎么改" sentence, and its first findings."""
+    f = result.findings
+    if not len(f):
+        return ""
+    fixes = fix_sentences()
+    worst = _worst(f)
+    counts = f["rule"].value_counts()
+    order = sorted(worst, key=lambda c: (rank(worst[c]), c))
+    titles = dict(f[["rule", "title"]].drop_duplicates("rule").itertuples(index=False))
+    parts = [STYLE]
+    for code in order:
+        part = f[f["rule"] == code]
+        n = int(counts[code])
+        more = (f"<p>这里列出前 {GROUP_SIZE} 处，共 {n} 处：在上面的“规则”筛选中选 {escape(code)} 看全部，"
+                "或下载 Excel 报告。</p>" if n > GROUP_SIZE else "")
+        parts.append(
+            f"<h3 class='zy-rule-head' id='{anchor(code)}' tabindex='-1' style='border-color:{INK.get(worst[code])}'>"
+            f"{escape(code)} {escape(titles.get(code, ''))}（{n} 处）</h3>"
+            f"<p><b>怎么改：</b>{escape(how_to_fix(code, worst[code], fixes))}</p>" + more
+            + findings_html(part.head(GROUP_SIZE), result, fixes).removeprefix(STYLE)
+        )
+    return "".join(parts)
+
+
+def bars_html(result: CheckResult) -> str:
+    """Findings per rule as text and bars coloured by each finding's own severity: readable at any width and
+    by a screen reader (the numbers are the text)."""
+    counts = by_rule_severity(result.findings)
+    if not len(counts):
+        return ""
+    per_rule = counts.groupby("rule", sort=False)["count"].sum()
+    top = int(per_rule.max())
+    rows = []
+    for code, total in per_rule.items():
+        part = counts[counts["rule"] == code]
+        title = part["title"].iloc[0]
+        said = "，".join(f"{s} {int(c)} 处" for s, c in zip(part["severity"], part["count"], strict=True))
+        bar = "".join(f"<span style='width:{100 * int(c) / top:.1f}%;background:{INK.get(s, INK['未评估'])}'></span>"
+                      for s, c in zip(part["severity"], part["count"], strict=True))
+        rows.append(f"<li><span>{escape(code)} {escape(title)}：{int(total)} 处（{said}）</span>"
+                    f"<span class='zy-bar' aria-hidden='true'>{bar}</span></li>")
+    return "<h2>各规则发现的问题数</h2><ul class='zy-bars'>" + "".join(rows) + "</ul>"
+
+
 def rule_status_html(result: CheckResult) -> str:
-    """The per-rule outcome table: ``result.rule_status()`` in the words of ``report.facts.status_text``."""
+    """The per-rule outcome table: ``result.rule_status()`` in the words of ``report.facts.status_text``,
+    coloured by the most serious severity among each rule's findings (not the rule's default)."""
     from zyfw_checks.report.facts import status_text
 
+    worst = _worst(result.findings)
+    status = result.rule_status()
     rows = []
-    for r in result.rule_status().itertuples(index=False):
-        ink = INK.get(r.severity, "#000") if r.status == "有问题" else STATUS_INK.get(r.status) or INK["未评估"]
+    for r in status.itertuples(index=False):
+        sev = worst.get(r.code)
+        ink = INK.get(sev, INK["未评估"]) if sev else STATUS_INK.get(r.status) or INK["未评估"]
         text = escape(status_text(r))
-        cell = f"<b style='color:{ink}'>{text}</b>" if r.status == "有问题" else f"<span style='color:{ink}'>{text}</span>"
-        rows.append(f"<tr><td>{escape(r.code)}</td><td>{escape(r.title)}</td><td>{escape(r.section)}</td>"
-                    f"<td>{cell}</td></tr>")
-    return ("<h4>各规则结果</h4><table class='zy-table' style='width:auto'><thead><tr><th>规则</th><th>问题类型</th>"
-            "<th>条款</th><th>结果</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        cell = f"<b style='color:{ink}'>{text}</b>" if sev else f"<span style='color:{ink}'>{text}</span>"
+        rows.append(f"<tr><td class='zy-code' data-label='规则'>{escape(r.code)}</td>"
+                    f"<td data-label='问题类型'>{escape(r.title)}</td><td data-label='条款'>{escape(r.section)}</td>"
+                    f"<td data-label='结果'>{cell}</td></tr>")
+    ok = int((status["status"] == "通过").sum())
+    return (f"<details class='zy-status-table'><summary>各规则结果（{len(status)} 条规则，{ok} 条通过）</summary>"
+            "<table class='zy-table'><thead><tr><th scope='col'>规则</th><th scope='col'>问题类型</th>"
+            "<th scope='col'>条款</th><th scope='col'>结果</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table></details>")
 
 
-def _check_job(table: Table, mask: bool) -> tuple[CheckResult, bytes | None]:
-    """In the worker: the check and its chart. The table is not sent back (the kernel has it; for 100k
-    records that saves pickling about 100 MB)."""
+def _check_job(table: Table, mask: bool) -> CheckResult:
+    """In the worker: the check. The table is not sent back (the kernel has it; for 100k records that saves
+    pickling about 100 MB)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = check_table(table, mask=mask)
-    png = chart_png(result)
     result.table = None
-    return result, png
+    return result
+
+
+REPORTS = {  # format → (button label, file suffix, MIME type)
+    "xlsx": ("下载 Excel 报告（.xlsx）", "_自查报告.xlsx", XLSX_MIME),
+    "html": ("下载可打印的自查报告（.html）", "_自查报告.html", "text/html;charset=utf-8"),
+}
+
+
+def _report_job(result: CheckResult, mask: bool, fmt: str) -> bytes:
+    from zyfw_checks.report import writer
+
+    content = writer(fmt).render(result, mask=mask)
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _reports_job(result: CheckResult, mask: bool) -> dict[str, bytes]:
-    from zyfw_checks.report import writer
+    return {fmt: _report_job(result, mask, fmt) for fmt in REPORTS}
 
-    out = {}
-    for fmt in ("xlsx", "html"):
-        content = writer(fmt).render(result, mask=mask)
-        out[fmt] = content.encode("utf-8") if isinstance(content, str) else content
-    return out
+
+def file_headers(data: bytes, name: str, exc: Exception | None = None) -> list[str]:
+    """The headers of a file the loader refused (its first non-blank row), for the column mapping.
+
+    Uses the loader's own list when its error carries one (``unrecognised``/``headers``)."""
+    for attr in ("unrecognised", "headers"):
+        got = getattr(exc, attr, None)
+        if got:
+            return [str(h) for h in got]
+    try:
+        sheets = loader.read_cells(bytes(data), name=name)
+    except Exception:  # noqa: BLE001 - the file cannot be read at all: no mapping to offer
+        return []
+    for cells in sheets.values():
+        if loader.PARQUET in sheets:
+            return [str(c) for c in cells.columns]
+        for pos in range(min(len(cells), 30)):
+            vals = [str(v).strip() for v in cells.iloc[pos].tolist()
+                    if v is not None and str(v).strip() and str(v) != "nan"]
+            if len(vals) >= 2:
+                return list(dict.fromkeys(vals))
+    return []
+
+
+def _read_job(data: bytes, name: str, overrides: dict[str, str], units: dict[str, str]):
+    """In the worker: read the file; when the loader refuses it, the file's own headers (so the page can
+    offer the column mapping instead of a dead end) with the loader's message."""
+    try:
+        return load_with_mapping(data, name, overrides, units)
+    except loader.LoadError as exc:
+        headers = file_headers(data, name, exc)
+        if len(headers) < 2:
+            raise
+        return {"refused": str(exc), "code": getattr(exc, "code", None), "headers": headers}
 
 
 # ---------------------------------------------------------------- the app
@@ -259,96 +481,128 @@ class SelfCheckApp:
         self._cancel = threading.Event()
         self._dropdowns: dict[str, w.Dropdown] = {}
         self._unit_dropdowns: dict[str, w.Dropdown] = {}
+        self._refused_headers: list[str] = []
         self._report_cache: dict[str, bytes] = {}
-        self._chart: bytes | None = None
         self.ended = False
 
         limit = max_upload_bytes()
         self.title = w.HTML(
-            STYLE + "<h2 style='margin-bottom:0'>志愿服务记录自查</h2>"
-            "<p style='margin-top:4px;color:#555'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
+            STYLE + "<header class='zy-head'><h1>志愿服务记录自查</h1>"
+            "<button type='button' class='zy-elder-btn' aria-pressed='false'>大字模式</button></header>"
+            # read by the page's script (zyfw template) to refuse a larger file before sending it
+            f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
+            f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"
+            "<div id='zy-client-msg' role='alert'></div>"
+        )
+        # the introduction: hidden while results are shown, so the first problem is on the first screen
+        self.intro = w.HTML(
+            STYLE + "<p class='zy-lead'>依据湘民发〔2023〕29号，检查您从中国志愿服务网、湖南志愿服务网、志愿汇"
             f"导出的服务记录或自己的 Excel 台账。{escape(PROMISE)}"
             f"单个文件不超过 {threshold('max_upload_mb')} MB。"
             "还没有电子台账？<span class='zy-link'>"
             f"{data_link(blank_template('records'), '服务记录模板.xlsx', XLSX_MIME, '下载空白记录表模板')}"
             "</span>（第2行是填写说明）。</p>"
-            # read by the page's script (zyfw template) to refuse a larger file before sending it
-            f"<span id='zy-upload-limit' hidden data-max-bytes='{limit}' "
-            f"data-message='{escape(too_large_message('{name}', '{mb}'), quote=True)}'></span>"
-            "<div id='zy-client-msg'></div>"
         )
         self.upload = w.FileUpload(accept=ACCEPT, multiple=False, description="上传记录文件", icon="",
                                    layout=w.Layout(width="auto"))
         self.upload.observe(self._on_upload, names="value")
-        self.sample_button = w.Button(description="使用示例数据",
+        self.sample_button = w.Button(description="使用示例数据", layout=w.Layout(width="auto"),
                                       tooltip="用自带的示例文件（埋有各类问题）试一试")
         self.sample_button.on_click(lambda _: self.use_sample())
-        self.clear_button = w.Button(description="清除本次数据",
+        self.clear_button = w.Button(description="清除本次数据", button_style="danger", layout=w.Layout(width="auto"),
                                      tooltip="立即从内存中删除上传的文件和结果，并结束本次会话")
+        self.clear_button.add_class("zy-clear")
         self.clear_button.on_click(lambda _: self.clear())
-        self.mask = w.Checkbox(value=True, description="证件号码、联系电话打码显示（建议保持勾选）", indent=False,
+        self.mask = w.Checkbox(value=True, description="证件号码、电话打码显示（建议勾选）", indent=False,
                                layout=w.Layout(width="auto"))
         self.mask.observe(self._on_mask, names="value")
         self.status = w.HTML(_msg("info", "请上传记录文件（Excel、CSV 等），或点击“使用示例数据”。"))
+        self.status.add_class("zy-status")  # the page's script makes it a live region (role=status)
 
         self.mapping_box = w.VBox([])
-        self.mapping_apply = w.Button(description="按上面的对应关系重新读取")
+        self.mapping_apply = w.Button(description="按上面的对应关系重新读取", layout=w.Layout(width="auto"))
         self.mapping_apply.on_click(lambda _: self.apply_mapping())
-        self.mapping_section = w.Accordion(children=[w.VBox([])], titles=("列对应关系",))
+        # a real button (Tab reaches it, Enter/Space opens it), not an accordion title
+        self.mapping_toggle = w.ToggleButton(value=False, description="列对应关系（点此展开）", icon="",
+                                             tooltip="查看、改正文件中每一列对应的字段", layout=w.Layout(width="auto"))
+        self.mapping_toggle.observe(self._on_mapping_toggle, names="value")
+        self.mapping_body = w.VBox([])
+        self.mapping_body.layout.display = "none"
+        self.mapping_section = w.VBox([self.mapping_toggle, self.mapping_body])
         self.mapping_section.layout.display = "none"
 
-        self.run_button = w.Button(description="开始检查", button_style="primary", disabled=True)
+        self.run_button = w.Button(description="开始检查", button_style="primary", disabled=True,
+                                   layout=w.Layout(width="auto"))
         self.run_button.on_click(lambda _: self.run())
         self.progress_label = w.HTML("")
 
+        self.todo = w.HTML("")
         self.summary = w.HTML("")
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="760px"))
-        self.chart.layout.display = "none"
+        self.chart = w.HTML("")
         self.rule_filter = w.Dropdown(description="规则", options=[("全部规则", "")], value="")
         self.severity_filter = w.Dropdown(description="严重程度", options=[("全部", "")] + [(s, s) for s in SEVERITIES],
                                           value="")
         self.text_filter = w.Text(description="查找", placeholder="行号、姓名、关键词……", continuous_update=False)
         for f in (self.rule_filter, self.severity_filter, self.text_filter):
             f.observe(self._on_filter, names="value")
-        self.prev_button = w.Button(description="上一页", layout=w.Layout(width="100px"))
-        self.next_button = w.Button(description="下一页", layout=w.Layout(width="100px"))
+        self.prev_button = w.Button(description="上一页", layout=w.Layout(width="auto"))
+        self.next_button = w.Button(description="下一页", layout=w.Layout(width="auto"))
         self.prev_button.on_click(lambda _: self._turn(-1))
         self.next_button.on_click(lambda _: self._turn(1))
         self.page_label = w.HTML("")
+        self.pager = w.HBox([self.prev_button, self.next_button, self.page_label])
         self.table_html = w.HTML("")
         self.findings_box = w.VBox([
-            w.HTML("<h3>问题明细</h3><p style='color:#555'>行号是您文件中 Excel 显示的行号；点“规则说明”看这条规则查什么、怎么改。</p>"),
+            w.HTML("<h2>问题明细</h2><p>行号是您文件中 Excel 显示的行号。每处问题都写了“怎么改”；"
+                   "点“规则说明”看这条规则查什么。用下面的筛选只看某条规则、某种严重程度或某个关键词。</p>"),
             w.HBox([self.rule_filter, self.severity_filter, self.text_filter]),
-            w.HBox([self.prev_button, self.next_button, self.page_label]),
+            self.pager,
             self.table_html,
         ])
-        self.downloads = w.HTML("")
-        self.make_reports_button = w.Button(description="生成报告下载链接")
-        self.make_reports_button.on_click(lambda _: self.build_downloads())
-        self.download_box = w.VBox([w.HTML("<h3>下载报告</h3><p style='color:#555'>需要时再生成，"
-                                           "大文件约需十几秒。</p>"), self.make_reports_button, self.downloads])
-        self.results = w.VBox([self.summary, self.chart, self.download_box, self.findings_box])
+        self.downloads = w.HTML("")  # used only when anywidget is missing (data: links, the old way)
+        try:
+            from zyfw_checks.app.downloads import ReportDownloads
+        except ImportError:  # pragma: no cover - the app extra installs anywidget
+            self.report_widget = None
+            self.make_reports_button = w.Button(description="生成报告下载链接", layout=w.Layout(width="auto"))
+            self.make_reports_button.on_click(lambda _: self.build_downloads())
+            dl = [self.make_reports_button, self.downloads]
+        else:
+            self.report_widget = ReportDownloads([{"fmt": k, "label": v[0]} for k, v in REPORTS.items()],
+                                                 on_request=self.download_report)
+            self.make_reports_button = None
+            dl = [self.report_widget]
+        self.download_note = w.HTML("")
+        self.download_box = w.VBox([w.HTML("<h2>下载报告</h2><p>点一下生成并下载一份报告，大文件约需十几秒。</p>"),
+                                    *dl, self.download_note])
+        self.results = w.VBox([self.todo, self.findings_box, self.download_box, self.summary, self.chart])
         self.results.layout.display = "none"
         self.controls = w.VBox([w.HBox([self.upload, self.sample_button, self.clear_button]), self.mask])
 
         self.widget = w.VBox([
             self.title,
+            self.intro,
             self.controls,
             self.status,
             self.mapping_section,
             w.HBox([self.run_button, self.progress_label]),
             self.results,
         ], layout=w.Layout(max_width="1100px"))
+        self.widget.add_class("zy-app")
 
     # ------------------------------------------------------------ jobs
 
     def _set_working(self, working: bool) -> None:
         self._busy = working
         for b in (self.upload, self.sample_button, self.mapping_apply, self.make_reports_button, self.mask):
-            b.disabled = working
+            if b is not None:
+                b.disabled = working
+        if self.report_widget is not None:
+            self.report_widget.disabled = working
         self.run_button.disabled = working or self.table is None
 
-    def _job(self, doing: str, fn: Callable[[], Any], done: Callable[[Any], bool | None]) -> bool:
+    def _job(self, doing: str, fn: Callable[[], Any], done: Callable[[Any], bool | None],
+             tick: Callable[[str], None] | None = None) -> bool:
         """Run ``fn`` in a worker (waiting in line if needed); ``done(value)`` shows its result.
 
         Returns whether it finished well (background mode: whether it was started)."""
@@ -366,6 +620,8 @@ class SelfCheckApp:
         def ticking(seconds: float) -> None:
             if not cancel.is_set():
                 self.status.value = _msg("info", f"{doing}已用 {int(seconds)} 秒。")
+                if tick is not None:
+                    tick(f"{doing}已用 {int(seconds)} 秒。")
 
         def work() -> bool:
             try:
@@ -376,16 +632,14 @@ class SelfCheckApp:
                 return done(value) is not False
             except service.JobCancelled:
                 return False
-            except service.JobError as exc:
+            except service.JobError as exc:  # the loader's and the kit's own messages, shown as they are
                 if not cancel.is_set():
                     self._error(str(exc))
                 return False
-            except Exception as exc:  # never a traceback in the page
-                detail = exc.args[2] if isinstance(exc, RuntimeError) and len(exc.args) > 2 else ""
-                log.error("job failed for %s: %r\n%s", self._name, exc, detail)
-                kind = exc.args[0] if isinstance(exc, RuntimeError) and exc.args else type(exc).__name__
+            except Exception as exc:  # a bug of the kit, never a traceback and never "your file is wrong"
+                log.error("job failed for %s: %r", self._name, exc)
                 if not cancel.is_set():
-                    self._error(f"处理时出错（{kind}）。请把这条信息和文件情况反馈给维护者。")
+                    self._error(internal_error_message(exc, "self-check app"))
                 return False
             finally:
                 if not cancel.is_set():
@@ -455,7 +709,7 @@ class SelfCheckApp:
         """Drop the file and the results at once and end this session's kernel (the server does it)."""
         self._cancel.set()
         self._data, self._name, self.table, self.result, self.overrides, self.units = None, "", None, None, {}, {}
-        self._report_cache, self._chart = {}, None
+        self._report_cache = {}
         self._reset_results()
         self.mapping_section.layout.display = "none"
         self.run_button.disabled = True
@@ -470,27 +724,83 @@ class SelfCheckApp:
     def _read(self) -> bool:
         data, name, overrides, units = self._data, self._name, dict(self.overrides), dict(self.units)
 
-        def done(table: Table) -> None:
-            self.table = table
-            t = table
-            where = (f"工作表“{t.sheet}”，" if t.sheet else "") + (f"表头在第 {t.header_row} 行，" if t.header_row else "")
-            self.status.value = _msg(
-                "ok", f"已读取“{name}”：{where}共 {len(t.df)} 条记录，识别出 {len(t.mapping)} 个字段。"
-                "请核对下方的列对应关系，然后点击“开始检查”。")
+        def done(value) -> bool | None:
+            if isinstance(value, dict):  # refused: offer the mapping with the file's own headers
+                self._refused_headers = list(value["headers"])
+                self._build_mapping_from_headers(self._refused_headers)
+                self.status.value = _msg(
+                    "error", value["refused"] + "如果这其实是逐条的服务记录，只是列名不同，请在下面的“列对应关系”"
+                    "中为每一列选择对应的字段（例如“从”选开始时间、“分钟数”选服务时长并把单位设为分钟），"
+                    "再点“按上面的对应关系重新读取”。")
+                return False
+            self.table = table = value
+            self._refused_headers = []
+            where = (f"工作表“{table.sheet}”，" if table.sheet else "") + (
+                f"表头在第 {table.header_row} 行，" if table.header_row else "")
+            missing = needs_mapping(table)
             self._build_mapping()
+            if missing:
+                self.mapping_toggle.value = True
+                self.status.value = _msg(
+                    "error", f"已读取“{name}”：{where}共 {len(table.df)} 条记录，但没有认出{'、'.join(missing)}这几列。"
+                    "请在下面的“列对应关系”中为您文件里的列选择对应的字段，再点“按上面的对应关系重新读取”；"
+                    "也可以直接“开始检查”，缺少字段的规则会标为“未评估”。")
+            else:
+                self.status.value = _msg(
+                    "ok", f"已读取“{name}”：{where}共 {len(table.df)} 条记录，识别出 {len(table.mapping)} 个字段。"
+                    "请核对下方的列对应关系，然后点击“开始检查”。")
             self.run_button.disabled = False
 
         self.table = None
         return self._job(f"正在读取“{name}”……较大的文件可能需要十几秒。",
-                         lambda: load_with_mapping(data, name, overrides, units), done)
+                         lambda: _read_job(data, name, overrides, units), done)
 
     # ------------------------------------------------------------ column mapping
 
-    def _build_mapping(self) -> None:
-        t = self.table
+    def _on_mapping_toggle(self, change) -> None:
+        self.mapping_body.layout.display = None if change["new"] else "none"
+        self.mapping_toggle.description = "列对应关系（点此收起）" if change["new"] else "列对应关系（点此展开）"
+
+    def _field_options(self) -> tuple[list[str], list[tuple[str, str]]]:
         template = list(field_specs("records"))  # the template's fields first, then those of platform exports
         specs = template + [k for k in all_fields("records") if k not in template]
-        options = [(IGNORE, "")] + [(s, s) for s in specs]
+        return specs, [(IGNORE, "")] + [(s, s) for s in specs]
+
+    def _dropdown(self, label: str, options, value: str) -> w.Dropdown:
+        """A dropdown whose accessible name is its label (the column's header as written in the file)."""
+        return w.Dropdown(description=label, description_allow_html=False, options=options, value=value,
+                          style={"description_width": "16em"}, layout=w.Layout(width="auto", max_width="100%"))
+
+    def _show_mapping(self, rows: list, info: str) -> None:
+        self.mapping_box.children = tuple(rows)
+        self.mapping_box.add_class("zy-map")
+        self.mapping_body.children = (w.HTML(STYLE + info), self.mapping_box, self.mapping_apply)
+        self.mapping_section.layout.display = None
+
+    def _build_mapping_from_headers(self, headers: list[str]) -> None:
+        """The mapping for a file the loader refused: every header of the file, with the loader's guess."""
+        specs, options = self._field_options()
+        index = loader.alias_index("records")
+        self._dropdowns, self._unit_dropdowns, rows = {}, {}, []
+        for h in headers:
+            guess = self.overrides.get(h, loader.match_header(h, index) or "")
+            dd = self._dropdown(f"{h}", options, guess if guess in specs else "")
+            self._dropdowns[h] = dd
+            rows.append(dd)
+        unit = w.Dropdown(description="服务时长的单位", options=[(AUTO_UNIT, ""), ("小时", "小时"), ("分钟", "分钟")],
+                          value=next(iter(self.units.values()), ""), style={"description_width": "16em"},
+                          layout=w.Layout(width="auto", max_width="100%"))
+        for field in hours_fields():
+            self._unit_dropdowns[field] = unit
+        rows.append(unit)
+        info = ("<p>工具没有认出这个文件的列。左边是您文件里的列名，请在右边为每一列选择它对应的字段"
+                "（不需要的列选“（不使用此列）”），至少要有姓名、开始时间或服务日期、服务时长。</p>")
+        self._show_mapping(rows, info)
+        self.mapping_toggle.value = True
+
+    def _build_mapping(self) -> None:
+        t = self.table
+        specs, options = self._field_options()
         by_header = {h: c for c, h in t.mapping.items()}
         rows = []
         self._dropdowns = {}
@@ -504,15 +814,13 @@ class SelfCheckApp:
                 continue
             if h in self._dropdowns:  # a second column with the same header: the loader says which is used
                 rows.append(w.HTML(f"<span style='display:inline-block;width:2em'>—</span>"
-                                   f"<span style='color:#888'>{escape(where + h)}：{escape(status or '重复')}</span>"))
+                                   f"<span>{escape(where + h)}：{escape(status or '重复')}</span>"))
                 continue
             value = by_header.get(h) or (str(getattr(r, "field", "") or "") if status == "重复，未使用" else "")
-            dd = w.Dropdown(options=options, value=value if value in specs else "", layout=w.Layout(width="220px"))
-            self._dropdowns[h] = dd
             mark = {"已使用": "✓", "按设置不使用": "✗", "重复，未使用": "—"}.get(status, "✓" if h in by_header else "？")
-            rows.append(w.HBox([w.HTML(f"<span style='display:inline-block;width:2em'>{mark}</span>"
-                                       f"<span style='display:inline-block;width:16em'>{escape(where + h)}</span>→"),
-                                dd]))
+            dd = self._dropdown(f"{mark} {where}{h}", options, value if value in specs else "")
+            self._dropdowns[h] = dd
+            rows.append(dd)
         headers = list(self._dropdowns)
         self._unit_dropdowns = {}
         if "units" in inspect.signature(load_table).parameters:
@@ -521,11 +829,12 @@ class SelfCheckApp:
                     continue
                 current = getattr(t, "units", {}).get(field)
                 chosen = self.units.get(field, "")
-                dd = w.Dropdown(options=[(f"{AUTO_UNIT}（现为{current or '小时'}）", ""), ("小时", "小时"),
-                                         ("分钟", "分钟")], value=chosen, layout=w.Layout(width="220px"))
+                dd = w.Dropdown(description=f"“{field}”这一列的单位",
+                                options=[(f"{AUTO_UNIT}（现为{current or '小时'}）", ""), ("小时", "小时"),
+                                         ("分钟", "分钟")], value=chosen, style={"description_width": "16em"},
+                                layout=w.Layout(width="auto", max_width="100%"))
                 self._unit_dropdowns[field] = dd
-                rows.append(w.HBox([w.HTML(f"<span style='display:inline-block;width:18em'>“{escape(field)}”"
-                                           "这一列的单位</span>→"), dd]))
+                rows.append(dd)
         joined = [f"{c}（来自 {escape(h)}）" for c, h in t.mapping.items() if h not in headers]
         notes = "".join(f"<li>{escape(n)}</li>" for n in t.notes)
         info = (
@@ -536,10 +845,8 @@ class SelfCheckApp:
             + (f"<p>从其他工作表合并的字段：{'、'.join(joined)}</p>" if joined else "")
             + (f"<p>读取说明：</p><ul>{notes}</ul>" if notes else "")
         )
-        self.mapping_box.children = tuple(rows)
-        self.mapping_section.children = (w.VBox([w.HTML(STYLE + info), self.mapping_box, self.mapping_apply]),)
-        self.mapping_section.layout.display = None
-        self.mapping_section.selected_index = None
+        self._show_mapping(rows, info)
+        self.mapping_toggle.value = False
 
     def set_mapping(self, header: str, canonical: str) -> None:
         """Choose the field for one column (what the dropdown does); call :meth:`apply_mapping` after."""
@@ -550,17 +857,21 @@ class SelfCheckApp:
         self._unit_dropdowns[field].value = unit
 
     def apply_mapping(self) -> bool:
-        if self._data is None or self.table is None:
+        if self._data is None or (self.table is None and not self._refused_headers):
             self._error("请先上传记录文件。")
             return False
-        auto = {h: c for c, h in self.table.mapping.items()}
         chosen = {h: dd.value for h, dd in self._dropdowns.items()}
-        overrides = dict(self.overrides)
-        for h, v in chosen.items():
-            if auto.get(h, "") != v:
-                overrides[h] = v
+        if self.table is None:  # the loader refused the file: every choice is the user's
+            overrides = {h: v for h, v in chosen.items() if v}
+        else:
+            auto = {h: c for c, h in self.table.mapping.items()}
+            overrides = dict(self.overrides)
+            for h, v in chosen.items():
+                if auto.get(h, "") != v:
+                    overrides[h] = v
         self.overrides = overrides
-        self.units = {f: dd.value for f, dd in self._unit_dropdowns.items() if dd.value}
+        mapped = set(overrides.values()) | (set(self.table.mapping) if self.table is not None else set())
+        self.units = {f: dd.value for f, dd in self._unit_dropdowns.items() if dd.value and f in mapped}
         self._reset_results()
         return self._read()
 
@@ -572,8 +883,8 @@ class SelfCheckApp:
             return False
         table, mask = self.table, self.mask.value
 
-        def done(value: tuple[CheckResult, bytes | None]) -> None:
-            self.result, self._chart = value
+        def done(value: CheckResult) -> None:
+            self.result = value
             self.result.table = table
             self._report_cache = {}
             self.timings["check"] = self.timings.get("job", 0.0)
@@ -593,11 +904,15 @@ class SelfCheckApp:
         self.result = None
         self._report_cache = {}
         self.results.layout.display = "none"
+        self.intro.layout.display = None
+        self.todo.value = ""
         self.summary.value = ""
         self.downloads.value = ""
+        self.download_note.value = ""
         self.table_html.value = ""
-        self.chart.value = b""
-        self.chart.layout.display = "none"
+        self.chart.value = ""
+        if self.report_widget is not None:
+            self.report_widget.status = ""
 
     def _show_results(self) -> None:
         res = self.result
@@ -609,8 +924,9 @@ class SelfCheckApp:
         )
         clean = f"{s['clean_share']:.1%}" if s["clean_share"] is not None else "—"
         notes = "".join(f"<li>{escape(n)}</li>" for n in res.notes)
+        self.todo.value = STYLE + todo_html(res)
         self.summary.value = (
-            STYLE + "<h3>检查结果</h3>"
+            STYLE + "<h2>检查概况</h2>"
             f"<p>文件：{escape(t.source)}" + (f"（工作表：{escape(t.sheet)}）" if t.sheet else "") + "</p>"
             "<div class='zy-cards'>"
             f"<div class='zy-card'>检查记录<b id='zy-records'>{s['records']}</b></div>"
@@ -618,13 +934,9 @@ class SelfCheckApp:
             f"<div class='zy-card'>有问题的记录<b>{s['records_with_findings']}</b></div>"
             f"<div class='zy-card'>无问题记录占比<b>{clean}</b></div>{by_sev}</div>"
             + rule_status_html(res)
-            + (f"<h4>说明</h4><ul>{notes}</ul>" if notes else "")
+            + (f"<h3>说明</h3><ul>{notes}</ul>" if notes else "")
         )
-        if self._chart:
-            self.chart.value = self._chart
-            self.chart.layout.display = None
-        else:
-            self.chart.layout.display = "none"
+        self.chart.value = STYLE + bars_html(res)
         f = res.findings
         opts = [("全部规则", "")]
         counts = f["rule"].value_counts() if len(f) else pd.Series(dtype="int64")
@@ -642,10 +954,16 @@ class SelfCheckApp:
         self._render_table()
         self.findings_box.layout.display = None if len(f) else "none"
         self.downloads.value = ""
-        self.make_reports_button.layout.display = None
+        self.download_note.value = ("<p>Excel 报告含：汇总、问题明细、原始记录（问题单元格已标色并附“问题”列）、"
+                                    "未评估规则。自查报告用浏览器打开后可直接打印，留有负责人签字和日期处。"
+                                    + ("证件号码、联系电话已打码。" if self.mask.value
+                                       else "<b>注意：未打码，含个人信息，请妥善保管。</b>") + "</p>")
+        if self.make_reports_button is not None:
+            self.make_reports_button.layout.display = None
         self.results.layout.display = None
+        self.intro.layout.display = "none"
         unassessed = int(res.rule_status()["status"].isin(["未评估", "部分未评估"]).sum())
-        msg = (f"检查完成：{s['records']} 条记录，发现 {s['findings']} 个问题。" if s["findings"] else
+        msg = (f"检查完成：{s['records']} 条记录，{s['findings']} 处需要处理，见下方。" if s["findings"] else
                f"检查完成：{s['records']} 条记录，已评估的规则均未发现问题。")
         self.status.value = _msg("ok", msg + ("部分规则未评估，见“各规则结果”。" if unassessed else ""))
 
@@ -663,7 +981,12 @@ class SelfCheckApp:
         self._page += step
         self._render_table()
 
+    @property
+    def filtering(self) -> bool:
+        return bool(self.rule_filter.value or self.severity_filter.value or (self.text_filter.value or "").strip())
+
     def _render_table(self) -> None:
+        """No filter: the findings grouped by rule (the jump links' targets); a filter: a paged flat list."""
         if self.result is None:
             return
         f = self.filtered()
@@ -675,36 +998,67 @@ class SelfCheckApp:
         self.next_button.disabled = self._page >= pages - 1
         self.page_label.value = (f"第 {lo + 1}–{lo + len(shown)} 条，共 {len(f)} 条" if len(f)
                                  else "共 0 条")
-        self.table_html.value = findings_html(shown, self.result)
+        if self.filtering:
+            self.pager.layout.display = None
+            self.table_html.value = findings_html(shown, self.result)
+        else:
+            self.pager.layout.display = "none"
+            self.table_html.value = grouped_html(self.result)
 
     # ------------------------------------------------------------ downloads
 
     def report_bytes(self, fmt: str) -> bytes:
-        """One report (built in this process; the page builds them through :meth:`build_downloads`)."""
-        return _reports_job(self.result, self.mask.value)[fmt] if fmt not in self._report_cache \
-            else self._report_cache[fmt]
+        """One report (built in this process when the page has not asked for it yet)."""
+        if fmt not in self._report_cache:
+            self._report_cache[fmt] = _report_job(self.result, self.mask.value, fmt)
+        return self._report_cache[fmt]
 
-    def build_downloads(self) -> bool:
-        """Build the Excel and HTML reports (on request only) and show their download links."""
+    def report_filename(self, fmt: str) -> str:
+        return safe_filename(Path(self._name).stem) + REPORTS[fmt][1]
+
+    def download_report(self, fmt: str) -> bool:
+        """Build one report in a worker (the button's click) and send it to the page as binary."""
         if self.result is None:
             self._error("请先完成检查。")
             return False
-        result, mask, stem = self.result, self.mask.value, safe_filename(Path(self._name).stem)
+        result, mask, rw = self.result, self.mask.value, self.report_widget
+        label = "Excel 报告" if fmt == "xlsx" else "可打印的自查报告"
+        name, mime = self.report_filename(fmt), REPORTS[fmt][2]
+
+        def tick(text: str) -> None:
+            if rw is not None:
+                rw.status = text
+
+        def done(data: bytes) -> None:
+            self._report_cache[fmt] = data
+            self.timings[f"report_{fmt}"] = self.timings.get("job", 0.0)
+            if rw is not None:
+                rw.deliver(name, mime, data)
+                rw.busy = ""
+                rw.status = f"{label}已生成（{len(data) / 1024 / 1024:.1f} MB），浏览器正在保存“{name}”。"
+            self.status.value = _msg("ok", f"{label}已生成，浏览器正在保存“{name}”。")
+
+        if rw is not None:
+            rw.busy, rw.status = fmt, f"正在生成{label}……"
+        if fmt in self._report_cache:
+            done(self._report_cache[fmt])
+            return True
+        ok = self._job(f"正在生成{label}……", lambda: _report_job(result, mask, fmt), done, tick=tick)
+        if not ok and not self.background and rw is not None:
+            rw.busy, rw.status = "", "报告没有生成，原因见页面上方的提示。"
+        return ok
+
+    def build_downloads(self) -> bool:
+        """Without anywidget only: build both reports and show them as data: links (the old way)."""
+        if self.result is None:
+            self._error("请先完成检查。")
+            return False
+        result, mask = self.result, self.mask.value
 
         def done(reports: dict[str, bytes]) -> None:
             self._report_cache = reports
-            self.timings["reports"] = self.timings.get("job", 0.0)
-            self.downloads.value = (
-                STYLE + "<div class='zy-dl'>"
-                + data_link(reports["xlsx"], f"{stem}_自查报告.xlsx", XLSX_MIME, "下载 Excel 报告（.xlsx）")
-                + data_link(reports["html"], f"{stem}_自查报告.html", "text/html;charset=utf-8",
-                            "下载自查报告（可打印 .html）")
-                + "</div><p style='color:#555'>Excel 报告含：汇总、问题明细、原始记录（问题单元格已标色并附“问题”列）、"
-                "未评估规则。自查报告用浏览器打开后可直接打印，留有负责人签字和日期处。"
-                + ("证件号码、联系电话已打码。" if mask else "<b>注意：未打码，含个人信息，请妥善保管。</b>")
-                + "</p>"
-            )
-            self.make_reports_button.layout.display = "none"
+            self.downloads.value = STYLE + "<div class='zy-dl'>" + "".join(
+                data_link(reports[k], self.report_filename(k), v[2], v[0]) for k, v in REPORTS.items()) + "</div>"
             self.status.value = _msg("ok", "报告已生成，请点击下方链接下载。")
 
         return self._job("正在生成报告……", lambda: _reports_job(result, mask), done)
@@ -718,6 +1072,23 @@ class SelfCheckApp:
     def status_text(self) -> str:
         """The status message as plain text (for tests)."""
         return unescape(re.sub(r"<[^>]+>", "", self.status.value.split("</style>")[-1]))
+
+
+def needs_mapping(table: Table) -> list[str]:
+    """What a check cannot do without (a time and a duration), when the file has columns the loader did
+    not recognise: then the page opens the column mapping by itself."""
+    unknown = list(getattr(table, "unrecognised", None) or table.unknown_headers or [])
+    if not unknown:
+        return []
+    m = table.mapping
+    missing = []
+    if not ({"开始时间", "服务日期", "起止时间", "开始日期"} & set(m)):
+        missing.append("服务时间")
+    if not ({"服务时长(小时)", "荣誉时长(小时)"} & set(m)):
+        missing.append("服务时长")
+    if "姓名" not in m and "志愿者编号" not in m:
+        missing.append("志愿者")
+    return missing
 
 
 def build_app(background: bool = False) -> SelfCheckApp:

@@ -44,7 +44,13 @@ RECENT_DURATIONS = 20
 
 
 class JobError(Exception):
-    """A job that could not finish: the message is the Chinese text for the page."""
+    """A job that could not finish: the message is the Chinese text for the page (the loader's or the
+    kit's own message as it is, or ``errors.internal_error_message`` for a bug of the kit)."""
+
+    def __init__(self, message: str, code: str | None = None, internal: bool = False) -> None:
+        super().__init__(message)
+        self.code = code  # the loader's code (e.g. a per-person summary), when it gave one
+        self.internal = internal
 
 
 class JobCancelled(Exception):  # noqa: N818 - not an error: the user cleared the session
@@ -268,9 +274,12 @@ def _child(fn: Callable[[], Any], write_fd: int, nice: int, parent: int) -> None
         except MemoryError:
             out = ("error", "memory", "")
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the kernel as data
-            out = ("error", type(exc).__name__, str(exc), traceback.format_exc())
-            if exc.__class__.__name__ == "LoadError":
-                out = ("error", "LoadError", str(exc), "")
+            from zyfw_checks.errors import KitError, internal_error_message
+
+            if isinstance(exc, KitError) or exc.__class__.__name__ == "LoadError":
+                out = ("error", "LoadError", str(exc), getattr(exc, "code", None))
+            else:  # a bug of the kit: its traceback goes to a file written here, where it happened
+                out = ("error", "internal", internal_error_message(exc, "app worker"), type(exc).__name__)
         try:
             data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001
@@ -288,9 +297,10 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
                   on_tick: Callable[[float], None] | None = None) -> Any:
     """Run ``fn`` in a forked worker; its return value comes back pickled.
 
-    Raises :class:`JobError` (memory or time limit, the worker died, or ``fn`` raised the loader's
-    ``LoadError``, whose Chinese message it carries), :class:`JobCancelled`, or
-    ``RuntimeError(kind, text, traceback)`` for any other exception inside ``fn``.
+    Raises :class:`JobError` (memory or time limit, the worker died, ``fn`` raised the loader's
+    ``LoadError`` or a ``KitError``, whose Chinese message it carries, or any other exception, for which
+    it carries ``errors.internal_error_message``: the traceback is in a file the worker wrote), or
+    :class:`JobCancelled`.
     ``on_tick(seconds)`` is called about once a second while the worker runs.
     """
     cancel = cancel or threading.Event()
@@ -348,7 +358,9 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
     if out[1] == "memory":
         raise JobError(memory_message(limits.job_memory_mb))
     if out[1] == "LoadError":
-        raise JobError(out[2])
+        raise JobError(out[2], code=out[3])
+    if out[1] == "internal":
+        raise JobError(out[2], internal=True)
     raise RuntimeError(*out[1:])
 
 
