@@ -25,8 +25,11 @@ TEXT_CELLS = [
     "1小时30分", "90分钟", "1:30", "01:30:00", "两小时", "50元", "¥1,200.00", "免费", "无", "", " ", "-", "—",
     "/", "nan", "None", "NaT", "'430102199001011234", '="0731-2222"', "ＡＢＣ　", " 张三 ", "张三", "abc",
     "13807310001", "430102199001011234", "2001.0", "2024-13-45", "25:00-26:00", "8:30-", "x~y",
+    "2024-03-09 下午2:30-4:30", "上午10:00-1:00", "晚上7点", "中午12:30", "2024年3月9日下午2时30分", "1710032400000",
+    "两小时", "半小时", "一个半小时", "三小时三十分", "十五分钟", "2.50 小时", "2024-03-01 至 2024-03-05", "半天",
 ]
-NUMBER_CELLS = [0, 1, 2, 2.5, 1.5, 45000, 45000.375, 0.375, 2001.0, 430102199001011234, -1, float("nan")]
+NUMBER_CELLS = [0, 1, 2, 2.5, 1.5, 45000, 45000.375, 0.375, 2001.0, 430102199001011234, -1, float("nan"),
+                1710032400000, True]
 OTHER_CELLS = [None, pd.NaT, dt.datetime(2024, 3, 9, 9, 30), dt.date(2024, 3, 9), dt.time(14, 30),
                dt.timedelta(hours=1, minutes=30), pd.Timestamp("2024-03-09 08:00")]
 
@@ -155,3 +158,11 @@ def test_a_repeated_time_range_is_read_on_every_row():
             s, e, has_time, bad = parsing.parse_span(pd.Series([text] * n))
             assert (s == pd.Timestamp(start)).all() and (e == pd.Timestamp(end)).all()
             assert has_time.all() and not bad.any()
+
+
+@pytest.mark.parametrize("fn", [parsing.parse_hours, parsing.parse_money, parsing.parse_code, parsing.parse_datetime,
+                                parsing.normalize_text, parsing.parse_span])
+def test_true_and_1_are_not_one_value(fn):
+    """pd.factorize takes True == 1: a column mixing Excel TRUE cells and numbers must not share their results."""
+    for values in ([True, 1, 1, 1, "2"] * 3, [1, True, "x", "x"] * 3, [False, 0, 0.0, "0"] * 3):
+        assert_same(*both_paths(fn, pd.Series(values, dtype=object)))

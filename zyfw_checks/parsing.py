@@ -92,6 +92,14 @@ def _spread(part: pd.Series | pd.DataFrame, codes: np.ndarray, index: pd.Index) 
     return out
 
 
+def _bools_among_numbers(raw: pd.Series) -> bool:
+    """True for an object column mixing True/False with other values: factorize takes True == 1 and
+    False == 0 as one value, so the once-per-value path would read a 1 as True (or the reverse)."""
+    if raw.dtype != object or pd.api.types.infer_dtype(raw, skipna=True) not in ("mixed", "mixed-integer"):
+        return False
+    return bool(raw.map(type).isin([bool, np.bool_]).any())
+
+
 ONCE_PER_VALUE = True  # the differential tests switch it off to compare with the plain per-row path
 
 
@@ -101,7 +109,7 @@ def on_uniques(fn):
 
     @functools.wraps(fn)
     def wrapper(raw: pd.Series, *args, **kwargs):
-        if not ONCE_PER_VALUE or len(raw) == 0:
+        if not ONCE_PER_VALUE or len(raw) == 0 or _bools_among_numbers(raw):
             return fn(raw, *args, **kwargs)
         codes, uniques = factorize_cached(raw)
         if len(uniques) > 0.7 * len(raw):  # mostly distinct: factorizing would only cost
