@@ -146,6 +146,8 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     df.at[6, "服务时长(小时)"] = 2.0
     df.at[7, "开始时间"], df.at[7, "结束时间"] = pd.Timestamp("2023-09-28 14:00"), pd.Timestamp("2023-09-28 16:00")
     df.at[7, "服务时长(小时)"], df.at[7, "记录时间"] = 2.0, pd.Timestamp("2023-10-18 17:30")  # the 10th day: fine
+    for i in (6, 7):  # the evaluation is recorded with the record (办法第十一条 holds it to the same deadline)
+        df.at[i, "评价日期"] = df.at[i, "记录时间"].normalize()
     at(9, "REC003", "纸质记录未录入系统", 记录方式="纸质", 录入系统时间=None)
     at(12, "REC004", "2小时的活动记了8小时", **{"服务时长(小时)": 8.0})
     s = df.at[15, "开始时间"]
