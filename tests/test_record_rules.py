@@ -414,3 +414,14 @@ def test_dat002_masked_id_with_blank_volunteer_number_meets_by_name_and_digits()
     masked = {"志愿者编号": None, "证件号码": "110105********002X"}
     assert len(findings(masked, masked, rule="DAT002")) == 1
     assert findings(masked, dict(masked, 姓名="李五"), rule="DAT002").empty
+
+
+def test_rec001_service_place_is_part_of_the_service_record():
+    # 办法第七条: 志愿服务情况 includes the activity's 地点 and 负责人; 条例第十九条: 应当如实记录
+    f = findings({}, {"服务地点": None}, {"活动负责人": None}, rule="REC001")
+    assert f.set_index("row")["severity"].to_dict() == {3: "违规", 4: "违规"}
+    assert "服务地点" in f.iloc[0]["message"] and "活动负责人" in f.iloc[1]["message"]
+    # an export without the column: said once, never a finding per row
+    res = check_table(load_frame(records({}, {}, drop=("服务地点",))))
+    assert "REC001" not in set(res.findings["rule"])
+    assert "服务地点" in res.rule_status().set_index("code").loc["REC001", "reason"]
