@@ -367,7 +367,7 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     tol = float(threshold("hours_tolerance"))
     org = iv["org"]
     parts = [(reversed_, lambda i: "结束时间" + fmt_dt(end[i]) + "早于开始时间" + fmt_dt(start[i]))]
-    doubt = pd.Series(False, index=df.index)
+    shared_day = pd.Series(False, index=df.index)  # a day over the cap with another organisation's hours in it
     has_hours = "服务时长(小时)" in df.columns
     if has_hours:
         too_long = iv["clock"] & ~reversed_ & (hours > span + tol)
@@ -380,7 +380,7 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
         day_total, day_of, day_orgs = _daily_totals(iv, volunteer_key(df))
         cap = float(threshold("max_hours_per_day"))
         over = day_total > cap + tol
-        doubt |= over & (day_orgs > 1)
+        shared_day = day_orgs > 1
         parts.append((over, lambda i: "同一志愿者" + fmt_dt(day_of[i], "%Y-%m-%d") + "当天累计记录"
                       + fmt_num(day_total[i]) + f"小时（跨多天的记录按天分摊），超过{cap:g}小时"))
     overlap, partner = _overlaps(df, iv)
@@ -391,14 +391,13 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     shifts = (iv["days"].astype("float64") > 1) & (hours < span - tol).fillna(False)
     p_shifts = pd.Series(shifts.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index) & (partner >= 0)
     loose = overlap & (shifts | p_shifts)
-    doubt |= cross | loose
     parts.append((overlap, lambda i: "与第" + other_row[i] + "行的活动时间重叠"))
     text = join_flags(parts)
     i = text.index
-    hard = reversed_.loc[i] | (overlap.loc[i] & ~doubt.loc[i])
+    hard = reversed_.loc[i] | (overlap & ~cross & ~loose).loc[i]
     other_org = cross
     if has_hours:
-        hard = hard | too_long.loc[i] | (over.loc[i] & ~doubt.loc[i])
+        hard = hard | too_long.loc[i] | (over & ~shared_day).loc[i]
         other_org = other_org | (over & (day_orgs > 1))
     tail = pd.Series("", index=i, dtype="string[pyarrow]")
     tail = tail.where(~(loose.loc[i] & ~other_org.loc[i]),
