@@ -214,7 +214,7 @@ def crt001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    b = backing(df, rec)
+    b = ctx.once("certificate_backing", lambda: backing(df, rec))  # shared by CRT001 and CRT002
     hours, count = b["hours"], b["count"]
     claimed = df["证明时长"]
     tol = float(threshold("hours_tolerance"))
@@ -265,7 +265,7 @@ def crt002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    b = backing(df, rec)
+    b = ctx.once("certificate_backing", lambda: backing(df, rec))  # shared by CRT001 and CRT002
     claimed = df["证明时长"]
     bad = inside & (b["count"] == 0) & (claimed.fillna(0) > 0)
     idx = df.index[bad]
