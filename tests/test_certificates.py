@@ -184,3 +184,62 @@ def test_penalties_only_for_breaches_whose_duty_the_article_sanctions():
     text = penalties.render_text(f)
     assert "《志愿服务记录与证明出具办法（试行）》第二十四条" in text and "《志愿服务条例》第三十八条" in text
     assert penalties.reference(f[f["severity"] != "违规"]) == []
+
+
+# ------------------------------------------------ people matched across files (issue 19 §4): masked IDs
+MASKED = "110105********002X"  # what a platform export keeps of ID: first 6, last 4
+
+
+def _rules(res, code):
+    f = res.findings
+    return f[f["rule"] == code]
+
+
+def test_masked_ids_on_both_sides_still_meet_through_the_volunteer_number():
+    rec = load_frame(records({"证件号码": MASKED}, {"证件号码": MASKED, "开始时间": "2024-03-16 09:00",
+                                                    "结束时间": "2024-03-16 11:00"}))
+    res = run(cert(证件号码=MASKED, 志愿者编号="ZY1"), complete=True, records=rec)
+    assert _rules(res, "CRT001").empty and _rules(res, "CRT002").empty
+    # the other side: a volunteer number nobody in the records has, and nothing else in common
+    res = run(cert(证件号码="110105********0045", 志愿者编号="ZY9", 姓名="赵某"), complete=True, records=rec)
+    assert _rules(res, "CRT002")["severity"].tolist() == ["违规"]
+
+
+def test_masked_ids_meet_by_name_and_visible_digits_never_by_the_mask_alone():
+    rec = load_frame(records({"证件号码": MASKED, "志愿者编号": None},
+                             {"证件号码": MASKED, "志愿者编号": None, "开始时间": "2024-03-16 09:00",
+                              "结束时间": "2024-03-16 11:00"}))
+    same = run(cert(证件号码=MASKED), complete=True, records=rec)
+    assert _rules(same, "CRT001").empty and _rules(same, "CRT002").empty
+    # another person with the same visible digits is not 张三: no record, declared complete -> 违规
+    other = run(cert(证件号码=MASKED, 姓名="李五"), complete=True, records=rec)
+    assert _rules(other, "CRT002")["severity"].tolist() == ["违规"]
+    # met only through the masked digits: more hours than recorded is 存疑 even when declared complete
+    over = run(cert(证件号码=MASKED, 证明时长=6), complete=True, records=rec)
+    assert _rules(over, "CRT001")["severity"].tolist() == ["存疑"]
+    full = run(cert(证明时长=6), complete=True)
+    assert _rules(full, "CRT001")["severity"].tolist() == ["违规"]  # a full ID on both sides
+
+
+def test_a_certificate_with_a_name_only_is_no_proof_of_missing_records():
+    res = run(cert(证件号码=None, 姓名="赵某"), complete=True)
+    assert _rules(res, "CRT002")["severity"].tolist() == ["存疑"]
+    keyed = run(cert(证件号码="110105194912310045", 姓名="赵某"), complete=True)
+    assert _rules(keyed, "CRT002")["severity"].tolist() == ["违规"]
+
+
+def test_a_blank_record_duration_uses_the_span_when_start_and_end_are_known():
+    spans = load_frame(records({"服务时长(小时)": None}, {"开始时间": "2024-03-16 09:00", "结束时间": "2024-03-16 11:00"}))
+    assert _rules(run(cert(), records=spans), "CRT001").empty  # 2 (span) + 2 = 4
+    # the other side: no duration and no end time either -> the total may be short: 存疑 even when declared
+    unknown = load_frame(records({"服务时长(小时)": None, "结束时间": None},
+                                 {"开始时间": "2024-03-16 09:00", "结束时间": "2024-03-16 11:00"}))
+    f = _rules(run(cert(), complete=True, records=unknown), "CRT001")
+    assert f["severity"].tolist() == ["存疑"] and "没有时长" in f.iloc[0]["message"]
+
+
+def test_an_overnight_record_ends_the_next_day_for_the_issue_date():
+    night = load_frame(records({"开始时间": "2024-03-31 22:00", "结束时间": "2024-03-31 01:00", "服务时长(小时)": 3}))
+    assert _rules(run(cert(证明时长=3, 出具日期="2024-04-01"), records=night), "CRT001").empty
+    f = _rules(run(cert(证明时长=3, 出具日期="2024-03-31"), records=night, complete=True), "CRT002")
+    assert len(f) == 1  # issued on the 31st: the night service ended on 1 April, after the certificate

@@ -292,3 +292,136 @@ def test_masked_ids_of_different_people_are_not_one_volunteer():
     same = findings({"证件号码": "430***********1234", "姓名": "张三"},
                     {"证件号码": "430***********1234", "姓名": "张三"}, drop=("志愿者编号",))
     assert same["rule"].isin(["REC004", "DAT002"]).any()
+
+
+# ------------------------------------------------ the service-time model in the rules (issue 19 §2, §4)
+def _status(*edits, drop=(), options=None):
+    res = check_table(load_frame(records(*edits, drop=drop)), options=options)
+    return res, res.rule_status().set_index("code")
+
+
+def _of(res, code):
+    return res.findings[res.findings["rule"] == code]
+
+
+NIGHT = {"服务日期": "2024-03-07", "开始时间": "22:00", "结束时间": "01:00", "服务时长(小时)": 3}
+
+
+def test_rec004_overnight_is_not_reversed_but_its_span_still_counts():
+    assert findings(NIGHT, rule="REC004").empty
+    f = findings(dict(NIGHT, **{"服务时长(小时)": 5}), rule="REC004")
+    assert f["severity"].tolist() == ["违规"] and "只有3小时" in f.iloc[0]["message"]
+    # a long backwards interval on one day stays "结束早于开始"
+    f = findings({"开始时间": "2024-03-09 14:00", "结束时间": "2024-03-09 12:00"}, rule="REC004")
+    assert "早于开始时间" in f.iloc[0]["message"]
+
+
+def test_rec004_several_days_are_spread_before_the_daily_cap():
+    watch = {"开始时间": "2024-07-01 08:00", "结束时间": "2024-07-03 18:00", "服务时长(小时)": 30}
+    assert findings(watch, rule="REC004").empty
+    f = findings(dict(watch, **{"服务时长(小时)": 60}), rule="REC004")
+    assert f["severity"].tolist() == ["违规"] and "只有58小时" in f.iloc[0]["message"]
+
+
+def test_rec004_date_only_row_is_a_missing_clock_time_not_zero_hours():
+    res, st = _status({}, {"开始时间": "2024-03-10", "结束时间": "2024-03-10", "服务时长(小时)": 3, "记录编号": "JL2"})
+    assert _of(res, "REC004").empty
+    assert st.loc["REC004", "status"] == "部分未评估" and "没有开始或结束时刻" in st.loc["REC004", "reason"]
+    # the timed row is still checked
+    res, _ = _status({"服务时长(小时)": 5}, {"开始时间": "2024-03-10", "结束时间": "2024-03-10"})
+    assert _of(res, "REC004")["row"].tolist() == [2]
+
+
+def test_rec004_overlap_with_another_organisation_is_doubt_within_one_is_a_breach():
+    later = {"活动编号": "HD2", "开始时间": "2024-03-09 10:00", "结束时间": "2024-03-09 12:00"}
+    same = findings({}, later, rule="REC004")
+    assert set(same["severity"]) == {"违规"} and len(same) == 2
+    other = findings({}, dict(later, 组织单位="岳麓区红十字志愿服务队"), rule="REC004")
+    assert set(other["severity"]) == {"存疑"} and len(other) == 2
+    assert all("另一组织单位" in m for m in other["message"])
+
+
+def test_rec004_long_record_containing_another_organisations_short_one_is_doubt():
+    watch = {"开始时间": "2024-07-01 08:00", "结束时间": "2024-07-03 18:00", "服务时长(小时)": 30}
+    short = {"活动编号": "HD2", "开始时间": "2024-07-02 19:00", "结束时间": "2024-07-02 21:00"}
+    f = findings(watch, dict(short, 组织单位="望月湖社区志愿服务站"), rule="REC004")
+    assert len(f) == 2 and set(f["severity"]) == {"存疑"}
+    # a several-day record with fewer hours than its span may be shifts: 存疑 even inside one organisation
+    f = findings(watch, short, rule="REC004")
+    assert set(f["severity"]) == {"存疑"} and "分班" in f.iloc[0]["message"]
+    # a one-day overlap inside one organisation stays a breach (above); a full 58 h watch too
+    f = findings(dict(watch, **{"服务时长(小时)": 58}), short, rule="REC004")
+    assert set(f["severity"]) == {"违规"}
+
+
+def test_rec002_overnight_counts_from_the_next_day():
+    # Thu 7 March 22:00 - Fri 01:00: from Fri 8 March the 10th working day is Fri 22 March
+    assert findings(dict(NIGHT, 记录时间="2024-03-22 10:00", 评价日期="2024-03-08"), rule="REC002").empty
+    f = findings(dict(NIGHT, 记录时间="2024-03-25 10:00", 评价日期="2024-03-08"), rule="REC002")
+    assert f["severity"].tolist() == ["违规"]
+
+
+def test_rec002_evaluation_date_is_held_to_the_same_deadline():
+    assert findings({"评价日期": "2024-03-22"}, rule="REC002").empty
+    f = findings({"评价日期": "2024-03-25"}, rule="REC002")
+    assert f["severity"].tolist() == ["违规"] and "评价日期" in f.iloc[0]["message"]
+    # no 评价日期 column is no gap: 评价 is "可以" (办法第十条)
+    res, st = _status({}, drop=("评价日期",))
+    assert st.loc["REC002", "status"] == "通过"
+
+
+def test_rec002_recorded_before_the_activity_ended_is_doubt():
+    f = findings({"记录时间": "2024-03-09 10:00", "录入系统时间": "2024-03-09 10:00"}, rule="REC002")
+    assert f["severity"].tolist() == ["存疑"] and "提前登记" in f.iloc[0]["message"]
+    assert findings({"记录时间": "2024-03-09 11:30", "录入系统时间": "2024-03-09 11:30"}, rule="REC002").empty
+    # a record time without a clock time on the end day is not "before the end"
+    assert findings({"记录时间": "2024-03-09", "录入系统时间": "2024-03-09"}, rule="REC002").empty
+
+
+def test_rec003_paper_record_inside_the_default_period_is_not_judged():
+    fresh = {"记录方式": "纸质", "录入系统时间": None, "记录平台": None}
+    as_of = {"as_of": "2024-03-15"}  # the 10th working day after 9 March is 22 March
+    res, _ = _status(fresh, options=as_of)
+    assert _of(res, "REC003").empty and any("REC003" in n for n in res.notes)
+    res, _ = _status(fresh, options={"as_of": "2024-03-25"})
+    assert _of(res, "REC003")["severity"].tolist() == ["违规"]
+
+
+def test_rec003_only_a_record_that_says_it_is_not_in_a_system_is_a_breach():
+    told = findings({"记录方式": "纸质（未录入系统）", "录入系统时间": None}, rule="REC003")
+    assert told["severity"].tolist() == ["违规"] and "写明未录入" in told.iloc[0]["message"]
+    unclear = findings({"记录方式": "纸质", "录入系统时间": None}, rule="REC003")  # 记录平台 says 湖南志愿服务网
+    assert unclear["severity"].tolist() == ["存疑"]
+    late = findings({"记录方式": "纸质", "录入系统时间": "2024-05-20 09:00"}, rule="REC003")
+    assert late["severity"].tolist() == ["存疑"] and "及时" in late.iloc[0]["message"]
+
+
+def test_dat002_duplicate_across_two_organisations_is_doubt_within_one_a_breach():
+    assert findings({}, {}, rule="DAT002")["severity"].tolist() == ["违规"]
+    f = findings({}, {"组织单位": "岳麓区红十字志愿服务队"}, rule="DAT002")
+    assert f["severity"].tolist() == ["存疑"] and "看不出是哪一方记错" in f.iloc[0]["message"]
+
+
+def test_dat002_overnight_written_two_ways_is_one_interval():
+    f = findings({"开始时间": "2024-03-09 22:00", "结束时间": "2024-03-09 01:00"},
+                 {"开始时间": "2024-03-09 22:00", "结束时间": "2024-03-10 01:00"}, rule="DAT002")
+    assert len(f) == 1
+    assert findings({"开始时间": "2024-03-09 22:00", "结束时间": "2024-03-09 01:00"},
+                    {"开始时间": "2024-03-10 22:00", "结束时间": "2024-03-10 01:00"}, rule="DAT002").empty
+
+
+def test_dat002_masked_id_with_blank_volunteer_number_meets_by_name_and_digits():
+    masked = {"志愿者编号": None, "证件号码": "110105********002X"}
+    assert len(findings(masked, masked, rule="DAT002")) == 1
+    assert findings(masked, dict(masked, 姓名="李五"), rule="DAT002").empty
+
+
+def test_rec001_service_place_is_part_of_the_service_record():
+    # 办法第七条: 志愿服务情况 includes the activity's 地点 and 负责人; 条例第十九条: 应当如实记录
+    f = findings({}, {"服务地点": None}, {"活动负责人": None}, rule="REC001")
+    assert f.set_index("row")["severity"].to_dict() == {3: "违规", 4: "违规"}
+    assert "服务地点" in f.iloc[0]["message"] and "活动负责人" in f.iloc[1]["message"]
+    # an export without the column: said once, never a finding per row
+    res = check_table(load_frame(records({}, {}, drop=("服务地点",))))
+    assert "REC001" not in set(res.findings["rule"])
+    assert "服务地点" in res.rule_status().set_index("code").loc["REC001", "reason"]

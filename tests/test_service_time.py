@@ -52,3 +52,17 @@ def test_loader_flags_win_over_the_guess():
     yes = pd.Series([True, True], index=t.df.index)
     t.time_flags = {"start_clock": yes, "end_clock": yes}
     assert intervals(t)["clock"].iloc[0]
+
+
+def test_a_timed_several_day_record_gives_each_day_its_share_of_the_interval():
+    iv = _iv([{"开始时间": "2024-07-01 08:00", "结束时间": "2024-07-03 18:00", "服务时长(小时)": 29, "志愿者编号": "V1"}])
+    spread = per_day(iv, pd.Series(["V1"]))
+    assert spread["hours"].round(6).tolist() == [8.0, 12.0, 9.0]  # 16, 24 and 18 of the 58 hours
+    assert abs(spread["hours"].sum() - 29) < 1e-9
+
+
+def test_an_overnight_record_stays_on_its_service_date_in_the_spread():
+    iv = _iv([{"服务日期": "2024-03-09", "开始时间": "22:00", "结束时间": "01:00", "服务时长(小时)": 3,
+               "志愿者编号": "V1"}])
+    spread = per_day(iv, pd.Series(["V1"]))
+    assert spread["day"].tolist() == [pd.Timestamp("2024-03-09")] and spread["hours"].tolist() == [3.0]

@@ -142,12 +142,12 @@ def plant_problems(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str,
     at(3, "REC001", "服务评价空白", 服务评价=None)
     # 2023-09-28 (Thu) end; 10th working day after it is 2023-10-18 (7–8 Oct are 调休 workdays)
     at(6, "REC002", "国庆后第11个工作日才记录", 开始时间=pd.Timestamp("2023-09-28 09:00"),
-       结束时间=pd.Timestamp("2023-09-28 11:00"), 记录时间=pd.Timestamp("2023-10-19 10:00"),
-       评价日期=pd.Timestamp("2023-10-19"))
+       结束时间=pd.Timestamp("2023-09-28 11:00"), 记录时间=pd.Timestamp("2023-10-19 10:00"))
     df.at[6, "服务时长(小时)"] = 2.0
     df.at[7, "开始时间"], df.at[7, "结束时间"] = pd.Timestamp("2023-09-28 14:00"), pd.Timestamp("2023-09-28 16:00")
     df.at[7, "服务时长(小时)"], df.at[7, "记录时间"] = 2.0, pd.Timestamp("2023-10-18 17:30")  # the 10th day: fine
-    df.at[7, "评价日期"] = pd.Timestamp("2023-10-18")  # the evaluation is recorded with it (办法第十一条)
+    for i in (6, 7):  # the evaluation is recorded with the record (办法第十一条 holds it to the same deadline)
+        df.at[i, "评价日期"] = df.at[i, "记录时间"].normalize()
     at(9, "REC003", "纸质记录未录入系统", 记录方式="纸质", 录入系统时间=None)
     at(12, "REC004", "2小时的活动记了8小时", **{"服务时长(小时)": 8.0})
     s = df.at[15, "开始时间"]

@@ -194,7 +194,9 @@ _UNDECLARED = "（未声明服务记录表完整：也可能是导出不全，�
     explanation=(
         "记录证明应以志愿服务记录为依据如实出具：证明上的时长不能超过该志愿者在服务记录中的时长合计。"
         "只计算出具日期当天及以前结束的记录；证明写明服务期间的，只计算期间内的记录。"
-        "按证件号码对照，没有证件号码时按志愿者编号，再没有时按姓名（同名会合并）。"
+        "按志愿者编号或证件号码对照，任一相同即是同一人；平台导出打码的证件号码（只留前6位和后3–4位）按姓名加可见的数字对照；"
+        "证明上既没有编号也没有号码时才按姓名（同名会合并）。记录的服务时长空白、起止时间齐全的，按起止时间计算。"
+        "只有按编号或完整号码对上、且声明记录完整时才报“违规”。"
         "超出 0.05 小时以内视为四舍五入，不报告。需要用 --records 提供服务记录表。"
         "上传的记录可能不全，所以默认报“存疑”；用 --records-complete 声明记录表是证明所涉期间的全部记录后，报“违规”。"
         "服务期间完全在记录表时间范围之外的证明不评估。"
@@ -212,7 +214,7 @@ def crt001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    b = backing(df, rec)
+    b = ctx.once("certificate_backing", lambda: backing(df, rec))  # shared by CRT001 and CRT002
     hours, count = b["hours"], b["count"]
     claimed = df["证明时长"]
     tol = float(threshold("hours_tolerance"))
@@ -246,6 +248,7 @@ def crt001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     explanation=(
         "证明所列志愿者在服务记录中找不到任何一条出具日期及以前的记录，却出具了有时长的证明。上传的记录可能不全，"
         "所以默认报“存疑”：请调取原始记录核实证明是否有记录依据、是否存在伪造、变造记录证明的行为。"
+        "对照方法同 CRT001：志愿者编号、证件号码，打码的号码按姓名加可见数字；只按姓名对照找不到的只报“存疑”。"
         "用 --records-complete 声明记录表是证明所涉期间的全部记录后，报“违规”（没有记录依据）。"
         "服务期间完全在记录表时间范围之外的证明不评估。需要用 --records 提供服务记录表。"
     ),
@@ -262,7 +265,7 @@ def crt002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     if rec is None:
         return hits(df.index[:0], "", "")
     inside = in_records_range(df, ctx)
-    b = backing(df, rec)
+    b = ctx.once("certificate_backing", lambda: backing(df, rec))  # shared by CRT001 and CRT002
     claimed = df["证明时长"]
     bad = inside & (b["count"] == 0) & (claimed.fillna(0) > 0)
     idx = df.index[bad]

@@ -61,7 +61,8 @@ def _alternatives(name: str) -> str:
     laws=("条例第十九条", "办法第四条", "办法第五条", "办法第七条", "办法第十条"),
     explanation=(
         "每条志愿服务记录都应有志愿者基本信息（姓名、证件号码）、服务时间（开始、结束、时长；只记日期的台账，日期也算）、"
-        "服务内容和记录单位。这些单元格空白的报“违规”。服务评价空白的报“存疑”：办法第十条说组织“可以”对服务质量进行评价，"
+        "服务内容、记录单位、服务地点和活动负责人（办法第七条：志愿服务情况包括活动的名称、日期、地点、服务内容、服务时间、"
+        "活动组织单位和活动负责人）。这些单元格空白的报“违规”。服务评价空白的报“存疑”：办法第十条说组织“可以”对服务质量进行评价，"
         "请核实是否确实没有评价。必填项清单在 params/thresholds.yaml 的 required_record_fields 中。"
         "表中整列没有的项目不逐条列出，只在检查结果里说一次“未评估”。"
     ),
@@ -161,6 +162,9 @@ def _end_date(df: pd.DataFrame, ctx) -> tuple[pd.Series, pd.Series]:
         "周末、法定节假日不算，调休上班的周六、周日算。第10个工作日当天记录仍合规，第11个工作日起为逾期。"
         "只有日期、没有时刻的记录按结束日期计算；结果写明用的是哪一列的日期。荣誉时长、补录的记录按补录的时间核对。"
         "节假日数据没有覆盖的年份只能按周末估算，这时结果标为“存疑”并说明。"
+        "跨夜的活动（服务日期当天 22:00 至 01:00）在次日结束，从次日起算；连续几天的活动从最后一天起算。"
+        "表中有“评价日期”一列的，评价日期也按同一期限核对（办法第十一条：志愿服务情况“和评价情况”）；"
+        "没有这一列不算缺项（办法第十条：评价是“可以”）。记录时间早于活动结束的报“存疑”：可能是提前登记的时长。"
     ),
     compliant="2023-09-28 活动结束（国庆前），2023-10-18 记录：正好第10个工作日（10月7日、8日调休上班计入）。",
     noncompliant="2023-09-28 活动结束，2023-10-19 才记录：已是第11个工作日。",
@@ -254,20 +258,24 @@ def _says_not_entered(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     clause="二（二）①-纸质录入",
     severity="违规",
     needs=("记录方式",),
-    optional=("录入系统时间", "结束时间", "结束日期", "服务日期"),
+    partial_needs=("结束时间|结束日期|服务日期",),
+    optional=("录入系统时间", "结束时间", "结束日期", "服务日期", "记录平台"),
     laws=("条例第十九条", "办法第四条"),
     explanation=(
         "以纸质方式记录的，应及时录入指定的志愿服务信息系统。“记录方式”按 params/record_methods.yaml 归类："
         "“手工录入”“后台录入”是管理员直接录入系统，算系统记录；荣誉时长、补录算事后录入的系统记录（由 REC002 按补录时间核对）。"
-        "纸质记录的录入系统时间一栏空白的为“违规”（记录平台一栏写着指定平台的，说明已录入，只是时间不明，为“存疑”）；"
-        "录入时间晚于活动结束后第10个工作日（params/thresholds.yaml 中可改）的为“存疑”，"
-        "因为通知只说“及时”，没有规定具体天数。表中没有“录入系统时间”列时，本规则对纸质记录未评估。"
+        "通知只说“及时”，没有规定天数：本工具默认活动结束后10个工作日（params/thresholds.yaml 中可改）。"
+        "到检查日还在这个期限内、尚未录入的纸质记录不判断。期限已过、记录自己显示没有录入的——记录方式或记录平台写明"
+        "“未录入”等（params/record_methods.yaml），或录入系统时间和记录平台都空白——为“违规”；"
+        "录入系统时间空白但记录平台写着指定平台的，只是时间不明，为“存疑”；录入时间晚于默认期限的为“存疑”。"
+        "表中没有“录入系统时间”列时，只有记录自己写明未录入的才报告，其余纸质记录未评估。"
     ),
     compliant="记录方式“纸质”，活动 2024-05-10 结束，2024-05-15 录入湖南志愿服务网；或记录方式“手工录入”。",
     noncompliant="记录方式“纸质”，录入系统时间一栏空白：这条记录只在纸上。",
     severity_reason=(
-        "办法第四条第三款：纸质等形式记录的信息，志愿服务组织“应当”录入指定的志愿服务信息系统，录入时间空白即数据显示未录入，"
-        "为违规；“及时”没有规定天数，晚于工具默认的10个工作日只能存疑。"
+        "办法第四条第三款：纸质等形式记录的信息，志愿服务组织“应当”录入指定的志愿服务信息系统。通知只说“及时”，没有规定天数："
+        "还在工具默认期限内的不判断，晚于默认期限录入的只能存疑；期限已过、记录自己显示没有录入（写明未录入，或录入时间和"
+        "记录平台都空白）的，才是数据本身显示的违规。"
     ),
 )
 def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
@@ -329,7 +337,7 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     code="REC004",
     hazards=('before_in_force', 'date_only', 'masked_id', 'multi_day', 'other_org', 'overnight'),
     in_force="measures_in_force",
-    partial_needs=("服务时长(小时)",),
+    partial_needs=("服务时长(小时)", VOLUNTEER),
     title="服务时长与实际不符",
     clause="二（二）①-时间内容一致",
     severity="违规",
@@ -339,13 +347,17 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     explanation=(
         "记录的服务时长不能超过开始到结束的时间跨度；结束时间不能早于开始时间；同一志愿者同一天累计不能超过24小时；"
         "同一志愿者不能同时出现在两个时间重叠的活动里（一个结束、另一个同时开始的“首尾相接”不算重叠）。"
-        "完全相同的重复记录由 DAT002 报告，这里不再重复。"
+        "完全相同的重复记录由 DAT002 报告，这里不再重复。跨夜的服务（22:00–01:00）结束在次日；跨多天的记录先按每天"
+        "所占的时段分摊时长，再比每日24小时；只有日期、没有时刻的行无法比较时长和起止跨度，这一项记为部分未评估，"
+        "不当作“0小时”。重叠或当天累计超限涉及另一组织单位的记录，或跨多天、时长少于跨度（分班）的记录的，"
+        "看不出是哪一方记错、是否真的同时在两处，报“存疑”。"
     ),
     compliant="09:00–11:30 的活动记 2.5 小时；同一人 11:30 结束后 11:30 开始下一场。",
     noncompliant="09:00–11:00 的活动记 8 小时；或同一人 09:00–11:00 和 10:00–12:00 各记一次。",
     severity_reason=(
         "办法第七条：服务时间是志愿者“实际付出的时间”，志愿服务组织应当科学合理确定；记录的时长超过起止时间、"
-        "结束早于开始或同一人同时身处两处，都是表中数据自身显示的记录失实，为违规。"
+        "结束早于开始或同一人同时身处两处，都是表中数据自身显示的记录失实，为违规；但重叠或当天超限涉及两个组织单位的记录时，"
+        "看不出是哪一方记错，跨多天、分班值守的记录也不能证明同时在两处，只能存疑。"
     ),
 )
 def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
@@ -355,7 +367,7 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     tol = float(threshold("hours_tolerance"))
     org = iv["org"]
     parts = [(reversed_, lambda i: "结束时间" + fmt_dt(end[i]) + "早于开始时间" + fmt_dt(start[i]))]
-    doubt = pd.Series(False, index=df.index)
+    shared_day = pd.Series(False, index=df.index)  # a day over the cap with another organisation's hours in it
     has_hours = "服务时长(小时)" in df.columns
     if has_hours:
         too_long = iv["clock"] & ~reversed_ & (hours > span + tol)
@@ -368,7 +380,7 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
         day_total, day_of, day_orgs = _daily_totals(iv, volunteer_key(df))
         cap = float(threshold("max_hours_per_day"))
         over = day_total > cap + tol
-        doubt |= over & (day_orgs > 1)
+        shared_day = day_orgs > 1
         parts.append((over, lambda i: "同一志愿者" + fmt_dt(day_of[i], "%Y-%m-%d") + "当天累计记录"
                       + fmt_num(day_total[i]) + f"小时（跨多天的记录按天分摊），超过{cap:g}小时"))
     overlap, partner = _overlaps(df, iv)
@@ -379,14 +391,13 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     shifts = (iv["days"].astype("float64") > 1) & (hours < span - tol).fillna(False)
     p_shifts = pd.Series(shifts.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index) & (partner >= 0)
     loose = overlap & (shifts | p_shifts)
-    doubt |= cross | loose
     parts.append((overlap, lambda i: "与第" + other_row[i] + "行的活动时间重叠"))
     text = join_flags(parts)
     i = text.index
-    hard = reversed_.loc[i] | (overlap.loc[i] & ~doubt.loc[i])
+    hard = reversed_.loc[i] | (overlap & ~cross & ~loose).loc[i]
     other_org = cross
     if has_hours:
-        hard = hard | too_long.loc[i] | (over.loc[i] & ~doubt.loc[i])
+        hard = hard | too_long.loc[i] | (over & ~shared_day).loc[i]
         other_org = other_org | (over & (day_orgs > 1))
     tail = pd.Series("", index=i, dtype="string[pyarrow]")
     tail = tail.where(~(loose.loc[i] & ~other_org.loc[i]),
