@@ -205,8 +205,9 @@ class Context:
                           mask=None) -> None:
         """Say that some rows could not be assessed by the running rule (shown once, in rule_status).
 
-        ``mask`` (bool per row of the table) names the rows: the engine then counts them with its own
-        and drops the rule's findings on them. Without it, ``rows`` is only reported."""
+        ``mask`` (bool per row of the table) names the rows: the engine counts them with its own (the rule is
+        then never 通过). The rule's findings on them are kept: they come from the part it could check.
+        Without a mask, ``rows`` is only reported."""
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             rows = int(mask.sum())
