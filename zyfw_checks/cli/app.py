@@ -4,7 +4,8 @@ The notebooks (``zyfw_checks/app/notebooks/``), the page template (``zyfw_checks
 server settings (``zyfw_checks/app/config/``) are package data, so an installed wheel serves the app with
 nothing else. The server is started exactly as ``scripts/run_app.sh`` starts it: ``python -m
 zyfw_checks.app.serve NOTEBOOK --Voila.config_file_paths=...`` with the template folder first on
-``JUPYTER_PATH``, in a child process (the server's own settings and rules stay in ``app/serve.py``).
+``JUPYTER_PATH``; on POSIX the process becomes the server (``exec``, as the script does), elsewhere it
+runs it as a child. The server's own settings and rules stay in ``app/serve.py``.
 """
 
 from __future__ import annotations
@@ -73,7 +74,11 @@ def cmd_app(args) -> int:
     host = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
     _err(f"{name}：http://{host}:{args.port}/")
     _err(f"（在浏览器中打开上面的地址；按 Ctrl+C 停止。上传文件不超过 {int(float(threshold('max_upload_mb')))} MB。）")
-    try:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":  # become the server (as run_app.sh's exec): a stop signal reaches it directly
+        os.execve(argv[0], argv, env)
+    try:  # pragma: no cover - Windows
         return subprocess.call(argv, env=env)
     except KeyboardInterrupt:  # the server got the same Ctrl+C and stops by itself
         return 0
