@@ -43,12 +43,27 @@ def test_row_order_does_not_change_the_draw(orgs_t):
 
 def test_complaints_always_included_whatever_the_seed(orgs_t):
     c = plan.complaints(orgs_t.df["投诉或负面舆情"])
-    must, prio = orgs_t.df.loc[c["must"], "名称"], orgs_t.df.loc[c["complaint"] & ~c["must"], "名称"]
-    assert len(must) == 1 and len(prio) == 1  # "投诉证明时长与记录不符" and a bare "是"
+    must = orgs_t.df.loc[c["must"], "名称"]
+    bare = orgs_t.df.loc[c["unclear"], "名称"]
+    # "投诉证明时长与记录不符" and a bare "是" (the template's column asks about 记录与证明: 是 means it)
+    assert len(must) == 2 and len(bare) == 1 and bare.iloc[0] in must.tolist()
     for seed in range(5):
-        sel = plan.make_plan(orgs_t, 2025, seed).selection.set_index("名称")
-        assert "投诉" in sel.loc[must.iloc[0], "依据"] and "必查" in sel.loc[must.iloc[0], "入选理由"]
-        assert "投诉" in sel.loc[prio.iloc[0], "入选理由"] and "必查" not in sel.loc[prio.iloc[0], "入选理由"]
+        p = plan.make_plan(orgs_t, 2025, seed)
+        sel = p.selection.set_index("名称")
+        for name in must:
+            assert "投诉" in sel.loc[name, "依据"] and "必查" in sel.loc[name, "入选理由"]
+        assert any(bare.iloc[0] in n and "只写了“是”" in n for n in p.notes)
+
+
+def test_a_bare_yes_in_the_template_column_goes_into_the_plan_beyond_ten():
+    """12 organisations of one county answer the template's column with 是: all 12 are drawn (应当列入)."""
+    t = _orgs(["430121"] * 15, 投诉或负面舆情=["是"] * 12 + ["否"] * 3)
+    p = plan.make_plan(t, 2025, 1)
+    county = p.selection[p.selection["层级"] == "县级"]
+    assert len(county) == 12 and county["入选理由"].str.contains("必查").all()
+    assert p.units.iloc[0]["其中必查"] == 12
+    other = plan.make_plan(_orgs(["430121"] * 15, 投诉或负面舆情=["媒体报道活动现场秩序混乱"] * 12 + ["否"] * 3), 2025, 1)
+    assert other.units.iloc[0]["其中必查"] == 0  # a complaint about something else raises priority only
 
 
 def test_at_least_ten_per_unit_or_all_with_a_reason(orgs_t):
@@ -154,7 +169,7 @@ def test_staff_categories_matched_exactly():
 
 @pytest.mark.parametrize(("text", "complaint", "must"), [
     ("否", False, False), ("暂无", False, False), ("没有投诉", False, False), ("未发现", False, False), ("无投诉", False, False),
-    ("是", True, False), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
+    ("是", True, True), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
     ("有负面舆情：记录造假", True, True), ("否（无投诉）", False, False), ("是（证明时长不符）", True, True),
     ("未如实记录时长，被志愿者投诉", True, True),
 ])

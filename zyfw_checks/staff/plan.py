@@ -95,7 +95,11 @@ def _listed(words) -> list[str]:
 
 
 def complaints(s: pd.Series) -> pd.DataFrame:
-    """Parse 投诉或负面舆情: complaint (yes), must (about 记录与证明 → 必查), unclear (a bare 是)."""
+    """Parse 投诉或负面舆情: complaint (yes), must (about 记录与证明 → 必查), unclear (a bare 是).
+
+    The template's column asks exactly about 记录与证明 (“因记录与证明出具事宜被投诉或有负面舆情的填“是”…”), so a
+    bare 是 is a must (应当列入当年抽查范围) like a description naming records or certificates; ``unclear``
+    marks it for the plan's note (the person filling the column may have meant any complaint)."""
     cfg = _cfg()["complaints"]
     t = _norm(s).str.replace(r"[。.，,；;！!、]+$", "", regex=True)
     blank = t.isna() | t.eq("")
@@ -106,7 +110,7 @@ def complaints(s: pd.Series) -> pd.DataFrame:
     bare_yes = t.isin(_listed(cfg["yes_words"]))
     complaint = (~blank & ~no.fillna(False)).fillna(False).astype(bool)
     about = t.str.contains("|".join(map(re.escape, _listed(cfg["about_words"]))), regex=True).fillna(False).astype(bool)
-    must = complaint & ~bare_yes.fillna(False) & about
+    must = complaint & (bare_yes.fillna(False) | about)
     return pd.DataFrame({"complaint": complaint, "must": must, "unclear": complaint & bare_yes.fillna(False)},
                         index=s.index)
 
@@ -267,8 +271,9 @@ def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, ma
         notes.append("名单中没有“投诉或负面舆情”列：因记录与证明出具事宜被投诉或有负面舆情的组织应当列入抽查，请补充后重新生成")
     unclear = p[p["_unclear"]]
     if len(unclear):
-        notes.append("以下组织的“投诉或负面舆情”只写了“是”，没有写明是否因记录与证明出具事宜，已提高为重点抽查对象；"
-                     "涉及记录与证明出具的应当列入当年抽查范围，请核实：" + "、".join(unclear["_name"].head(20).tolist()))
+        notes.append("以下组织的“投诉或负面舆情”只写了“是”：按模板这一栏的含义（因记录与证明出具事宜被投诉或有负面舆情）"
+                     "已列为必查（应当列入当年抽查范围）；如投诉与记录证明无关，请在这一栏写明情况后重新生成："
+                     + "、".join(unclear["_name"].head(20).tolist()))
     outside = p["登记层级"].isin(["省本级", "省外", "未知"])
     pending = p[outside & p["_must"]].assign(入选理由=MUST, clause_id="二（二）-必查", 抽查单位=lambda x: "待定（"
                                              + x["登记层级"].map(_PENDING_WHY) + "）", 层级=PENDING)
