@@ -250,3 +250,26 @@ def test_plan_xlsx_keeps_formula_like_names_as_quoted_text():
     book = openpyxl.load_workbook(io.BytesIO(plan.to_xlsx(p)))
     risky = [c for c in book["抽查名单"].iter_rows() for c in c if isinstance(c.value, str) and c.value[:1] in "=+@"]
     assert risky and all(c.quotePrefix for c in risky)
+
+
+def test_staff_of_a_listed_organisation_are_invitees_not_team_members():
+    """A 正式人员 with a listed duty whose 单位 is an organisation on the plan's list works for an NGO, not a
+    department: never 组员（正式人员）, at most 特邀, and never invited to the team checking that organisation."""
+    t = _orgs(["430121"] * 10, 名称=[f"长沙县第{i}志愿服务队" for i in range(10)])
+    listed = t.df["名称"].iloc[0]
+    rows = [["甲", "长沙县民政局", "正式人员", "志愿服务", "430121"],
+            ["乙", f"{listed}", "正式人员", "志愿服务", "430121"],
+            ["丙", "长沙县文明办", "正式人员", "志愿服务", "430121"]]
+    official, invitees = plan.eligible_staff(_staff(rows), t.df["名称"])
+    assert official["姓名"].tolist() == ["甲", "丙"] and invitees["姓名"].tolist() == ["乙"]
+    assert invitees["_org"].iloc[0] == listed
+    p = plan.make_plan(t, 2025, 1, _staff(rows))
+    members = p.teams[p.teams["角色"].str.startswith("组员")]
+    assert "乙" not in members["姓名"].tolist() and {"甲", "丙"} <= set(members["姓名"])
+    # 乙's organisation is drawn in 长沙县 (all 10 are): 乙 is not invited to check it
+    county = p.teams[p.teams["抽查单位"].str.contains("长沙县")]
+    assert "乙" not in county["姓名"].tolist()
+    assert any("不是部门的正式人员" in n for n in p.notes)
+    # without the organisation on the list, the same person counts as 正式人员
+    official, invitees = plan.eligible_staff(_staff(rows), pd.Series([f"长沙县第{i}义工队" for i in range(10)]))
+    assert official["姓名"].tolist() == ["甲", "乙", "丙"] and not len(invitees)
