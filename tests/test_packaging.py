@@ -217,3 +217,82 @@ def test_wheel_in_a_fresh_venv_serves_the_app(wheel, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def test_compat_check_names_a_missing_private_attribute():
+    from zyfw_checks.app import compat
+
+    assert compat.missing_private_apis() == []  # the installed jupyter_server and Voilà have them all
+
+    class Renamed:  # a kernel manager of a release that renamed two of them
+        _kernel_connections: dict = {}
+
+    missing = compat.missing_private_apis(Renamed())
+    assert [m[2] for m in missing] == ["notebook_data", "get_rendered_notebook"]
+    with pytest.raises(compat.AppCompatError) as info:
+        compat.check_private_apis(Renamed())
+    assert "VoilaKernelManager.notebook_data" in str(info.value) and "get_rendered_notebook" in str(info.value)
+    assert "无法启动" in str(info.value)
+
+
+def test_zyfw_app_refuses_to_start_when_an_attribute_is_missing(monkeypatch, capsys):
+    import argparse
+
+    from zyfw_checks.app import compat
+    from zyfw_checks.cli import app
+
+    monkeypatch.setattr(compat, "missing_private_apis", lambda km=None: [compat.PRIVATE_APIS[0]])
+    started = []
+    monkeypatch.setattr(app.os, "execve", lambda *a: started.append(a))
+    monkeypatch.setattr(app.subprocess, "call", lambda *a, **k: started.append(a))
+    rc = app.cmd_app(argparse.Namespace(plan=False, port=8866, ip=None, server_args=[]))
+    assert rc == 2 and not started and "_kernel_connections" in capsys.readouterr().err
+
+
+def test_zyfw_app_starts_the_server_as_the_script_does():
+    from zyfw_checks.cli import app
+
+    argv, env = app.server_command("plan", 9001, "127.0.0.1", ["--ZyfwService.max_sessions=3"])
+    assert argv[1:4] == ["-m", "zyfw_checks.app.serve", str(PKG / "app" / "notebooks" / "spot_check_plan.ipynb")]
+    assert f"--Voila.config_file_paths={PKG / 'app' / 'config'}" in argv and "--port=9001" in argv
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(PKG / "app" / "jupyter")
+    script = (REPO / "scripts" / "run_app.sh").read_text(encoding="utf-8")
+    for flag in ("--no-browser", "--Voila.open_browser=False", "--theme=light", "--Voila.log_level=WARN"):
+        assert flag in argv and flag in script  # the same server settings as scripts/run_app.sh
+    assert argv[-1] == "--ZyfwService.max_sessions=3"
+
+
+def test_version_and_verbosity_options():
+    import argparse
+    import io
+    import logging
+
+    from zyfw_checks import __version__
+    from zyfw_checks.cli import options
+
+    p = argparse.ArgumentParser(prog="zyfw")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("check").add_argument("file")
+    options.add_global_options(p)
+    with pytest.raises(SystemExit):
+        p.parse_args(["--version"])
+    assert __version__ in options.version_text()
+    levels = {tuple(a): options.level(p.parse_args(a)) for a in (
+        ["check", "f"], ["-v", "check", "f"], ["check", "f", "-v"], ["check", "f", "-vv"], ["-q", "check", "f"],
+        ["check", "f", "-q"])}
+    assert list(levels.values()) == [logging.WARNING, logging.INFO, logging.INFO, logging.DEBUG, logging.ERROR,
+                                     logging.ERROR]
+    out = io.StringIO()
+    log = logging.getLogger("zyfw_checks")
+    try:
+        options.apply(p.parse_args(["check", "f", "-v"]), stream=out)
+        logging.getLogger("zyfw_checks.load").info("读取中")
+        logging.getLogger("zyfw_checks.load").debug("细节")
+        assert out.getvalue() == "读取中\n"
+        options.apply(p.parse_args(["check", "f", "-q"]), stream=out)
+        log.warning("提示")
+        assert "提示" not in out.getvalue() and len([h for h in log.handlers if getattr(h, "_zyfw", False)]) == 1
+    finally:
+        for h in [h for h in log.handlers if getattr(h, "_zyfw", False)]:
+            log.removeHandler(h)
+        log.setLevel(logging.NOTSET)

@@ -66,7 +66,14 @@ def cmd_app(args) -> int:
     if not 0 < args.port < 65536:
         _err(f"端口应为 1 到 65535 之间的数字，收到的是 {args.port}。")
         return EXIT_BAD_INPUT
+    from zyfw_checks.app.compat import AppCompatError, check_private_apis
     from zyfw_checks.params import threshold
+
+    try:  # the attributes the server's reaper relies on (the deletion promise): refuse to start without them
+        check_private_apis()
+    except AppCompatError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
 
     ip = args.ip or os.environ.get("ZYFW_APP_IP") or "127.0.0.1"
     argv, env = server_command(which, args.port, ip, list(args.server_args or []))
