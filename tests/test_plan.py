@@ -43,12 +43,27 @@ def test_row_order_does_not_change_the_draw(orgs_t):
 
 def test_complaints_always_included_whatever_the_seed(orgs_t):
     c = plan.complaints(orgs_t.df["投诉或负面舆情"])
-    must, prio = orgs_t.df.loc[c["must"], "名称"], orgs_t.df.loc[c["complaint"] & ~c["must"], "名称"]
-    assert len(must) == 1 and len(prio) == 1  # "投诉证明时长与记录不符" and a bare "是"
+    must = orgs_t.df.loc[c["must"], "名称"]
+    bare = orgs_t.df.loc[c["unclear"], "名称"]
+    # "投诉证明时长与记录不符" and a bare "是" (the template's column asks about 记录与证明: 是 means it)
+    assert len(must) == 2 and len(bare) == 1 and bare.iloc[0] in must.tolist()
     for seed in range(5):
-        sel = plan.make_plan(orgs_t, 2025, seed).selection.set_index("名称")
-        assert "投诉" in sel.loc[must.iloc[0], "依据"] and "必查" in sel.loc[must.iloc[0], "入选理由"]
-        assert "投诉" in sel.loc[prio.iloc[0], "入选理由"] and "必查" not in sel.loc[prio.iloc[0], "入选理由"]
+        p = plan.make_plan(orgs_t, 2025, seed)
+        sel = p.selection.set_index("名称")
+        for name in must:
+            assert "投诉" in sel.loc[name, "依据"] and "必查" in sel.loc[name, "入选理由"]
+        assert any(bare.iloc[0] in n and "只写了“是”" in n for n in p.notes)
+
+
+def test_a_bare_yes_in_the_template_column_goes_into_the_plan_beyond_ten():
+    """12 organisations of one county answer the template's column with 是: all 12 are drawn (应当列入)."""
+    t = _orgs(["430121"] * 15, 投诉或负面舆情=["是"] * 12 + ["否"] * 3)
+    p = plan.make_plan(t, 2025, 1)
+    county = p.selection[p.selection["层级"] == "县级"]
+    assert len(county) == 12 and county["入选理由"].str.contains("必查").all()
+    assert p.units.iloc[0]["其中必查"] == 12
+    other = plan.make_plan(_orgs(["430121"] * 15, 投诉或负面舆情=["媒体报道活动现场秩序混乱"] * 12 + ["否"] * 3), 2025, 1)
+    assert other.units.iloc[0]["其中必查"] == 0  # a complaint about something else raises priority only
 
 
 def test_at_least_ten_per_unit_or_all_with_a_reason(orgs_t):
@@ -154,7 +169,7 @@ def test_staff_categories_matched_exactly():
 
 @pytest.mark.parametrize(("text", "complaint", "must"), [
     ("否", False, False), ("暂无", False, False), ("没有投诉", False, False), ("未发现", False, False), ("无投诉", False, False),
-    ("是", True, False), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
+    ("是", True, True), ("2024年5月志愿者投诉证明时长与记录不符", True, True), ("媒体报道活动现场秩序混乱", True, False),
     ("有负面舆情：记录造假", True, True), ("否（无投诉）", False, False), ("是（证明时长不符）", True, True),
     ("未如实记录时长，被志愿者投诉", True, True),
 ])
@@ -235,3 +250,26 @@ def test_plan_xlsx_keeps_formula_like_names_as_quoted_text():
     book = openpyxl.load_workbook(io.BytesIO(plan.to_xlsx(p)))
     risky = [c for c in book["抽查名单"].iter_rows() for c in c if isinstance(c.value, str) and c.value[:1] in "=+@"]
     assert risky and all(c.quotePrefix for c in risky)
+
+
+def test_staff_of_a_listed_organisation_are_invitees_not_team_members():
+    """A 正式人员 with a listed duty whose 单位 is an organisation on the plan's list works for an NGO, not a
+    department: never 组员（正式人员）, at most 特邀, and never invited to the team checking that organisation."""
+    t = _orgs(["430121"] * 10, 名称=[f"长沙县第{i}志愿服务队" for i in range(10)])
+    listed = t.df["名称"].iloc[0]
+    rows = [["甲", "长沙县民政局", "正式人员", "志愿服务", "430121"],
+            ["乙", f"{listed}", "正式人员", "志愿服务", "430121"],
+            ["丙", "长沙县文明办", "正式人员", "志愿服务", "430121"]]
+    official, invitees = plan.eligible_staff(_staff(rows), t.df["名称"])
+    assert official["姓名"].tolist() == ["甲", "丙"] and invitees["姓名"].tolist() == ["乙"]
+    assert invitees["_org"].iloc[0] == listed
+    p = plan.make_plan(t, 2025, 1, _staff(rows))
+    members = p.teams[p.teams["角色"].str.startswith("组员")]
+    assert "乙" not in members["姓名"].tolist() and {"甲", "丙"} <= set(members["姓名"])
+    # 乙's organisation is drawn in 长沙县 (all 10 are): 乙 is not invited to check it
+    county = p.teams[p.teams["抽查单位"].str.contains("长沙县")]
+    assert "乙" not in county["姓名"].tolist()
+    assert any("不是部门的正式人员" in n for n in p.notes)
+    # without the organisation on the list, the same person counts as 正式人员
+    official, invitees = plan.eligible_staff(_staff(rows), pd.Series([f"长沙县第{i}义工队" for i in range(10)]))
+    assert official["姓名"].tolist() == ["甲", "乙", "丙"] and not len(invitees)

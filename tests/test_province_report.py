@@ -123,3 +123,49 @@ def test_form_read_by_the_loader_title_row_and_typed_dates(tmp_path):
     assert back["组织名称"].tolist() == ["甲志愿者协会"]
     assert back["抽查日期"].tolist() == ["2025-07-15"]
     assert back["处理措施"].tolist() == ["责令整改"]
+
+
+def test_an_onsite_date_after_the_deadline_is_flagged(inputs, tmp_path):
+    form = pd.DataFrame({"被抽查组织": ["甲志愿者协会", "乙志愿服务队"], "层级": ["市级", "县级"],
+                         "抽查日期": ["2025-08-31", "2025-09-03"], "发现的问题": ["无", "无"]})
+    form.to_excel(tmp_path / "现场晚.xlsx", index=False)
+    rep = pr.build([], onsite=tmp_path / "现场晚.xlsx", city="长沙市", year=2025)
+    late = [n for n in rep.notes if "晚于8月31日" in n]
+    assert len(late) == 1 and "乙志愿服务队（2025-09-03）" in late[0] and "甲志愿者协会" not in late[0]
+    assert "其中 1 家晚于8月31日" in dict(rep.summary)["现场抽查日期"]
+    on_time = form.assign(抽查日期=["2025-08-31", "2025-08-01"])
+    on_time.to_excel(tmp_path / "现场准时.xlsx", index=False)
+    rep = pr.build([], onsite=tmp_path / "现场准时.xlsx", city="长沙市", year=2025)
+    assert not [n for n in rep.notes if "晚于" in n] and "晚于" not in dict(rep.summary)["现场抽查日期"]
+
+
+def test_a_finding_that_pairs_two_organisations_records_lists_neither_as_having_a_problem(tmp_path):
+    """One volunteer in two organisations' records at overlapping times: the file cannot show which
+    organisation misrecorded, so neither is 有问题 for it; a pair inside one organisation still counts."""
+    base = {"志愿者编号": "V1", "姓名": "张三", "记录时间": "2025-03-01 12:00", "录入系统时间": "2025-03-01 12:00"}
+    two = records(dict(base, 组织单位="甲志愿者协会", 活动名称="助老", 开始时间="2025-03-01 09:00", 结束时间="2025-03-01 11:00",
+                       **{"服务时长(小时)": 2}),
+                  dict(base, 组织单位="乙志愿服务队", 活动名称="环保", 开始时间="2025-03-01 10:00", 结束时间="2025-03-01 12:00",
+                       **{"服务时长(小时)": 2}))
+    two.to_excel(tmp_path / "两家.xlsx", index=False)
+    from zyfw_checks.engine import check_table
+    from zyfw_checks.load import load_table
+
+    found = check_table(load_table(tmp_path / "两家.xlsx")).findings
+    assert found["message"].astype(str).str.contains("重叠").any()  # the rule does see the pair
+    rep = pr.build([tmp_path / "两家.xlsx"], city="长沙市", year=2025)
+    o = rep.orgs.set_index("组织")
+    assert set(o.index) == {"甲志愿者协会", "乙志愿服务队"}
+    assert (o["结论"] != "有问题").all() and (o["违规条数"] == 0).all()
+    assert any("另一个组织的记录" in n for n in rep.notes)
+    one = records(dict(base, 组织单位="甲志愿者协会", 活动名称="助老", 开始时间="2025-03-01 09:00", 结束时间="2025-03-01 11:00",
+                       **{"服务时长(小时)": 2}),
+                  dict(base, 组织单位="甲志愿者协会", 活动名称="环保", 开始时间="2025-03-01 10:00", 结束时间="2025-03-01 12:00",
+                       **{"服务时长(小时)": 2}))
+    one.to_excel(tmp_path / "一家.xlsx", index=False)
+    same = check_table(load_table(tmp_path / "一家.xlsx")).findings
+    rep = pr.build([tmp_path / "一家.xlsx"], city="长沙市", year=2025)
+    o = rep.orgs.set_index("组织")
+    overlap_breach = same[same["message"].astype(str).str.contains("重叠") & (same["severity"] == "违规")]
+    assert len(overlap_breach) and o.loc["甲志愿者协会", "违规条数"] >= len(overlap_breach)
+    assert not any("另一个组织的记录" in n for n in rep.notes)

@@ -39,15 +39,16 @@ def _load_override(path: str, mtime: float, shipped: str, shipped_mtime: float) 
     except (OSError, UnicodeDecodeError) as exc:
         raise ParamFileError(f"参数文件 {path} 无法读取（{type(exc).__name__}）：请确认它是 UTF-8 编码的文本文件。") from None
     if Path(shipped).exists():
-        validate_override(data, _load(shipped, shipped_mtime), path)
+        data = validate_override(data, _load(shipped, shipped_mtime), path)
     return data
 
 
 def load_params(name: str) -> Any:
     """Load ``params/<name>.yaml`` (``name`` may contain a sub-folder, e.g. ``lexicons/roles``).
 
-    A file from the override folder (``ZYFW_PARAMS_DIR``) is validated against the shipped one:
-    a typo or a wrong type raises ``params_schema.ParamFileError`` (a ``KitError``: exit 2)."""
+    A file from the override folder (``ZYFW_PARAMS_DIR``) is validated against the shipped one (keys it
+    leaves out come from the shipped file): a typo or a wrong type raises ``params_schema.ParamFileError``
+    (a ``KitError``: exit 2)."""
     shipped = PARAMS_DIR / f"{name}.yaml"
     path = params_dir() / f"{name}.yaml"
     if not path.exists() or path.resolve() == shipped.resolve():  # an override may hold only the changed files

@@ -11,13 +11,15 @@ extras (through Jupyter) and the core must not grow; and a schema written out by
 would be a second home for their shape. The shipped file already is that shape.
 
 Mappings whose keys are all ASCII identifiers (``values``, ``series``, ``month``, field names) are
-*fixed*: every shipped key must be there and no other (a typo gets "did you mean"). Mappings keyed by
+*fixed*: no key the kit does not read (a typo gets "did you mean"); a key left out is taken from the
+shipped file, so an override may hold only the values the user changed. Mappings keyed by
 data (Chinese words, regular expressions in the lexicons) are *open*: any key, values of the shipped
 kind. List items are checked against the kinds of the shipped items.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -83,13 +85,14 @@ def _fixed(d: dict) -> bool:
     return bool(d) and all(isinstance(k, str) and _IDENT.match(k) for k in d)
 
 
-def _check_value(got: Any, examples: list[Any], path: list[str]) -> None:
-    """``got`` must be of a kind some shipped example has; mappings and lists are checked inside."""
+def _check_value(got: Any, examples: list[Any], path: list[str], merge: bool = True) -> Any:
+    """``got`` must be of a kind some shipped example has; mappings and lists are checked inside.
+    Returns ``got`` with the keys it leaves out filled from the shipped file (see :func:`_check_mapping`)."""
     if got is None and any(e is None for e in examples):
-        return
+        return got
     examples = [e for e in examples if e is not None]
     if not examples:
-        return
+        return got
     kinds = {_kind(e) for e in examples}
     k = _kind(got)
     if k not in kinds:
@@ -99,41 +102,50 @@ def _check_value(got: Any, examples: list[Any], path: list[str]) -> None:
         if not got.is_integer():
             raise _Problem(path, f"应为{KIND_WORDS['int']}，实际是{_describe(got)}")
     if k == "mapping":
-        _check_mapping(got, [e for e in examples if isinstance(e, dict)], path)
-    elif k == "list":
+        return _check_mapping(got, [e for e in examples if isinstance(e, dict)], path, merge)
+    if k == "list":
         items = [i for e in examples if isinstance(e, list) for i in e]
-        for n, item in enumerate(got):
-            _check_value(item, items, [*path, f"[{n + 1}]"])
+        return [_check_value(item, items, [*path, f"[{n + 1}]"], merge=False) for n, item in enumerate(got)]
+    return got
 
 
-def _check_mapping(got: dict, examples: list[dict], path: list[str]) -> None:
+def _check_mapping(got: dict, examples: list[dict], path: list[str], merge: bool) -> dict:
+    """Fixed mappings: no unknown key. A key left out is taken from the shipped file where the mapping has
+    one counterpart there (an override may hold only what the user changed: ``values: {one_key: ...}``);
+    inside list items (``merge`` False: the shipped items are examples, not counterparts) the keys every
+    example has are required."""
     keys = [k for e in examples for k in e]
     if examples and all(_fixed(e) for e in examples):
         known = dict.fromkeys(keys)
-        required = set.intersection(*(set(e) for e in examples))
         for key in got:
             if key not in known:
                 close = difflib.get_close_matches(str(key), [str(k) for k in known], n=1, cutoff=0.6)
                 hint = f"（是不是 {close[0]}？）" if close else f"（可用的键：{'、'.join(map(str, known))}）"
-                raise _Problem([*path, str(key)], f"键 {key} 不认识，工具不会读它{hint}")
-        for key in known:
-            if key in required and key not in got:
-                raise _Problem([*path, str(key)], f"缺少键 {key}（本工具自带的文件里有它，程序要读）")
-        for key, value in got.items():
-            _check_value(value, [e[key] for e in examples if key in e], [*path, str(key)])
-    else:  # keyed by data (words, patterns): any key, values of the shipped kind
-        values = [v for e in examples for v in e.values()]
-        for key, value in got.items():
-            _check_value(value, values, [*path, str(key)])
+                raise _Problem([*path, str(key)], f"工具不认识这个键，不会读它{hint}")
+        out = {key: _check_value(value, [e[key] for e in examples if key in e], [*path, str(key)], merge)
+               for key, value in got.items()}
+        if merge and len(examples) == 1:
+            for key, value in examples[0].items():
+                out.setdefault(key, copy.deepcopy(value))
+        else:
+            required = set.intersection(*(set(e) for e in examples))
+            for key in known:
+                if key in required and key not in got:
+                    raise _Problem([*path, str(key)], "缺少这个键（本工具自带的同名文件里每一项都有它，程序要读）")
+        return out
+    # keyed by data (words, patterns): any key, values of the shipped kind; the user's set replaces the kit's
+    values = [v for e in examples for v in e.values()]
+    return {key: _check_value(value, values, [*path, str(key)], merge=False) for key, value in got.items()}
 
 
-def validate_override(data: Any, shipped: Any, file: Path | str) -> None:
-    """Raise :class:`ParamFileError` when ``data`` (an override file) does not have the shipped file's shape."""
+def validate_override(data: Any, shipped: Any, file: Path | str) -> Any:
+    """Check ``data`` (an override file) against the shipped file's shape; return it with the keys it left
+    out taken from the shipped file. Raises :class:`ParamFileError` naming file, key and expectation."""
     try:
-        _check_value(data, [shipped], [])
+        return _check_value(data, [shipped], [])
     except _Problem as p:
         raise ParamFileError(
-            f"参数文件 {file} 有误：{_where(p.path)} {p.text}。请对照本工具自带的同名文件修改，"
+            f"参数文件 {file} 有误：{_where(p.path)}：{p.text}。请对照本工具自带的同名文件修改，"
             f"或把它从 {Path(file).parent} 中删去以使用自带的版本。"
         ) from None
 

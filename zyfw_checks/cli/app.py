@@ -4,7 +4,8 @@ The notebooks (``zyfw_checks/app/notebooks/``), the page template (``zyfw_checks
 server settings (``zyfw_checks/app/config/``) are package data, so an installed wheel serves the app with
 nothing else. The server is started exactly as ``scripts/run_app.sh`` starts it: ``python -m
 zyfw_checks.app.serve NOTEBOOK --Voila.config_file_paths=...`` with the template folder first on
-``JUPYTER_PATH``, in a child process (the server's own settings and rules stay in ``app/serve.py``).
+``JUPYTER_PATH``; on POSIX the process becomes the server (``exec``, as the script does), elsewhere it
+runs it as a child. The server's own settings and rules stay in ``app/serve.py``.
 """
 
 from __future__ import annotations
@@ -65,7 +66,14 @@ def cmd_app(args) -> int:
     if not 0 < args.port < 65536:
         _err(f"端口应为 1 到 65535 之间的数字，收到的是 {args.port}。")
         return EXIT_BAD_INPUT
+    from zyfw_checks.app.compat import AppCompatError, check_private_apis
     from zyfw_checks.params import threshold
+
+    try:  # the attributes the server's reaper relies on (the deletion promise): refuse to start without them
+        check_private_apis()
+    except AppCompatError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
 
     ip = args.ip or os.environ.get("ZYFW_APP_IP") or "127.0.0.1"
     argv, env = server_command(which, args.port, ip, list(args.server_args or []))
@@ -73,7 +81,11 @@ def cmd_app(args) -> int:
     host = "127.0.0.1" if ip in ("0.0.0.0", "::") else ip
     _err(f"{name}：http://{host}:{args.port}/")
     _err(f"（在浏览器中打开上面的地址；按 Ctrl+C 停止。上传文件不超过 {int(float(threshold('max_upload_mb')))} MB。）")
-    try:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":  # become the server (as run_app.sh's exec): a stop signal reaches it directly
+        os.execve(argv[0], argv, env)
+    try:  # pragma: no cover - Windows
         return subprocess.call(argv, env=env)
     except KeyboardInterrupt:  # the server got the same Ctrl+C and stops by itself
         return 0

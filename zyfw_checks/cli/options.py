@@ -66,8 +66,7 @@ def apply(args: argparse.Namespace, stream=None) -> None:
     handler._zyfw = True  # type: ignore[attr-defined]
     handler.setFormatter(_Plain())
     log.addHandler(handler)
-    log.setLevel(level(args))
-    log.propagate = False
+    log.setLevel(level(args))  # propagation stays on: a host's own logging (pytest, Jupyter) still sees it
     from zyfw_checks.arrow_pool import ensure_reusing_pool
 
     ensure_reusing_pool()

@@ -95,7 +95,11 @@ def _listed(words) -> list[str]:
 
 
 def complaints(s: pd.Series) -> pd.DataFrame:
-    """Parse 投诉或负面舆情: complaint (yes), must (about 记录与证明 → 必查), unclear (a bare 是)."""
+    """Parse 投诉或负面舆情: complaint (yes), must (about 记录与证明 → 必查), unclear (a bare 是).
+
+    The template's column asks exactly about 记录与证明 (“因记录与证明出具事宜被投诉或有负面舆情的填“是”…”), so a
+    bare 是 is a must (应当列入当年抽查范围) like a description naming records or certificates; ``unclear``
+    marks it for the plan's note (the person filling the column may have meant any complaint)."""
     cfg = _cfg()["complaints"]
     t = _norm(s).str.replace(r"[。.，,；;！!、]+$", "", regex=True)
     blank = t.isna() | t.eq("")
@@ -106,7 +110,7 @@ def complaints(s: pd.Series) -> pd.DataFrame:
     bare_yes = t.isin(_listed(cfg["yes_words"]))
     complaint = (~blank & ~no.fillna(False)).fillna(False).astype(bool)
     about = t.str.contains("|".join(map(re.escape, _listed(cfg["about_words"]))), regex=True).fillna(False).astype(bool)
-    must = complaint & ~bare_yes.fillna(False) & about
+    must = complaint & (bare_yes.fillna(False) | about)
     return pd.DataFrame({"complaint": complaint, "must": must, "unclear": complaint & bare_yes.fillna(False)},
                         index=s.index)
 
@@ -267,8 +271,9 @@ def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, ma
         notes.append("名单中没有“投诉或负面舆情”列：因记录与证明出具事宜被投诉或有负面舆情的组织应当列入抽查，请补充后重新生成")
     unclear = p[p["_unclear"]]
     if len(unclear):
-        notes.append("以下组织的“投诉或负面舆情”只写了“是”，没有写明是否因记录与证明出具事宜，已提高为重点抽查对象；"
-                     "涉及记录与证明出具的应当列入当年抽查范围，请核实：" + "、".join(unclear["_name"].head(20).tolist()))
+        notes.append("以下组织的“投诉或负面舆情”只写了“是”：按模板这一栏的含义（因记录与证明出具事宜被投诉或有负面舆情）"
+                     "已列为必查（应当列入当年抽查范围）；如投诉与记录证明无关，请在这一栏写明情况后重新生成："
+                     + "、".join(unclear["_name"].head(20).tolist()))
     outside = p["登记层级"].isin(["省本级", "省外", "未知"])
     pending = p[outside & p["_must"]].assign(入选理由=MUST, clause_id="二（二）-必查", 抽查单位=lambda x: "待定（"
                                              + x["登记层级"].map(_PENDING_WHY) + "）", 层级=PENDING)
@@ -325,7 +330,10 @@ def make_plan(table: Table, year: int, seed: int, staff: Table | None = None, ma
     for u in unit_df.itertuples():
         if u.不足说明:
             notes.append(u.不足说明)
-    teams, coverage, team_notes = make_teams(unit_df, staff, rng, mask, year, allow_upper)
+    selected = {u: set(_norm(g["名称"]).dropna()) for u, g in selection.groupby("抽查单位")} if len(selection) else {}
+    teams, coverage, team_notes = make_teams(unit_df, staff, rng, mask, year, allow_upper,
+                                             org_names=table.df["名称"] if "名称" in table.df.columns else None,
+                                             selected=selected)
     unit_df["小组涵盖部门"] = unit_df["抽查单位"].map(lambda n: coverage.get(n, ("（未提供人员名单）", ""))[0])
     unit_df["小组未涵盖部门"] = unit_df["抽查单位"].map(lambda n: coverage.get(n, ("", "（未提供人员名单）"))[1])
     notes += team_notes
@@ -357,11 +365,28 @@ def department_of(units: pd.Series) -> pd.Series:
     return out
 
 
-def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(正式人员 with a listed duty, experts); each with a 4/6-digit area code ``_area`` and ``_dept``.
+def listed_org_of(units: pd.Series, org_names: pd.Series | None) -> pd.Series:
+    """The listed organisation a person's 单位 names (the cell equals or contains its name); NA otherwise."""
+    out = pd.Series(pd.NA, index=units.index, dtype="string")
+    if org_names is None or not len(org_names):
+        return out
+    names = _norm(org_names).dropna()
+    names = names[names.str.len() >= 4].drop_duplicates()
+    if not len(names):
+        return out
+    u = _norm(units)
+    hit = u.str.extract("(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")", expand=False)
+    return hit.astype("string")
+
+
+def eligible_staff(staff: Table, org_names: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(正式人员 with a listed duty, invitees); each with a 4/6-digit area code ``_area`` and ``_dept``.
 
     人员类别 is matched exactly against the listed categories, so “非正式人员” or “非在编人员（劳务派遣）”
-    are never taken for 正式人员.
+    are never taken for 正式人员. A person whose 单位 is one of the listed organisations (``org_names``,
+    the plan's own list) works for an NGO, not for a department: whatever the 人员类别 says, they are
+    not 正式人员 of the team but may be invited (通知：可邀请……有经验的志愿服务组织负责人); ``_org``
+    names their organisation so they are never invited to check it.
     """
     cfg = _cfg()["team"]
     df = staff.df
@@ -369,8 +394,12 @@ def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     # the category itself, without a trailing note in brackets: “正式人员（在编）” → 正式人员; “非在编人员（劳务派遣）” stays 非在编人员
     cat = _norm(df["人员类别"]).str.replace(r"\(.*\)$", "", regex=True) if "人员类别" in df.columns else blank
     duty = df["工作职责"].astype("string") if "工作职责" in df.columns else blank
+    unit = df["单位"].astype("string") if "单位" in df.columns else blank
+    org = listed_org_of(unit, org_names)
+    ngo = org.notna()
     official = cat.isin(_listed(cfg["official_categories"])).fillna(False) & ident.contains_any(duty, cfg["duties"])
-    expert = cat.isin(_listed(cfg["expert_categories"])).fillna(False) & ~official
+    expert = (cat.isin(_listed(cfg["expert_categories"])).fillna(False) | (ngo & official)) & ~(official & ~ngo)
+    official = official & ~ngo
     area = blank.copy()
     if "行政区划代码" in df.columns:
         area = df["行政区划代码"].astype("string").str.normalize("NFKC").str.strip()
@@ -381,9 +410,9 @@ def eligible_staff(staff: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
             names[v.get("short", v["name"])] = str(code)
         names.update({v: str(k) for k, v in ident.populations().get("counties", {}).items()})
         area = area.fillna(df["所属地区"].astype("string").str.strip().map(names).astype("string"))
-    unit = df["单位"].astype("string") if "单位" in df.columns else blank
     out = df.assign(_area=area.str.replace(r"00$", "", regex=True).where(area.str.len() == 6, area),
-                    _dept=department_of(unit))
+                    _dept=department_of(unit), _org=org, _ngo_official=ngo & cat.isin(
+                        _listed(cfg["official_categories"])).fillna(False))
     return out[official.astype(bool)], out[expert.astype(bool)]
 
 
@@ -404,7 +433,7 @@ def _pick_team(local: pd.DataFrame, n_staff: int, rng: np.random.Generator, cove
 
 
 def make_teams(units: pd.DataFrame, staff: Table | None, rng: np.random.Generator, mask: bool, year: int | None = None,
-               allow_upper: bool = False):
+               allow_upper: bool = False, org_names: pd.Series | None = None, selected: dict | None = None):
     """(team members, {unit: (departments covered, named departments not covered)}, notes).
 
     Teams are 同级: a county team takes county staff only, unless ``allow_upper`` lets city staff fill in.
@@ -415,9 +444,15 @@ def make_teams(units: pd.DataFrame, staff: Table | None, rng: np.random.Generato
     if staff is None:
         return pd.DataFrame(columns=cols), {}, [f"未提供人员名单（--staff）：请按通知组建抽查小组——{clause}"]
     n_staff = int(setting("team_size", year or dt.date.today().year))
-    official, experts = eligible_staff(staff)
+    official, experts = eligible_staff(staff, org_names)
     named = list(cfg["departments"])
     rows, notes, coverage = [], [], {}
+    moved = experts[experts["_ngo_official"].fillna(False).astype(bool)]
+    if len(moved):
+        notes.append(f"人员名单中有 {len(moved)} 人的单位是本名单中的志愿服务组织（"
+                     + "、".join(moved["_org"].astype(str).drop_duplicates().head(10)) + "）：他们不是部门的正式人员，"
+                     "不作为抽查小组组员，只可作为特邀人员（通知：可邀请……有经验的志愿服务组织负责人），"
+                     "且不邀请到抽查本组织的小组")
     excluded = len(staff.df) - len(official) - len(experts)
     if excluded:
         notes.append(f"人员名单中有 {excluded} 人不是承担志愿服务、社会组织管理、行政执法职责的正式人员，也不是专家、学者或"
@@ -444,10 +479,16 @@ def make_teams(units: pd.DataFrame, staff: Table | None, rng: np.random.Generato
             抽查单位=u.抽查单位, 层级=u.层级, 角色="组员（正式人员）", 说明=team["_note"])
         rows += members[cols].values.tolist()
         ex = experts[experts["_area"].astype("string").str[:4] == city] if len(experts) else experts
+        own = (selected or {}).get(u.抽查单位, set())
+        if len(ex) and own:  # nobody is invited to check their own organisation
+            ex = ex[~ex["_org"].isin(list(own)).fillna(False).to_numpy()]
         if int(cfg["experts"]) and len(ex):
             r = ex.sort_values("姓名", kind="stable").iloc[int(rng.integers(len(ex)))]
+            why = "通知：可邀请专家、学者和有经验的志愿服务组织负责人"
+            if pd.notna(r.get("_org")):
+                why += f"（所在单位是名单中的志愿服务组织“{r.get('_org')}”，不是部门正式人员）"
             rows.append([u.抽查单位, u.层级, "特邀（可选）", r.get("姓名"), r.get("单位"), r.get("人员类别"), r.get("工作职责"),
-                         r.get("联系电话"), "通知：可邀请专家、学者和有经验的志愿服务组织负责人"])
+                         r.get("联系电话"), why])
     lacking = [n for n, (_, miss) in coverage.items() if miss != "无"]
     if lacking:
         notes.append(f"通知要求民政部门“联合同级文明办、教育、团委、妇联、残联等部门”组建抽查小组：{len(lacking)} 个抽查单位的"

@@ -11,6 +11,12 @@ Inputs: each organisation's record export (checked here with the ordinary engine
 form (现场抽查结果登记表, one row per organisation; :func:`onsite_template` writes a blank one).
 An organisation's conclusion is 有问题 when the records show a 违规 or the form lists a problem,
 待核实 when the records show only 存疑 (a person must verify), else 未发现问题.
+
+A finding belongs to the organisation whose record it is. A finding that pairs a record with another
+organisation's record (a time overlap, a duplicate: the message names “第N行”) cannot show which of the
+two misrecorded (issue 19 §4): it is counted as 存疑 for the record's own organisation, never as a 违规
+that would list it as 有问题 for the other one's record. An on-site date after the notice's “9月前”
+(params spot_check.onsite_deadline) is named in the notes and the summary.
 """
 
 from __future__ import annotations
@@ -100,7 +106,14 @@ def record_results(inputs: list[Path], mask: bool = True) -> tuple[pd.DataFrame,
         if len(f):
             pos = pd.Index(df[ROW].to_numpy()).get_indexer(f["row"].to_numpy())
             cat = pd.Series(np.asarray(f["rule"], dtype=object)).map(cat_of).fillna("其他").to_numpy()
-            g = pd.DataFrame({"key": k[pos], "category": cat, "severity": np.asarray(f["severity"], dtype=object)})
+            severity = np.asarray(f["severity"], dtype=object).copy()
+            cross = other_org_findings(f, df, k, pos)
+            if cross.any():
+                moved = int((cross & (severity == "违规")).sum())
+                severity[cross & (severity == "违规")] = "存疑"
+                notes.append(f"“{label}”：{int(cross.sum())} 条问题涉及另一个组织的记录（如时间重叠、重复记录），无法判断是哪一方"
+                             f"记录有误，按“存疑”计入本组织（其中 {moved} 条原为“违规”），不据此认定任何一方有问题；请双方核实。")
+            g = pd.DataFrame({"key": k[pos], "category": cat, "severity": severity})
             long.append(g.groupby(["key", "category", "severity"]).size().rename("n").reset_index())
         status = res.rule_status()
         missing = status[status["status"] == "未评估"]
@@ -170,6 +183,28 @@ def _tokens(s: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------- the report
 
 
+_OTHER_ROW = r"与第(\d+)行"  # the rules' wording for the other record of a pair (records.py, data_quality.py)
+
+
+def other_org_findings(findings: pd.DataFrame, df: pd.DataFrame, key: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """True for each finding whose message names another row (“与第N行”) that belongs to another organisation."""
+    other = pd.to_numeric(findings["message"].astype("string").str.extract(_OTHER_ROW, expand=False), errors="coerce")
+    at = pd.Index(df[ROW].to_numpy()).get_indexer(other.fillna(-1).astype("int64").to_numpy())
+    own = key[pos]
+    theirs = np.where(at >= 0, key[np.clip(at, 0, None)], None)
+    return (at >= 0) & (theirs != own)
+
+
+def late_onsite(form: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of the on-site form whose 抽查日期 is after the notice's “9月前” (onsite_deadline of ``year``)."""
+    if not len(form) or "抽查日期" not in form.columns:
+        return form.iloc[0:0]
+    d = threshold("onsite_deadline", on=dt.date(year, 12, 31), name="spot_check")
+    deadline = pd.Timestamp(year, int(d["month"]), int(d["day"]))
+    when = pd.to_datetime(form["抽查日期"], errors="coerce")
+    return form[(when.dt.normalize() > deadline).fillna(False).to_numpy()]  # the deadline day itself counts
+
+
 def build(inputs: list[Path], onsite: Path | None = None, city: str = "", year: int | None = None,
           mask: bool = True) -> Report:
     year = year or dt.date.today().year
@@ -203,6 +238,17 @@ def build(inputs: list[Path], onsite: Path | None = None, city: str = "", year: 
     measures = _measures(rows)
     summary = _summary(rows, city, year, form)
     notes = _notes(form, rows) + notes
+    late = late_onsite(form, year)
+    if len(late):
+        d = threshold("onsite_deadline", on=dt.date(year, 12, 31), name="spot_check")
+        names = late["组织名称"].astype("string").fillna("（未填名称）") if "组织名称" in late else pd.Series(["（未填名称）"] * len(late))
+        when = pd.to_datetime(late["抽查日期"], errors="coerce").dt.strftime("%Y-%m-%d")
+        notes.insert(0, f"现场抽查日期晚于{d['month']}月{d['day']}日的组织 {len(late)} 家："
+                     + "、".join((names + "（" + when + "）").head(20).tolist())
+                     + f"。通知要求“每年9月前”完成现场抽查（本工具按{d['month']}月{d['day']}日（含）计，"
+                       "参数 spot_check.onsite_deadline，可改）。")
+        summary = [(k, v + (f"；其中 {len(late)} 家晚于{d['month']}月{d['day']}日（通知要求9月前）" if k == "现场抽查日期" else ""))
+                   for k, v in summary]
     out_cols = ["组织", "统一社会信用代码", "抽查层级", "县市区", "抽查日期", "检查方式", "记录文件", "记录数", "违规条数", "存疑条数",
                 *[f"{c}（违规条数）" for c in cats], "发现的问题", "问题说明", "结论", "主要问题类别", "处理措施", "整改情况"]
     rows = rows.reindex(columns=out_cols)
