@@ -11,15 +11,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zyfw_checks import masking
-from zyfw_checks.arrow_pool import use_reusing_pool
+from zyfw_checks.arrow_pool import ensure_reusing_pool
 from zyfw_checks.load import ROW, Table, load_table
 from zyfw_checks.params import in_force_since, threshold
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import Context, PartialSkip, Rule
 from zyfw_checks.rules import rules_for
 from zyfw_checks.style import SEVERITIES
-
-use_reusing_pool()
 
 FINDING_COLUMNS = ["rule", "severity", "row", "record_id", "message", "evidence", "clause", "title", "sheet"]
 
@@ -298,6 +296,7 @@ def check_table(
     a rule that needs a related table that was not given is reported as 未评估 (once, never per row).
     ``options`` carries the user's declarations (e.g. ``{"export_complete": True}``).
     """
+    ensure_reusing_pool()
     ctx = Context(table=table, mask=mask, related=related or {}, options=dict(options or {}))
     rules = [r for r in rules_for(table.kind) if not select or r.code in select or r.code[:3] in select]
     parts, skipped = [], []

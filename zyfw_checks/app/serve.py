@@ -613,6 +613,13 @@ class ZyfwVoila(Voila):
         km.start_kernel = starting
 
     def listen(self):
+        from zyfw_checks.app.compat import AppCompatError, check_private_apis
+
+        try:  # the reaper and the session binding read private attributes: say which one is missing, and stop
+            check_private_apis(self.kernel_manager)
+        except AppCompatError as exc:
+            print(str(exc), file=sys.stderr)
+            raise SystemExit(2) from None
         self._watch_pool()
         self._watch_starts()
         self.app.settings["zyfw_app"] = self

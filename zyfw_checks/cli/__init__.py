@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from zyfw_checks.cli import batch, check, staff
+from zyfw_checks.cli import app, batch, check, options, staff
 from zyfw_checks.cli._io import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, ZyfwParser, _err
 from zyfw_checks.errors import KitError, internal_error_message
 
@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parsers(sub)
     staff.add_parsers(sub)
     batch.add_parsers(sub)
+    app.add_parsers(sub)
+    options.add_global_options(p)  # after every sub-command, so -q/-v also work after the command name
     return p
 
 
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        options.apply(args)
         if not getattr(args, "func", None):
             parser.print_help()
             return EXIT_BAD_INPUT
