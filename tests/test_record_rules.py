@@ -425,3 +425,15 @@ def test_rec001_service_place_is_part_of_the_service_record():
     res = check_table(load_frame(records({}, {}, drop=("服务地点",))))
     assert "REC001" not in set(res.findings["rule"])
     assert "服务地点" in res.rule_status().set_index("code").loc["REC001", "reason"]
+
+
+@pytest.mark.parametrize(("cell", "violation"), [("未录入", True), ("下周补录", False)])
+def test_rec003_words_in_the_entry_time_cell_are_the_records_own_data(cell, violation):
+    """“未录入” typed where the entry time goes says the paper record is not in a system (违规 once the
+    default period has passed); other words there are only an unreadable cell (存疑 at most)."""
+    f = findings({"记录方式": "纸质", "录入系统时间": cell, "记录平台": None}, rule="REC003")
+    if violation:
+        assert list(f["severity"]) == ["违规"], f["message"].tolist()
+        assert "记录写明未录入" in f["message"].iloc[0]
+    else:
+        assert "违规" not in set(f["severity"]), f["message"].tolist()

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.load import ROW
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
@@ -235,11 +236,25 @@ def rec002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(idx, concat(text, note), evidence, severity)
 
 
-def _says_not_entered(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _entry_cell_says_not_entered(df: pd.DataFrame, table) -> pd.Series:
+    """True where the 录入系统时间 cell is words, not a time, and the words say the record was not entered
+    (“未录入”): the record's own data, though the cell is not a date."""
+    spec = load_params("record_methods")["not_entered"]
+    pattern = "|".join(re.escape(str(w)) for w in spec["words"])
+    out = pd.Series(False, index=df.index)
+    bad = table.bad_cells
+    if "录入系统时间" not in df.columns or not len(bad):
+        return out
+    cells = bad[bad["field"] == "录入系统时间"]
+    hit = cells.loc[cells["value"].astype("string").str.contains(pattern, regex=True).fillna(False).astype(bool), "row"]
+    return pd.Series(df[ROW].isin(hit).to_numpy(), index=df.index)
+
+
+def _says_not_entered(df: pd.DataFrame, table=None) -> tuple[pd.Series, pd.Series]:
     """(the record's own words say it was not entered into a system, 记录平台 is blank or says none)."""
     spec = load_params("record_methods")["not_entered"]
     pattern = "|".join(re.escape(str(w)) for w in spec["words"])
-    said = pd.Series(False, index=df.index)
+    said = pd.Series(False, index=df.index) if table is None else _entry_cell_says_not_entered(df, table)
     for col in ("记录方式", "记录平台"):
         if col in df.columns:
             said |= df[col].astype("string[pyarrow]").str.contains(pattern, regex=True).fillna(False).astype(bool)
@@ -286,7 +301,7 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     deadline = ctx.workdays.add_workdays(end, n)
     as_of = pd.Timestamp(ctx.options.get("as_of") or pd.Timestamp.today()).normalize()
     due = (deadline < as_of).fillna(True).astype(bool)  # an end day unknown: the period cannot still be running
-    said, no_platform = _says_not_entered(df)
+    said, no_platform = _says_not_entered(df, ctx.table)
     if "录入系统时间" not in df.columns:
         told = paper & said & due
         rest = paper & ~told
@@ -299,7 +314,7 @@ def rec003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         entered = df["录入系统时间"]
     not_entered = paper & entered.isna()
     if "录入系统时间" in df.columns:
-        not_entered &= ~ctx.table.bad_mask("录入系统时间").to_numpy()
+        not_entered &= ~ctx.table.bad_mask("录入系统时间").to_numpy() | said.to_numpy()
     else:  # without the column only the record's own words can say it was not entered
         not_entered &= said
     # 通知 says 及时 without a number of days: a paper record still inside the kit's default period is not late
