@@ -336,3 +336,17 @@ def test_phone_key_facts_answers_first_screen_cards_and_tap_targets(site, browse
         assert cal.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
         size = cal.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 14
+
+
+def test_elder_mode_in_the_guide_enlarges_text_and_persists(site, browser_page):
+    with _phone(browser_page) as phone:
+        phone.goto(f"{site}/guide/keyfacts.html", wait_until="load")
+        size = lambda: phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.bd-article p')).fontSize)")  # noqa: E731
+        assert size() >= 16
+        phone.locator(".zyfw-elder-btn >> visible=true").first.click()
+        assert size() >= 24  # about 18 pt
+        phone.goto(f"{site}/clauses/s2-1.html", wait_until="load")
+        assert size() >= 24, "大字模式 was not kept on the next page"
+        assert phone.locator(".zyfw-elder-btn >> visible=true").first.get_attribute("aria-pressed") == "true"
+        phone.locator(".zyfw-elder-btn >> visible=true").first.click()
+        assert size() < 24
