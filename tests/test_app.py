@@ -493,5 +493,5 @@ def test_worker_ends_with_its_kernel(tmp_path):
 def test_page_offers_the_blank_record_template():
     from zyfw_checks.load import field_specs
 
-    frame = pd.read_excel(io.BytesIO(_link_bytes(SelfCheckApp().title.value, "xlsx")), engine="calamine")
+    frame = pd.read_excel(io.BytesIO(_link_bytes(SelfCheckApp().intro.value, "xlsx")), engine="calamine")
     assert list(frame.columns) == list(field_specs("records"))

@@ -374,6 +374,27 @@ def test_lesson_pages_and_downloads(tmp_path):
         assert lesson.fill(c["deciding"], c) in answers and lesson.fill(c["deciding"], c) not in questions
     table = pd.read_csv(paths["cases"], encoding="utf-8-sig", dtype=str)
     assert list(table["记录编号"]) == [c["id"] for c in cases]
+    # the trainer's print kit: both sheets on A4; the student sheet has answer lines under every case
+    for doc in (Document(paths["questions"]), Document(paths["answers"])):
+        for section in doc.sections:
+            assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert questions.count("依据：____") == len(cases)
+    assert "依据：____" not in answers
+    assert md.count('class="zyfw-answer-line"') == 2 * len(cases)
+
+
+def test_case_titles_match_their_times():
+    """A case titled 午休 (noon) must happen at noon: K11 used to be titled 午休时间的义诊 at 17:00–19:00."""
+    for c in lesson.load_cases():
+        start = pd.Timestamp(c["record"]["开始时间"]) if "开始时间" in c.get("record", {}) else None
+        if start is None:
+            continue
+        if "午休" in c["title"] or "中午" in c["title"]:
+            assert 11 <= start.hour <= 13, (c["id"], c["title"], start)
+        if "晚上" in c["title"] or "夜间" in c["title"]:
+            assert start.hour >= 18, (c["id"], c["title"], start)
+        if "下班" in c["title"]:
+            assert 16 <= start.hour <= 19, (c["id"], c["title"], start)
 
 
 # ---------------------------------------------------------------- fast: the extension

@@ -19,7 +19,11 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from tests.test_book import CJK, REPO, ensure_built, toc_pages
+from tests.test_book import CJK, REPO, ensure_built, lesson, toc_pages
+
+
+def lesson_cases() -> list[dict]:
+    return lesson.load_cases()
 
 # What readers type → the page that must come first (the page that is the home of that fact).
 SEARCHES = {
@@ -221,8 +225,12 @@ def test_trainers_page_prints_questions_without_answers_and_a_separate_key(site,
         key = page.locator(".zyfw-answer-key")
         assert key.is_visible() and key.evaluate("e => getComputedStyle(e).breakBefore") == "page"
         assert page.locator(".bd-sidebar-primary >> visible=true").count() == 0
+        # a student sheet: no lesson plan or trainer's note, and lines to write the answer on under every case
+        assert page.locator("section#lesson-plan >> visible=true").count() == 0
+        assert page.locator(".zyfw-trainer-only >> visible=true").count() == 0
+        assert page.locator(".zyfw-answer-lines >> visible=true").count() == len(lesson_cases())
         ARTIFACTS.mkdir(exist_ok=True)
-        page.pdf(path=str(ARTIFACTS / "book-trainers-print.pdf"))
+        page.pdf(path=str(ARTIFACTS / "book-trainers-print.pdf"), prefer_css_page_size=True)
     finally:
         page.emulate_media(media="screen")
 
@@ -328,3 +336,17 @@ def test_phone_key_facts_answers_first_screen_cards_and_tap_targets(site, browse
         assert cal.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
         size = cal.locator("td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 14
+
+
+def test_elder_mode_in_the_guide_enlarges_text_and_persists(site, browser_page):
+    with _phone(browser_page) as phone:
+        phone.goto(f"{site}/guide/keyfacts.html", wait_until="load")
+        size = lambda: phone.evaluate("parseFloat(getComputedStyle(document.querySelector('.bd-article p')).fontSize)")  # noqa: E731
+        assert size() >= 16
+        phone.locator(".zyfw-elder-btn >> visible=true").first.click()
+        assert size() >= 24  # about 18 pt
+        phone.goto(f"{site}/clauses/s2-1.html", wait_until="load")
+        assert size() >= 24, "大字模式 was not kept on the next page"
+        assert phone.locator(".zyfw-elder-btn >> visible=true").first.get_attribute("aria-pressed") == "true"
+        phone.locator(".zyfw-elder-btn >> visible=true").first.click()
+        assert size() < 24

@@ -12,13 +12,12 @@ import functools
 import warnings
 from pathlib import Path
 
-import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib import font_manager
-from matplotlib.patches import Patch
 
 from zyfw_checks.style import INK, SEVERITIES, rank
+
+# matplotlib is imported by the functions that draw (the app counts findings with findings_per_rule and
+# must not pay for importing matplotlib).
 
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # Other files that carry CJK glyphs, tried in order when Noto CJK is not where Debian puts it.
@@ -32,6 +31,8 @@ class NoChineseFont(UserWarning):
 
 
 def _candidates() -> list[Path]:
+    from matplotlib import font_manager
+
     found = [NOTO_CJK] if NOTO_CJK.exists() else []
     system = font_manager.findSystemFonts()
     for hint in FALLBACK_HINTS:
@@ -41,6 +42,8 @@ def _candidates() -> list[Path]:
 
 def _covers_chinese(path: Path) -> str | None:
     """The family name of the font file if it has glyphs for :data:`TEST_TEXT`."""
+    from matplotlib import font_manager
+
     try:
         font_manager.fontManager.addfont(str(path))
         prop = font_manager.FontProperties(fname=str(path))
@@ -60,6 +63,8 @@ def use_chinese_font() -> str | None:
 
     Returns ``None`` (and warns with :class:`NoChineseFont`) when no such font is installed.
     """
+    import matplotlib
+
     for path in _candidates():
         name = _covers_chinese(path)
         if name:
@@ -100,6 +105,9 @@ def findings_alt(result, title: str = "各规则发现的问题") -> str:
 def findings_by_rule(result, title: str | None = None):
     """Horizontal bar chart: number of findings per rule, stacked by each finding's own severity, in the one
     palette of ``zyfw_checks.style``."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     use_chinese_font()
     counts = findings_per_rule(result)
     colours = {s: INK[s] for s in SEVERITIES}
@@ -132,6 +140,9 @@ def workday_deadline(end: str, n: int | None = None, days_after: int = 26):
 
     The working-day status comes from :mod:`zyfw_checks.workdays` (State Council schedule with 调休).
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     from zyfw_checks.params import threshold
     from zyfw_checks.workdays import calendar
 
