@@ -242,7 +242,9 @@ def school_ledger(path: Path) -> dict:
     wb.close()
     return {
         "shape": "学校志愿服务队手工台账：标题行，两行合并表头（服务时间 → 日期/开始/结束），时长是 [h]:mm 单元格，合计行与制表人签字行",
-        "findings": [(5, "REC003", "违规"), (7, "REC004", "违规")],
+        # a paper record with no entry time in a book without a 记录平台 column: the data cannot show it is not
+        # in a system (REC003 is 违规 only where the record says so, or entry time and platform are both blank)
+        "findings": [(5, "REC003", "存疑"), (7, "REC004", "违规")],
         "skipped": {"TOTAL_ROW": 1, "FOOTER_ROW": 1, "BLANK_ROW": 1},
         "header_row": 3,
     }
