@@ -35,6 +35,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "安装 Python 依赖到 .venv/ ……"
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   cons=(); [ -f constraints.txt ] && cons=(-c constraints.txt)
-  .venv/bin/python -m pip install -q "${cons[@]}" -e ".[app,book,test,batch]"
+  .venv/bin/python -m pip install -q "${cons[@]}" -e ".[app,book,test,batch,cluster]"
   echo "$want" > "$stamp"
 fi
