@@ -45,7 +45,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--engines", nargs="+", default=["duckdb", "dask"])
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
-    from zyfw_checks.staff import batch
+    from zyfw_checks.staff import batch, cluster
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
@@ -63,8 +63,9 @@ def main(argv: list[str]) -> None:
             t = threading.Thread(target=_sample, args=(stop, peaks), daemon=True)
             t.start()
             t0 = time.perf_counter()
-            r = batch.run_folder(folder, Path(tmp) / f"out_{engine}.parquet", "parquet",
-                                 batch.Options(part_rows=args.part_rows, progress=False), engine=engine)
+            run = cluster.run_folder if engine == "dask" else batch.run_folder
+            r = run(folder, Path(tmp) / f"out_{engine}.parquet", "parquet",
+                    batch.Options(part_rows=args.part_rows, progress=False))
             total = time.perf_counter() - t0
             stop.set()
             t.join()

@@ -40,12 +40,12 @@ PY="${PYTHON:-python3}"
 # Reinstall only when the declared dependencies changed.
 # Developers get every extra and the test/dev dependency groups (PEP 735, pip >= 25.1: --group);
 # `scripts/setup.sh --server` installs only what serving the app needs (no book, no tests, no tools).
-if [ "$WHAT" = server ]; then spec=".[app]"; groups=(); else spec=".[app,book,batch]"; groups=(--group dev); fi
+if [ "$WHAT" = server ]; then spec=".[app]"; groups=(); else spec=".[app,book,batch,cluster]"; groups=(--group dev); fi
 stamp=.venv/.zyfw-setup
 want="$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -d' ' -f1) $WHAT"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "安装 Python 依赖到 .venv/ ……"
-  .venv/bin/python -m pip install -q --upgrade "pip>=25.1" >/dev/null
+  .venv/bin/python -m pip install -q --upgrade "pip>=25.1" "setuptools>=77" >/dev/null  # setuptools: PEP 639 licence metadata (wheel tests build without isolation)
   cons=(); [ -f constraints.txt ] && cons=(-c constraints.txt)
   .venv/bin/python -m pip install -q "${cons[@]}" -e "$spec" "${groups[@]}"
   echo "$want" > "$stamp"

@@ -33,7 +33,7 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "findings.parquet"
-    return batch.run_folder(folder, out, "parquet", batch.Options(part_rows=5_000, progress=False), engine="dask")
+    return cluster.run_folder(folder, out, "parquet", batch.Options(part_rows=5_000, progress=False))
 
 
 def test_dask_findings_equal_the_in_memory_check(folder, run):

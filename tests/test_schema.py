@@ -126,9 +126,11 @@ def test_streamed_json_equals_the_in_memory_document(result, monkeypatch, chunk)
 
 
 def test_empty_result_is_a_valid_document():
-    res = check_table(load_frame(records({})))
+    from zyfw_checks.load import load_table
+
+    res = check_table(load_table(SAMPLES / "clean.xlsx"))
     if len(res.findings):
-        pytest.skip("the base record has findings from rules added later")
+        pytest.skip("the clean sample has findings from rules added later")
     doc = json.loads(jsonout.render(res))
     _validator(schema.schema()).validate(doc)
     assert doc["findings"] == []

@@ -74,7 +74,12 @@ def cmd_check_dir(args) -> int:
     engine = getattr(args, "engine", "duckdb")
     work = getattr(args, "work_dir", None)
     opts = batch.Options(mask=not args.no_mask, work_dir=Path(work) if work else None)
-    result = batch.run_folder(src, out, fmt, opts, engine=engine, scheduler=getattr(args, "scheduler", None))
+    if engine == "dask":
+        from zyfw_checks.staff import cluster
+
+        result = cluster.run_folder(src, out, fmt, opts, scheduler=getattr(args, "scheduler", None))
+    else:
+        result = batch.run_folder(src, out, fmt, opts)
     xlsx, js = _risk_paths(out)
     xlsx.write_bytes(risk.to_xlsx(result.risk))
     js.write_text(risk.to_json(result.risk), encoding="utf-8")

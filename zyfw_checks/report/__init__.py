@@ -1,6 +1,9 @@
-"""Views of a CheckResult: terminal table, JSON, Excel workbook, printable HTML.
+"""Views of a CheckResult: terminal table, JSON, JSON Lines, Parquet, Excel workbook, printable HTML.
 
-Every writer takes a :class:`zyfw_checks.engine.CheckResult`; none re-implements a rule.
+Every writer takes a :class:`zyfw_checks.engine.CheckResult`; none re-implements a rule. One
+writer per format, shared by the single-file and the folder check; every finding has the shape of
+``finding.schema.json`` (:mod:`zyfw_checks.report.schema`) and every output names the kit, schema
+and parameter versions that produced it.
 """
 
 FORMATS = {

@@ -33,13 +33,11 @@ file holds at most 1,048,576 rows (the loader's limit); a larger CSV should be s
 When one machine is outgrown
 -----------------------------
 Step 1 is per file, steps 2 and 4 are SQL over Parquet files and step 3 is a pure function of
-one part, so the run maps onto a cluster engine as it is. With Spark, put step 1's Parquet on
-shared storage, then ``SELECT *, pmod(hash(志愿者编号), P) AS _part FROM rows DISTRIBUTE BY _part``
-(the DataFrame form: ``.repartition(P, "志愿者编号")``), then ``groupBy("_part").applyInPandas(...)``
-with a wrapper that rebuilds the part's :class:`~zyfw_checks.load.Table` as :func:`part_table`
-does and calls :func:`check_part`; step 4 is ``ORDER BY _file, row, rule`` on the findings. Spark's
-``hash`` is not DuckDB's, which does not matter: any hash works as long as one volunteer's rows
-get one part. Trino/Presto can do step 2 with ``CREATE TABLE … WITH (partitioned_by = ARRAY['_part'])``.
+one part (:func:`check_one`), so the run maps onto a cluster engine as it is.
+:func:`zyfw_checks.staff.cluster.run_folder` (``zyfw check DIR --engine dask [--scheduler ADDRESS]``)
+runs steps 2 and 3 on Dask: a shuffle on the part number, one task per part. With Spark the same plan is
+``.repartition(P, "志愿者编号")`` then ``groupBy("_part").applyInPandas(...)`` with a wrapper that
+calls :func:`check_one`; any hash works as long as one volunteer's rows get one part.
 """
 
 from __future__ import annotations
@@ -70,7 +68,6 @@ PART = "_part"
 OUTPUT_COLUMNS = ["file", *FINDING_COLUMNS]
 BAD_COLUMNS = ["row", "field", "header", "value", "type", "hint"]
 DEFAULT_PART_ROWS = 250_000  # rows per part: a part's check stays well under 1 GB
-ENGINES = ("duckdb", "dask")
 DEFAULT_MEMORY_MB = 1024  # DuckDB's memory_limit during the repartition and the final sort
 _CROSS_REF = r"第(\d+)行"
 
@@ -626,11 +623,12 @@ def _say(msg: str, on: bool) -> None:
 
 
 def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: Options | None = None,
-               engine: str = "duckdb", scheduler: str | None = None) -> BatchResult:
+               runner=None) -> BatchResult:
     """Check every record file of ``folder`` in bounded memory; findings go to ``output``.
 
-    ``engine``: ``duckdb`` (one machine: steps 2 and 3 here) or ``dask`` (steps 2 and 3 on a Dask
-    cluster at ``scheduler``, or a local one when it is None; :mod:`zyfw_checks.staff.cluster`).
+    Steps 2 and 3 run here (DuckDB, then one part after another) unless ``runner`` is given:
+    ``runner(work, key, parts, job) -> list[PartOutcome]`` does both elsewhere, from the rows step 1
+    spilled under ``work/rows/`` (:func:`zyfw_checks.staff.cluster.run_folder` passes the Dask one).
     Returns the batch's per-rule status, counts, notes and the per-organisation aggregates.
     """
     import pyarrow as pa
@@ -642,8 +640,6 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
     files = list_inputs(folder)
     if fmt not in ("parquet", "jsonl"):
         raise BatchError(f"检查文件夹时结果只能保存为 parquet 或 jsonl（大批量），不支持 {fmt}。")
-    if engine not in ENGINES:
-        raise BatchError(f"不认识的计算引擎：{engine}（可选：{'、'.join(ENGINES)}）。")
     if output is not None:
         output = Path(output)
         if output.resolve().is_relative_to(folder.resolve()):
@@ -678,7 +674,7 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
             notes.append(f"各文件对{'、'.join(differ[:5])}等字段的表头写法不同，问题说明中统一用标准字段名称。")
         parts = max(1, math.ceil(ing.rows / max(1, opts.part_rows)))
         t0 = time.perf_counter()
-        if engine == "duckdb":
+        if runner is None:
             _say(f"重新分区：{ing.rows:,} 条记录按志愿者分成 {parts} 份（DuckDB，内存上限 {opts.memory_mb} MB）……",
                  opts.progress)
             con = _connect(work, opts)
@@ -700,10 +696,8 @@ def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: O
         aggs = []
         job = PartJob(ing=ing, mapping=mapping, source=folder.name, work=work, mask=opts.mask)
         outcomes: list[PartOutcome] = []
-        if engine == "dask":
-            from zyfw_checks.staff import cluster
-
-            outcomes = cluster.check_parts(work, key, parts, job, scheduler=scheduler, progress=opts.progress)
+        if runner is not None:
+            outcomes = runner(work, key, parts, job)
             n_parts = parts
         else:
             part_dirs = sorted((work / "parts").glob(f"{PART}=*"), key=lambda p: int(p.name.split("=")[1]))

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from zyfw_checks.load import ROW
+from zyfw_checks.staff import batch
 from zyfw_checks.staff.batch import BAD_COLUMNS, PART, SEQ, BatchError, PartJob, PartOutcome, check_one
 
 LOCAL_WORKERS = 2
@@ -70,6 +71,19 @@ def _task(df: pd.DataFrame, job: PartJob, i: int) -> PartOutcome | None:
     if bad is not None:
         bad = bad[bad["row"].isin(df[ROW])]
     return check_one(df.reset_index(drop=True), bad, job, i)
+
+
+def run_folder(folder, output: Path | None = None, fmt: str = "parquet", opts: batch.Options | None = None,
+               scheduler: str | None = None) -> batch.BatchResult:
+    """:func:`zyfw_checks.staff.batch.run_folder` with steps 2 and 3 on Dask (at ``scheduler``, or a
+    local cluster of two worker processes when it is None)."""
+    opts = opts or batch.Options()
+    _dask()  # a clear message before any work when the extra is not installed
+
+    def runner(work, key, parts, job):
+        return check_parts(work, key, parts, job, scheduler=scheduler, progress=opts.progress)
+
+    return batch.run_folder(folder, output, fmt, opts, runner=runner)
 
 
 def check_parts(work: Path, key: str | None, parts: int, job: PartJob, scheduler: str | None = None,
