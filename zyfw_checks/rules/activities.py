@@ -472,8 +472,12 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     explained = text.rows(others & (volunteers_free | free.notna() | fee_text.isna()))
     charged = (fee_col | text.rows(fee_text.notna())) & ~explained
     kind = text.rows(listed.notna() | similar.notna())
+    # whose fee: another's event, insurance the volunteers bought, or a charge on the people served
+    others_event = find(u, lex["others_event"]).fillna(find(u, lexicon(ctx, "internal")["serving"]))
+    own_insurance, served = find(u, lex["own_insurance"]), find(u, lex["served"])
     return {"text": text, "listed": listed, "similar": similar, "fee_text": fee_text, "free": free,
-            "col": col, "fee_col": fee_col, "charged": charged, "kind": kind}
+            "col": col, "fee_col": fee_col, "charged": charged | text.rows(served.notna()), "kind": kind,
+            "others_event": others_event, "own_insurance": own_insurance, "served": served}
 
 
 # ---- ACT002 ----------------------------------------------------------------------------------
@@ -682,6 +686,12 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(idx, message, evidence, explicit.map({True: "违规", False: "存疑"}))
 
 
+def _law_text(key: str) -> str:
+    from zyfw_checks.params import load_params
+
+    return str(load_params("laws")["articles"][key]["text"])
+
+
 # ---- ACT004 ----------------------------------------------------------------------------------
 
 @rule(
@@ -693,18 +703,19 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     severity="违规",
     needs=("服务内容|活动名称",),
     optional=(*TEXT, "参与费用"),
-    laws=LAWS,
+    laws=(*LAWS, "条例第二十一条", "条例第三十七条"),
     explanation=(
         "以志愿服务名义组织旅游、参观、会议、研学、夏令营等，向参加者收费，不能记为志愿服务。"
         "“参与费用”一栏大于0、活动属于通知列举的旅游、参观、会议、研学、夏令营，且文字没有相反说法的，报“违规”；"
         "只在文字里写了收费（“每人收费300元”“营费2680元/人”）、活动只是相近的类别（游学、冬令营、论坛、徒步……）"
         "或类别不明、或“免费”与收费自相矛盾的，列为“存疑”。志愿者自己承担路费饭费（“交通自理”“费用自理”）"
-        "不是组织者收费；别人的比赛、景区、论坛向选手、游客、参会企业收费而志愿者免费服务的，不在此列。"
+        "不是组织者收费；别人的比赛、景区、论坛向选手、游客、参会企业收费而志愿者免费服务的，不在此列；费用可能属于志愿者服务的别人的活动（博览会、赛事）、"
+        "或是志愿者自己买的保险的，最多“存疑”。"
         "词表见 params/lexicons/paid.yaml。"
     ),
     compliant="大学生志愿者为留守儿童开展免费科普研学，负责看护和讲解；志愿者交通自理到敬老院演出。",
     noncompliant="“参与费用”一栏 1980 元的“志愿者海南旅游行”（违规）；“红色研学之旅”，服务内容写“每人收费380元”（存疑）。",
-    not_modelled="不区分收费是否覆盖成本；向服务对象（而不是参加者）收费的活动请看 ACT005。",
+    not_modelled="不区分收费是否覆盖成本。向服务对象（而不是参加者）收费是另一项义务（条例第二十一条，罚则第三十七条）：本规则只列为“存疑”并说明，不算作向参加者收费。",
     severity_reason=(
         "通知二（二）把“以志愿服务名义组织的收费旅游、参观、会议、研学、夏令营等活动”列为不得认定的活动，"
         "办法第十九条不许为其记录；“参与费用”一栏大于0而活动属于通知列举的类别，是数据本身显示的，为违规；"
@@ -721,19 +732,29 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     listed, similar = text.at(f["listed"], pos), text.at(f["similar"], pos)
     fee_text, free = text.at(f["fee_text"], pos), text.at(f["free"], pos)
     col, fee_col = f["col"].iloc[pos], pd.Series(f["fee_col"][pos], index=idx)
+    others, insured, served = (text.at(f[k], pos) for k in ("others_event", "own_insurance", "served"))
     kind = listed.fillna(similar)
     conflict = free.notna()
-    clear = fee_col & listed.notna() & ~conflict
+    whose = others.notna() | insured.notna()
+    served_only = served.notna()
+    clear = fee_col & listed.notna() & ~conflict & ~whose & ~served_only
     reason = joined([
-        (kind.isna() & ~conflict, "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
-        (listed.isna() & similar.notna() & ~conflict, "活动与通知列举的类别相近"),
-        (~fee_col & listed.notna() & ~conflict, "收费只见于文字"),
+        (kind.isna() & ~conflict & ~whose, "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
+        (listed.isna() & similar.notna() & ~conflict & ~whose, "活动与通知列举的类别相近"),
+        (~fee_col & listed.notna() & ~conflict & ~whose, "收费只见于文字"),
         (conflict, "写着“" + free.fillna("") + "”却又有收费"),
+        (others.notna(), "费用可能属于志愿者服务的别人的活动（" + others.fillna("") + "），不是组织者向参加者收费"),
+        (insured.notna(), "保险是志愿者自己购买的（" + insured.fillna("") + "），不是组织者向参加者收费"),
     ], idx)
+    to_served = ("向服务对象收费（" + served.fillna("") + "）：这不是向参加者收费，而是条例第二十一条的义务——"
+                 "“" + _law_text("条例第二十一条") + "”（罚则见条例第三十七条），请核实")
     message = (activity_name(sub) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
                                                False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
                + reason.where(reason.eq(""), "（" + reason + "，请核实）"))
+    message = message.where(~whose | conflict, activity_name(sub) + "记有费用，但" + reason + "，请核实")
+    message = message.where(~served_only, activity_name(sub) + to_served)
     evidence = joined([
+        (served_only, labelled("向服务对象收费", served)),
         (kind.notna(), labelled("活动类型", kind)),
         (fee_col, "参与费用：" + fmt_num(col) + "元"),
         (fee_text.notna(), labelled("收费文字", fee_text)),
