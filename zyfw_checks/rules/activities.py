@@ -350,15 +350,25 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     said.setdefault((ON_DUTY, -1), pd.Series(pd.NA, index=text.u.index, dtype="string"))
     # a meeting, study session or roster of one's own unit is ② whoever attends: ① keeps only its own duties
     tier[(tier < DUTY) & internal(df, ctx)["own_rows"]] = 0
+    # working time from the one service-time model: overnight rows end the next day, several-day rows are
+    # read on their first day, and a date-only row is a missing clock time (not judged, said so)
+    iv = ctx.intervals
+    clock = iv["clock"].to_numpy(dtype=bool) & ~iv["reversed"].to_numpy(dtype=bool)
+    undated = (tier > 0) & ~clock & iv["date_only"].to_numpy(dtype=bool)
+    if undated.any():
+        from zyfw_checks.reasons import Reason
+
+        ctx.partly_unassessed(Reason.DATE_ONLY, f"{int(undated.sum())} 条像是在职人员本职工作的记录只有日期没有起止时刻，"
+                              "无法判断是否在工作时间内，未评估", rule="ACT001", mask=undated)
     share = np.zeros(n)
     for j, (_name, spec) in enumerate(specs):
-        mine = np.flatnonzero(tier > 0)
+        mine = np.flatnonzero((tier > 0) & clock)
         mine = mine[who[mine] == j]
         if len(mine):
             hours = spec.get("hours") or lex["working_hours"]
-            share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
+            share[mine] = _share_in_hours(iv["start"].iloc[mine], iv["end"].iloc[mine], hours).to_numpy()
     pos = np.flatnonzero(share > 0)
-    pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
+    pos = pos[ctx.workdays.is_workday(iv["start"].iloc[pos]).to_numpy()]
     return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said, "site": at_site[pos],
             "specs": specs, "text": text}
 
@@ -401,7 +411,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "roles")
     pos, who, tier, specs, text = found["pos"], found["who"], found["tier"], found["specs"], found["text"]
     idx, sub = df.index[pos], df.iloc[pos]
-    start, end = sub["开始时间"], sub["结束时间"]
+    start, end = ctx.intervals["start"].iloc[pos], ctx.intervals["end"].iloc[pos]
     covered = ctx.workdays.covered(start)
     if not covered.all():
         ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
