@@ -108,34 +108,43 @@ def user_words() -> list[str]:
 class Words:
     """Word boundaries of distinct texts (jieba), computed once per text and run.
 
-    ``names`` are place names read from 组织单位 / 服务地点 (“班会坪村”的“班会坪”): a listed word
-    inside one is characters of a name, not the word.
+    A match counts when it starts and ends on word boundaries, or lies inside one word (“无偿献血”的“献血”);
+    it does not count when it straddles two words (“中转发放”的“转发”), or reaches into a place name read from
+    组织单位 / 服务地点 (“班会坪村”的“班会”) or a listed compound (words.yaml ``compounds``) without covering it.
     """
 
-    def __init__(self, names=()):
+    def __init__(self, names=(), compounds=()):
         names = sorted({n for n in names if n}, key=len, reverse=True)
         self.names = re.compile("|".join(map(re.escape, names))) if names else None
-        self.cache: dict[str, set[int]] = {}
+        self.compounds = set(compounds)
+        self.cache: dict[str, tuple[set[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
 
-    def bounds(self, s: str) -> set[int]:
-        b = self.cache.get(s)
-        if b is None:
-            pos, b = 0, {0}
+    def tokens(self, s: str):
+        got = self.cache.get(s)
+        if got is None:
+            pos, bounds, spans, opaque = 0, {0}, [], []
             for token in tokenizer().cut(s):
+                spans.append((pos, pos + len(token)))
+                if token in self.compounds:
+                    opaque.append(spans[-1])
                 pos += len(token)
-                b.add(pos)
+                bounds.add(pos)
             if self.names is not None:
-                for m in self.names.finditer(s):
-                    b.difference_update(range(m.start() + 1, m.end()))
-            self.cache[s] = b
-        return b
+                opaque += [(m.start(), m.end()) for m in self.names.finditer(s)]
+            got = self.cache[s] = (bounds, spans, opaque)
+        return got
 
     def whole(self, original: str, current: str, match: str) -> bool:
         """Whether ``match`` (found in ``current``, a copy of ``original`` with rejected matches blanked)
-        starts and ends on word boundaries of ``original``."""
+        is a word of ``original`` in the sense above."""
         i = current.find(match)
-        b = self.bounds(original)
-        return i in b and i + len(match) in b
+        j = i + len(match)
+        bounds, spans, opaque = self.tokens(original)
+        if any(i < b and a < j and not (i <= a and b <= j) for a, b in opaque):  # into a name or compound
+            return False
+        if i in bounds and j in bounds:
+            return True
+        return any(a <= i and j <= b for a, b in spans)
 
 
 def words(ctx, df: pd.DataFrame) -> Words:
@@ -147,7 +156,7 @@ def words(ctx, df: pd.DataFrame) -> Words:
             if c in df.columns:
                 for v in pd.unique(df[c].dropna().astype(str)):
                     names.update(m.group(1) for m in pat.finditer(v))
-        return Words(names)
+        return Words(names, lexicon(ctx, "words")["compounds"])
     return ctx.once("activities.words", make)
 
 
@@ -244,6 +253,12 @@ def column(ctx, df: pd.DataFrame, name: str, fill=None) -> Distinct:
         s = df[name] if name in df.columns else pd.Series(pd.NA, index=df.index, dtype="string")
         return Distinct.of(s, fill)
     return ctx.once(f"activities.column:{name}:{fill!r}", make)
+
+
+def intervals(ctx, df: pd.DataFrame) -> pd.DataFrame:
+    """The run's service-time model (ctx.intervals) on the rows of ``df`` (the whole table in a run)."""
+    iv = ctx.intervals
+    return iv if iv.index.equals(df.index) else iv.reindex(df.index)
 
 
 def quote(s: pd.Series, limit: int = 30) -> pd.Series:
@@ -352,7 +367,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     tier[(tier < DUTY) & internal(df, ctx)["own_rows"]] = 0
     # working time from the one service-time model: overnight rows end the next day, several-day rows are
     # read on their first day, and a date-only row is a missing clock time (not judged, said so)
-    iv = ctx.intervals
+    iv = intervals(ctx, df)
     clock = iv["clock"].to_numpy(dtype=bool) & ~iv["reversed"].to_numpy(dtype=bool)
     undated = (tier > 0) & ~clock & iv["date_only"].to_numpy(dtype=bool)
     if undated.any():
@@ -411,7 +426,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "roles")
     pos, who, tier, specs, text = found["pos"], found["who"], found["tier"], found["specs"], found["text"]
     idx, sub = df.index[pos], df.iloc[pos]
-    start, end = ctx.intervals["start"].iloc[pos], ctx.intervals["end"].iloc[pos]
+    start, end = intervals(ctx, df)["start"].iloc[pos], intervals(ctx, df)["end"].iloc[pos]
     covered = ctx.workdays.covered(start)
     if not covered.all():
         ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
@@ -653,12 +668,15 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     stated_ = stated.notna()
     explicit = converted | (donation & conv.notna()) | ((award.notna() | online) & stated_)
     by_hours = donation & conv.isna() & stated_ & ~explicit
-    pos = np.flatnonzero(text.rows(any_kind))
+    flagged = text.rows(any_kind)
+    paid = fees(df, ctx)  # hours for attending a fee-charging conference, tour or camp: that is ④'s defect
+    flagged &= ~(paid["charged"] & paid["kind"] & ~text.rows(converted | donation | donation_weak | online | online_weak))
+    pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
     sub = df.iloc[pos]
     idx = sub.index
-    iv = ctx.intervals.iloc[pos]
+    iv = intervals(ctx, df).iloc[pos]
     beyond = pd.Series((iv["hours"] > iv["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool), index=idx)
     gift, conv, award_h, amount, award, near, weak_action, formula, stated = (
         text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action, formula, stated))
