@@ -357,6 +357,18 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     wp = alternation(work["places"])
     pair = Distinct.joined(df, ("参与者身份", "服务地点"))
     same = pair.u.astype(object).str.extract(f"(?P<w>{wp[3:-1]})[^；]*；.*(?P=w)", expand=True)["w"].notna()
+    if same.any():  # the same institution, not only the same kind: 黄兴镇敬老院 is not 星城敬老院
+        named = re.compile(f"^([\u4e00-\u9fff]*?)({wp[3:-1]})")
+        generic = re.compile(work["generic_prefix"])
+
+        def one_place(v: str) -> bool:
+            role_, _, site = v.partition("；")
+            m = named.search(role_)
+            x = generic.sub("", m.group(1)) if m else ""
+            return not m or len(x) < 2 or (m.group(1) + m.group(2)) in site or (x + m.group(2)) in site
+
+        idx = same.index[same.to_numpy(dtype=bool)]
+        same[idx] = [one_place(v) for v in pair.u[idx]]
     own_site = pair.rows(same) | (
         roles.rows(find(roles.u, wp).notna()) & text.rows(find(text.u, work["own"]).notna()))
     take = open_ & (tier == 0) & own_site
