@@ -562,3 +562,11 @@ def test_kinds_one_and_two_read_the_structure_of_the_record():
     assert sev("ACT002", **school) is None
     assert sev("ACT002", **dict(school, 活动名称="迎检卫生整治", 服务内容="学校迎接验收，要求各班清理校园内卫生死角",
                                 服务地点="校园")) == "存疑"
+
+
+def test_stated_hours_beyond_the_records_own_span_are_not_time_given():
+    """The structure, not a word: the text says 记3小时 and the record's own start–end is half an hour."""
+    over = dict(活动名称="社区服务", 服务内容="在社区帮忙，记3小时", **{"服务时长(小时)": 3})
+    [(s, m, e)] = one("ACT003", **over, **at("2024-03-09", "09:00", "09:30"))
+    assert s == "存疑" and "超过记录的起止时间" in m and "起止时间：0.5小时" in e
+    assert sev("ACT003", **over, **at("2024-03-09", "09:00", "12:00")) is None

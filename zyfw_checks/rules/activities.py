@@ -684,7 +684,13 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     stated_ = stated.notna()
     explicit = converted | (donation & conv.notna()) | ((award.notna() | online) & stated_)
     by_hours = donation & conv.isna() & stated_ & ~explicit
-    flagged = text.rows(any_kind)
+    # the record's own structure: the text states N hours and the recorded hours exceed the record's own span,
+    # so the hours are not time given (办法第七条), whatever they were granted for (存疑: no stated reason)
+    iv_all = intervals(ctx, df)
+    beyond_all = (iv_all["hours"] > iv_all["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool)
+    kinded = text.rows(any_kind)
+    over = text.rows(stated.notna()) & beyond_all & ~kinded
+    flagged = kinded | over
     paid = fees(df, ctx)  # hours for attending a fee-charging conference, tour or camp: that is ④'s defect
     flagged &= ~(paid["charged"] & paid["kind"] & ~text.rows(converted | donation | donation_weak | online | online_weak))
     pos = np.flatnonzero(flagged)
@@ -699,6 +705,8 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     converted, donation, donation_weak, online, online_weak, explicit, by_hours = (
         text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit, by_hours))
     explicit = explicit | (by_hours & beyond)
+    over = pd.Series(over[pos], index=idx)
+    span_h = iv["span_h"]
     gifts = donation | donation_weak
     donated = gift.fillna("") + "；" + joined([
         (amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount.fillna("")),
@@ -709,6 +717,7 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (converted | gifts, "把钱、物或数量折算成服务时长"),
         (award.notna(), "为任务、承诺或奖励给予时长"),
         (online | online_weak, "线上转发、点赞记为服务时长"),
+        (over, "文字写明的时长超过记录的起止时间"),
     ], idx, sep="、")
     why = joined([(donation_weak & ~converted, "只写了捐赠数额，未写折算"),
                   (online_weak & ~converted, "只写了转发、点赞，未写平台"),
@@ -724,6 +733,7 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (online, labelled("线上行为", near)),
         (online_weak, labelled("线上行为", weak_action)),
         (stated.notna() & ~converted, labelled("文字写明", stated)),
+        (over, "起止时间：" + fmt_num(span_h.round(2)) + "小时"),
     ], idx)
     if "服务时长(小时)" in sub.columns:
         evidence = evidence + "；记录时长：" + fmt_num(sub["服务时长(小时)"]) + "小时"
