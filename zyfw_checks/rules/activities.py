@@ -147,6 +147,16 @@ class Words:
         return any(a <= i and j <= b for a, b in spans)
 
 
+def find_on(text: Distinct, rows: np.ndarray, entries, w: Words) -> pd.Series:
+    """:func:`find_words` on the distinct texts of the ``rows`` only (NA for the other texts): ACT001 asks a
+    role's words only of the texts of that role's rows, so the word check runs on few texts."""
+    out = pd.Series(pd.NA, index=text.u.index, dtype="string")
+    codes = np.unique(text.codes[rows & (text.codes >= 0)])
+    if len(codes):
+        out.iloc[codes] = find_words(text.u.iloc[codes], entries, w).to_numpy()
+    return out
+
+
 def words(ctx, df: pd.DataFrame) -> Words:
     """The run's word boundaries, with the place names of 组织单位 and 服务地点."""
     def make() -> Words:
@@ -335,10 +345,10 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     for level, key in ((DUTY, "duties"), (RELATED, "related")):
         if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
             duty = lex["on_duty"]
-            post, acts = find(text.u, duty["post"]), find_words(text.u, duty["acts"], w)
+            post, acts = find(text.u, duty["post"]), find_on(text, open_ & (tier == 0), duty["acts"], w)
             said[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
             # or: the role names its institution (人社局干部) and the text an official act (办理、检查……)
-            official = find_words(text.u, duty["official"], w)
+            official = find_on(text, open_ & (tier == 0), duty["official"], w)
             said[ON_DUTY, -1] = said[ON_DUTY, -1].fillna(official)
             seated = roles.rows(find(roles.u, duty["institution"]).notna())
             take = open_ & (tier == 0) & (text.rows(post.notna() & acts.notna())
@@ -348,7 +358,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             todo = open_ & (tier == 0) & role_hits[j]
             if not todo.any() or not spec.get(key):
                 continue
-            said[level, j] = find_words(text.u, spec[key], w)
+            said[level, j] = find_on(text, todo, spec[key], w)
             take = todo & text.rows(said[level, j].notna())
             who[take], tier[take] = j, level
     # the structure, not the nouns: the role names its workplace (敬老院护理员、图书馆馆员、公园管理处职工) and the
