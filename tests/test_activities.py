@@ -418,9 +418,11 @@ def test_rules_share_the_joined_text_through_the_run_context():
     get_rule("REC005").fn(t.df, ctx)
     get_rule("ACT001").fn(t.df, ctx)
     assert ctx.cache[key] is shared and len(shared.u) == 1
-    assert "activities.on_duty" in ctx.cache and "activities.fees" not in ctx.cache
+    # ACT003 reads ACT004's fee reading (hours for a paid camp are ④), ACT001 ACT002's (own unit's meetings are ②)
+    assert {"activities.on_duty", "activities.fees", "activities.internal"} <= set(ctx.cache)
+    internal_reading = ctx.cache["activities.internal"]
     get_rule("ACT002").fn(t.df, ctx)  # reads ACT004's fee reading and ACT001's on-duty reading
-    assert "activities.fees" in ctx.cache
+    assert ctx.cache["activities.internal"] is internal_reading
 
 
 def test_rules_on_an_empty_table_or_without_text_columns_find_nothing():
@@ -487,3 +489,84 @@ def test_adding_a_word_to_the_lexicon_changes_act002(tmp_path, monkeypatch):
     assert sev("ACT002", **edit) is None
     _params_copy(tmp_path, monkeypatch, "internal", lambda d: d["strong"].update({"早讲评": "单位每日早讲评"}))
     assert sev("ACT002", **edit) == "存疑"
+
+
+# ---------------------------------------------------------------- issue 19 §4–§5: the classes, both sides
+def test_word_lists_match_words_not_characters_across_a_word_boundary():
+    """A listed word whose characters only straddle two words, or sit in a place name, is no match."""
+    assert sev("ACT002", 活动名称="班会坪村“文明交通”劝导", 服务内容="在路口劝导电动车佩戴头盔", 服务地点="班会坪村路口") is None
+    assert sev("ACT002", 活动名称="值班岭村“文明交通”劝导", 服务内容="在路口劝导电动车佩戴头盔", 服务地点="值班岭村路口") is None
+    assert sev("ACT002", 活动名称="主题班会", 服务内容="在本班教室召开主题班会", 服务地点="本班教室") == "存疑"
+    assert sev("ACT003", 活动名称="防暑物资中转发放", 服务内容="将爱心企业捐赠的防暑药品中转发放到独居老人家中") is None
+    assert sev("ACT003", 活动名称="转发", 服务内容="在朋友圈转发文明创建公益宣传海报") == "存疑"
+    assert sev("ACT003", 活动名称="万捐桥社区助老", 服务内容="为万捐桥社区老人理发", 服务地点="万捐桥社区") is None
+    # inside one word still counts: “无偿献血”的“献血”
+    assert sev("ACT003", 活动名称="无偿献血记时长", 服务内容="参加无偿献血400毫升，记4小时志愿服务时长") == "违规"
+    # 会议塘社区 names no 会议: a fee there is only 存疑, a 会议 with a fee is 违规
+    assert sev("ACT004", 活动名称="会议塘社区文艺汇演", 服务内容="文艺汇演志愿服务", 服务地点="会议塘社区", 参与费用=20) == "存疑"
+    assert sev("ACT004", 活动名称="行业年度会议", 服务内容="组织志愿者参加行业会议", 参与费用=300) == "违规"
+
+
+def test_a_donation_or_platform_word_that_names_the_setting_is_not_a_conversion():
+    assert sev("ACT003", 活动名称="慈善一日捐现场服务", 服务内容="在慈善一日捐活动现场引导市民排队、维持秩序，记2小时") is None
+    assert sev("ACT003", 活动名称="献血屋志愿服务", 服务内容="在献血屋引导献血者填写登记表") is None
+    assert sev("ACT003", 活动名称="防诈骗宣讲", 服务内容="在社区广场向居民讲解朋友圈诈骗套路") is None
+    assert sev("ACT003", 活动名称="爱心捐款", 服务内容="捐款50元记录1小时") == "违规"  # a stated rate
+    # a gift "记2小时" with hours equal to the time given is 存疑; more hours than the span given is 违规
+    assert sev("ACT003", 活动名称="爱心捐赠", 服务内容="参加爱心捐赠，记2小时", **at("2024-03-09", "09:00", "11:00")) == "存疑"
+    assert sev("ACT003", 活动名称="爱心捐赠", 服务内容="参加爱心捐赠，记2小时", **at("2024-03-09", "09:00", "09:20")) == "违规"
+
+
+def test_posting_on_short_video_platforms_and_hours_for_attending_are_kind_three():
+    post = dict(活动名称="短视频发布", 服务内容="在抖音发布一条垃圾分类宣传短视频，发布即记2小时")
+    assert sev("ACT003", **post, **at("2024-03-09", "19:00", "19:10")) == "违规"
+    assert sev("ACT003", 活动名称="宣传片拍摄", 服务内容="为社区剪辑制作垃圾分类宣传视频") is None
+    assert sev("ACT003", 活动名称="文明城市知识讲座", 服务内容="参加讲座，参会即认定志愿时长2小时") == "违规"
+    assert sev("ACT003", 活动名称="讲座会务", 服务内容="为文明城市知识讲座布置会场、签到引导") is None
+
+
+def test_awards_and_gifts_are_not_proven_pay_but_pay_by_the_hour_is():
+    [(s, m, _)] = one("REC005", 补贴类型="年度优秀志愿者奖金", 补贴金额=500, 表彰奖励="2024年度优秀志愿者")
+    assert s == "存疑" and "条例第三十二条" in m and "办法第九条" in m
+    assert sev("REC005", 补贴类型="春节慰问红包", 补贴金额=200) == "存疑"
+    assert sev("REC005", 补贴类型="纪念品", 补贴金额=30) == "存疑"
+    [(s, m, _)] = one("REC005", 补贴类型="服务补助", 补贴金额=30, 服务内容="陪伴老人聊天，补助按每小时15元发放")
+    assert s == "违规" and "按服务时间" in m
+    assert sev("REC005", 补贴类型="交通补贴", 补贴金额=20, 服务内容="交通补贴按每天20元发放") is None
+    assert sev("REC005", 服务内容="为环卫工人发放慰问品") is None  # the volunteers give it, they are not paid
+
+
+def test_whose_fee_another_events_fee_own_insurance_and_charging_the_people_served():
+    [(s, m, _)] = one("ACT004", 活动名称="车展志愿服务", 服务内容="为国际车展参观者提供引导服务", 参与费用=80)
+    assert s == "存疑" and "别人的活动" in m
+    [(s, m, _)] = one("ACT004", 活动名称="研学营志愿服务", 服务内容="为研学营学生看护，志愿者自行购买意外险50元", 参与费用=50)
+    assert s == "存疑" and "保险" in m
+    [(s, m, _)] = one("ACT004", 活动名称="上门理发", 服务内容="为老人理发，向老人每人收取10元")
+    assert s == "存疑" and "条例第二十一条" in m and "不得向志愿服务对象收取" in m and "不是向参加者收费" in m
+    assert sev("ACT004", 活动名称="红色研学", 服务内容="组织韶山红色研学", 参与费用=380) == "违规"
+
+
+def test_kinds_one_and_two_read_the_structure_of_the_record():
+    nurse = dict(参与者身份="黄兴镇敬老院护理员", 活动名称="日常照护", 服务内容="本院护理员为在院老人喂饭、整理床铺",
+                 服务地点="黄兴镇敬老院", **at("2024-03-05", "14:00", "16:00"))
+    assert sev("ACT001", **nurse) == "存疑" and sev("ACT002", **nurse) is None
+    assert sev("ACT001", **dict(nurse, 服务地点="望城区星城敬老院", 服务内容="为老人喂饭")) is None  # not their own home
+    minutes = dict(参与者身份="社区工作人员", 活动名称="社区“两委”例会会议记录整理", 服务内容="整理社区“两委”例会会议记录并归档",
+                   服务地点="社区居委会办公室", **at("2024-03-05", "10:00", "11:00"))
+    assert sev("ACT002", **minutes) == "存疑" and sev("ACT001", **minutes) is None
+    sent_down = dict(参与者身份="党员干部", 活动名称="下沉社区", 服务内容="按单位安排下沉社区开展入户宣传", 服务地点="辖区小区",
+                     **at("2024-03-05", "09:00", "11:00"))
+    assert sev("ACT001", **sent_down) == "存疑" and sev("ACT002", **sent_down) is None
+    school = dict(参与者身份="学生", 活动名称="学校组织走进敬老院慰问", 服务内容="按学校社会实践要求到敬老院为老人打扫房间",
+                  服务地点="黎托街道敬老院")
+    assert sev("ACT002", **school) is None
+    assert sev("ACT002", **dict(school, 活动名称="迎检卫生整治", 服务内容="学校迎接验收，要求各班清理校园内卫生死角",
+                                服务地点="校园")) == "存疑"
+
+
+def test_stated_hours_beyond_the_records_own_span_are_not_time_given():
+    """The structure, not a word: the text says 记3小时 and the record's own start–end is half an hour."""
+    over = dict(活动名称="社区服务", 服务内容="在社区帮忙，记3小时", **{"服务时长(小时)": 3})
+    [(s, m, e)] = one("ACT003", **over, **at("2024-03-09", "09:00", "09:30"))
+    assert s == "存疑" and "超过记录的起止时间" in m and "起止时间：0.5小时" in e
+    assert sev("ACT003", **over, **at("2024-03-09", "09:00", "12:00")) is None

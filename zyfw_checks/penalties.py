@@ -1,7 +1,9 @@
 """处罚参考：把“违规”的发现对应到处罚它所违反义务的条文（params/penalties.yaml，条文原文在 laws.yaml）。
 
 Only 违规 findings are referenced, and only under the behaviour whose article sanctions the duty the
-rule checks; 存疑 and 提示 are never shown beside a penalty article. Reference text only, not legal advice.
+rule checks; 存疑 and 提示 are never shown beside a penalty article. Each behaviour lists the duty's articles
+(the rules' ``laws``: 条例第二条, 办法第十九条……) apart from the penalty articles (issue 19 “Wording”).
+Reference text only, not legal advice.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def reference(findings: pd.DataFrame) -> list[dict]:
         return []
     found = set(findings.loc[findings["severity"] == BREACH, "rule"])
     out = []
+
+    def article(k: str) -> dict:
+        return {"条文": k, "名称": law_title(k), "内容": laws.get(k, {}).get("text") or "（原文未核实）",
+                "出处": laws.get(k, {}).get("url", "")}
+
     for behaviour, entry in spec["behaviours"].items():
         rules = sorted(found & set(entry.get("rules", [])))
         if not rules:
@@ -39,10 +46,23 @@ def reference(findings: pd.DataFrame) -> list[dict]:
         out.append({
             "行为": behaviour,
             "涉及规则": rules,
-            "条文": [{"条文": k, "名称": law_title(k), "内容": laws.get(k, {}).get("text") or "（原文未核实）",
-                      "出处": laws.get(k, {}).get("url", "")} for k in entry["articles"]],
+            # the duty the data shows was not met (the rules' own articles), apart from the article that sanctions it
+            "义务条文": [article(k) for k in duty_articles(rules, entry["articles"])],
+            "条文": [article(k) for k in entry["articles"]],
         })
     return out
+
+
+def duty_articles(rules, penalty_articles) -> list[str]:
+    """The articles that put the duty on the party (each rule's ``laws``), without the penalty articles."""
+    from zyfw_checks.rules import get_rule
+
+    seen: list[str] = []
+    for code in rules:
+        for k in get_rule(code).laws:
+            if k not in penalty_articles and k not in seen:
+                seen.append(k)
+    return seen
 
 
 def header() -> dict:
@@ -58,6 +78,9 @@ def render_text(findings: pd.DataFrame) -> str:
     lines = ["", "处罚参考（" + h["说明"] + "）", "  " + h["依据"]]
     for item in ref:
         lines.append(f"  {item['行为']}（{'、'.join(item['涉及规则'])}）：")
+        if item["义务条文"]:
+            lines.append("    所违反的义务：" + "、".join(a["名称"] for a in item["义务条文"]))
+        lines.append("    处罚条文：")
         for art in item["条文"]:
-            lines.append(f"    {art['名称']}：{art['内容']}")
+            lines.append(f"      {art['名称']}：{art['内容']}")
     return "\n".join(lines) + "\n"

@@ -108,34 +108,53 @@ def user_words() -> list[str]:
 class Words:
     """Word boundaries of distinct texts (jieba), computed once per text and run.
 
-    ``names`` are place names read from 组织单位 / 服务地点 (“班会坪村”的“班会坪”): a listed word
-    inside one is characters of a name, not the word.
+    A match counts when it starts and ends on word boundaries, or lies inside one word (“无偿献血”的“献血”);
+    it does not count when it straddles two words (“中转发放”的“转发”), or reaches into a place name read from
+    组织单位 / 服务地点 (“班会坪村”的“班会”) or a listed compound (words.yaml ``compounds``) without covering it.
     """
 
-    def __init__(self, names=()):
+    def __init__(self, names=(), compounds=()):
         names = sorted({n for n in names if n}, key=len, reverse=True)
         self.names = re.compile("|".join(map(re.escape, names))) if names else None
-        self.cache: dict[str, set[int]] = {}
+        self.compounds = set(compounds)
+        self.cache: dict[str, tuple[set[int], list[tuple[int, int]], list[tuple[int, int]]]] = {}
 
-    def bounds(self, s: str) -> set[int]:
-        b = self.cache.get(s)
-        if b is None:
-            pos, b = 0, {0}
+    def tokens(self, s: str):
+        got = self.cache.get(s)
+        if got is None:
+            pos, bounds, spans, opaque = 0, {0}, [], []
             for token in tokenizer().cut(s):
+                spans.append((pos, pos + len(token)))
+                if token in self.compounds:
+                    opaque.append(spans[-1])
                 pos += len(token)
-                b.add(pos)
+                bounds.add(pos)
             if self.names is not None:
-                for m in self.names.finditer(s):
-                    b.difference_update(range(m.start() + 1, m.end()))
-            self.cache[s] = b
-        return b
+                opaque += [(m.start(), m.end()) for m in self.names.finditer(s)]
+            got = self.cache[s] = (bounds, spans, opaque)
+        return got
 
     def whole(self, original: str, current: str, match: str) -> bool:
         """Whether ``match`` (found in ``current``, a copy of ``original`` with rejected matches blanked)
-        starts and ends on word boundaries of ``original``."""
+        is a word of ``original`` in the sense above."""
         i = current.find(match)
-        b = self.bounds(original)
-        return i in b and i + len(match) in b
+        j = i + len(match)
+        bounds, spans, opaque = self.tokens(original)
+        if any(i < b and a < j and not (i <= a and b <= j) for a, b in opaque):  # into a name or compound
+            return False
+        if i in bounds and j in bounds:
+            return True
+        return any(a <= i and j <= b for a, b in spans)
+
+
+def find_on(text: Distinct, rows: np.ndarray, entries, w: Words) -> pd.Series:
+    """:func:`find_words` on the distinct texts of the ``rows`` only (NA for the other texts): ACT001 asks a
+    role's words only of the texts of that role's rows, so the word check runs on few texts."""
+    out = pd.Series(pd.NA, index=text.u.index, dtype="string")
+    codes = np.unique(text.codes[rows & (text.codes >= 0)])
+    if len(codes):
+        out.iloc[codes] = find_words(text.u.iloc[codes], entries, w).to_numpy()
+    return out
 
 
 def words(ctx, df: pd.DataFrame) -> Words:
@@ -147,7 +166,7 @@ def words(ctx, df: pd.DataFrame) -> Words:
             if c in df.columns:
                 for v in pd.unique(df[c].dropna().astype(str)):
                     names.update(m.group(1) for m in pat.finditer(v))
-        return Words(names)
+        return Words(names, lexicon(ctx, "words")["compounds"])
     return ctx.once("activities.words", make)
 
 
@@ -246,6 +265,12 @@ def column(ctx, df: pd.DataFrame, name: str, fill=None) -> Distinct:
     return ctx.once(f"activities.column:{name}:{fill!r}", make)
 
 
+def intervals(ctx, df: pd.DataFrame) -> pd.DataFrame:
+    """The run's service-time model (ctx.intervals) on the rows of ``df`` (the whole table in a run)."""
+    iv = ctx.intervals
+    return iv if iv.index.equals(df.index) else iv.reindex(df.index)
+
+
 def quote(s: pd.Series, limit: int = 30) -> pd.Series:
     s = s.astype("string").fillna("")
     return s.str.slice(0, limit) + s.str.len().gt(limit).map({True: "…", False: ""}).astype("string")
@@ -320,10 +345,10 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     for level, key in ((DUTY, "duties"), (RELATED, "related")):
         if level == RELATED:  # the generic on-duty reading comes between a role's duties and related words
             duty = lex["on_duty"]
-            post, acts = find(text.u, duty["post"]), find_words(text.u, duty["acts"], w)
+            post, acts = find(text.u, duty["post"]), find_on(text, open_ & (tier == 0), duty["acts"], w)
             said[ON_DUTY, -1] = (post + "、" + acts).where(post.notna() & acts.notna())
             # or: the role names its institution (人社局干部) and the text an official act (办理、检查……)
-            official = find_words(text.u, duty["official"], w)
+            official = find_on(text, open_ & (tier == 0), duty["official"], w)
             said[ON_DUTY, -1] = said[ON_DUTY, -1].fillna(official)
             seated = roles.rows(find(roles.u, duty["institution"]).notna())
             take = open_ & (tier == 0) & (text.rows(post.notna() & acts.notna())
@@ -333,7 +358,7 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
             todo = open_ & (tier == 0) & role_hits[j]
             if not todo.any() or not spec.get(key):
                 continue
-            said[level, j] = find_words(text.u, spec[key], w)
+            said[level, j] = find_on(text, todo, spec[key], w)
             take = todo & text.rows(said[level, j].notna())
             who[take], tier[take] = j, level
     # the structure, not the nouns: the role names its workplace (敬老院护理员、图书馆馆员、公园管理处职工) and the
@@ -342,6 +367,18 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     wp = alternation(work["places"])
     pair = Distinct.joined(df, ("参与者身份", "服务地点"))
     same = pair.u.astype(object).str.extract(f"(?P<w>{wp[3:-1]})[^；]*；.*(?P=w)", expand=True)["w"].notna()
+    if same.any():  # the same institution, not only the same kind: 黄兴镇敬老院 is not 星城敬老院
+        named = re.compile(f"^([\u4e00-\u9fff]*?)({wp[3:-1]})")
+        generic = re.compile(work["generic_prefix"])
+
+        def one_place(v: str) -> bool:
+            role_, _, site = v.partition("；")
+            m = named.search(role_)
+            x = generic.sub("", m.group(1)) if m else ""
+            return not m or len(x) < 2 or (m.group(1) + m.group(2)) in site or (x + m.group(2)) in site
+
+        idx = same.index[same.to_numpy(dtype=bool)]
+        same[idx] = [one_place(v) for v in pair.u[idx]]
     own_site = pair.rows(same) | (
         roles.rows(find(roles.u, wp).notna()) & text.rows(find(text.u, work["own"]).notna()))
     take = open_ & (tier == 0) & own_site
@@ -350,15 +387,25 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
     said.setdefault((ON_DUTY, -1), pd.Series(pd.NA, index=text.u.index, dtype="string"))
     # a meeting, study session or roster of one's own unit is ② whoever attends: ① keeps only its own duties
     tier[(tier < DUTY) & internal(df, ctx)["own_rows"]] = 0
+    # working time from the one service-time model: overnight rows end the next day, several-day rows are
+    # read on their first day, and a date-only row is a missing clock time (not judged, said so)
+    iv = intervals(ctx, df)
+    clock = iv["clock"].to_numpy(dtype=bool) & ~iv["reversed"].to_numpy(dtype=bool)
+    undated = (tier > 0) & ~clock & iv["date_only"].to_numpy(dtype=bool)
+    if undated.any():
+        from zyfw_checks.reasons import Reason
+
+        ctx.partly_unassessed(Reason.DATE_ONLY, f"{int(undated.sum())} 条像是在职人员本职工作的记录只有日期没有起止时刻，"
+                              "无法判断是否在工作时间内，未评估", rule="ACT001", mask=undated)
     share = np.zeros(n)
     for j, (_name, spec) in enumerate(specs):
-        mine = np.flatnonzero(tier > 0)
+        mine = np.flatnonzero((tier > 0) & clock)
         mine = mine[who[mine] == j]
         if len(mine):
             hours = spec.get("hours") or lex["working_hours"]
-            share[mine] = _share_in_hours(df["开始时间"].iloc[mine], df["结束时间"].iloc[mine], hours).to_numpy()
+            share[mine] = _share_in_hours(iv["start"].iloc[mine], iv["end"].iloc[mine], hours).to_numpy()
     pos = np.flatnonzero(share > 0)
-    pos = pos[ctx.workdays.is_workday(df["开始时间"].iloc[pos]).to_numpy()]
+    pos = pos[ctx.workdays.is_workday(iv["start"].iloc[pos]).to_numpy()]
     return {"pos": pos, "who": who[pos], "tier": tier[pos], "share": share[pos], "words": said, "site": at_site[pos],
             "specs": specs, "text": text}
 
@@ -377,7 +424,9 @@ def _read_on_duty(df: pd.DataFrame, ctx) -> dict:
         "参与者是在职人员（社区工作人员、网格员、村（居）干部、机关干部、教师、医护人员，以及文字写明是某所、某局、"
         "某网点工作人员的），活动在法定工作日（含调休上班日）的工作时间内，内容是其本职工作（入户走访、下沉社区、"
         "课后服务、门诊导诊、检查执法、窗口办理……），这是职务行为，不是志愿服务。退休人员、学生，周末、节假日、"
-        "晚上，文字写明休息日、请假、下班后的，或做与本职无关的事，不在此列。是不是本职工作是从文字判断的，"
+        "晚上，文字写明休息日、请假、下班后的，或做与本职无关的事，不在此列。不限通知举的两种岗位：身份写明了所在单位"
+        "（“某敬老院护理员”“图书馆馆员”“公园管理处职工”）、活动就在这个单位的，工作时间内做的就是其本职一类的工作；"
+        "本单位的会议、学习按第②类报，不再报第①类。是不是本职工作是从文字判断的，"
         "所以都列为“存疑”，请核实当天是否在岗。身份、本职工作和作息时间见 params/lexicons/roles.yaml。"
     ),
     compliant="网格员周日到敬老院为老人理发；社区工作人员工作日晚上参加社区文艺演出服务。",
@@ -401,7 +450,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
     lex = lexicon(ctx, "roles")
     pos, who, tier, specs, text = found["pos"], found["who"], found["tier"], found["specs"], found["text"]
     idx, sub = df.index[pos], df.iloc[pos]
-    start, end = sub["开始时间"], sub["结束时间"]
+    start, end = intervals(ctx, df)["start"].iloc[pos], intervals(ctx, df)["end"].iloc[pos]
     covered = ctx.workdays.covered(start)
     if not covered.all():
         ctx.note(f"ACT001：部分记录的年份超出{ctx.workdays.coverage_note}，按周一至周五判断工作日。")
@@ -472,8 +521,12 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     explained = text.rows(others & (volunteers_free | free.notna() | fee_text.isna()))
     charged = (fee_col | text.rows(fee_text.notna())) & ~explained
     kind = text.rows(listed.notna() | similar.notna())
+    # whose fee: another's event, insurance the volunteers bought, or a charge on the people served
+    others_event = find(u, lex["others_event"]).fillna(find(u, lexicon(ctx, "internal")["serving"]))
+    own_insurance, served = find(u, lex["own_insurance"]), find(u, lex["served"])
     return {"text": text, "listed": listed, "similar": similar, "fee_text": fee_text, "free": free,
-            "col": col, "fee_col": fee_col, "charged": charged, "kind": kind}
+            "col": col, "fee_col": fee_col, "charged": charged | text.rows(served.notna()), "kind": kind,
+            "others_event": others_event, "own_insurance": own_insurance, "served": served}
 
 
 # ---- ACT002 ----------------------------------------------------------------------------------
@@ -483,7 +536,9 @@ EXPLAIN_002 = (
     "按…要求、规定…必须、纳入考核、轮值值日、例会、集中学习），就不是向社会或他人提供的公益服务。"
     "通知举的内部团建、资料整理、日常值班、工作会议、班级卫生清扫、主题班会、实验室清洁、学生会工作是例子。"
     "“资料整理”“打扫”等说法要看地点：在本单位、教室、宿舍、办公室是内部活动，在敬老院、公共图书馆、社区等"
-    "面向公众的地方是志愿服务。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
+    "面向公众的地方是志愿服务。“内部”是为本单位、本校自己的目的：即使是学校、单位要求的，服务对象在单位以外"
+    "（学校组织学生去敬老院为老人打扫、表演）也不是内部活动；本单位的会议、排练、值班表，不论叫什么，都是内部活动。"
+    "在公共求助热线值班、为慈善机构整理资料不是内部活动。写明自愿报名、要求出自志愿服务队自己的排班，或是为别人的会议、赛事服务的，"
     "不在此列；收费的会议归第④类。都是从文字判断的，列为“存疑”。"
     "词表见 params/lexicons/internal.yaml 与 public.yaml。"
 )
@@ -639,18 +694,29 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     stated_ = stated.notna()
     explicit = converted | (donation & conv.notna()) | ((award.notna() | online) & stated_)
     by_hours = donation & conv.isna() & stated_ & ~explicit
-    pos = np.flatnonzero(text.rows(any_kind))
+    # the record's own structure: the text states N hours and the recorded hours exceed the record's own span,
+    # so the hours are not time given (办法第七条), whatever they were granted for (存疑: no stated reason)
+    iv_all = intervals(ctx, df)
+    beyond_all = (iv_all["hours"] > iv_all["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool)
+    kinded = text.rows(any_kind)
+    over = text.rows(stated.notna()) & beyond_all & ~kinded
+    flagged = kinded | over
+    paid = fees(df, ctx)  # hours for attending a fee-charging conference, tour or camp: that is ④'s defect
+    flagged &= ~(paid["charged"] & paid["kind"] & ~text.rows(converted | donation | donation_weak | online | online_weak))
+    pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
     sub = df.iloc[pos]
     idx = sub.index
-    iv = ctx.intervals.iloc[pos]
+    iv = intervals(ctx, df).iloc[pos]
     beyond = pd.Series((iv["hours"] > iv["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool), index=idx)
     gift, conv, award_h, amount, award, near, weak_action, formula, stated = (
         text.at(x, pos) for x in (gift, conv, award_h, amount, award, near, weak_action, formula, stated))
     converted, donation, donation_weak, online, online_weak, explicit, by_hours = (
         text.at(x, pos) for x in (converted, donation, donation_weak, online, online_weak, explicit, by_hours))
     explicit = explicit | (by_hours & beyond)
+    over = pd.Series(over[pos], index=idx)
+    span_h = iv["span_h"]
     gifts = donation | donation_weak
     donated = gift.fillna("") + "；" + joined([
         (amount.notna() & conv.isna() & award_h.isna(), "数额：" + amount.fillna("")),
@@ -661,6 +727,7 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (converted | gifts, "把钱、物或数量折算成服务时长"),
         (award.notna(), "为任务、承诺或奖励给予时长"),
         (online | online_weak, "线上转发、点赞记为服务时长"),
+        (over, "文字写明的时长超过记录的起止时间"),
     ], idx, sep="、")
     why = joined([(donation_weak & ~converted, "只写了捐赠数额，未写折算"),
                   (online_weak & ~converted, "只写了转发、点赞，未写平台"),
@@ -676,10 +743,17 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (online, labelled("线上行为", near)),
         (online_weak, labelled("线上行为", weak_action)),
         (stated.notna() & ~converted, labelled("文字写明", stated)),
+        (over, "起止时间：" + fmt_num(span_h.round(2)) + "小时"),
     ], idx)
     if "服务时长(小时)" in sub.columns:
         evidence = evidence + "；记录时长：" + fmt_num(sub["服务时长(小时)"]) + "小时"
     return hits(idx, message, evidence, explicit.map({True: "违规", False: "存疑"}))
+
+
+def _law_text(key: str) -> str:
+    from zyfw_checks.params import load_params
+
+    return str(load_params("laws")["articles"][key]["text"])
 
 
 # ---- ACT004 ----------------------------------------------------------------------------------
@@ -693,18 +767,19 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     severity="违规",
     needs=("服务内容|活动名称",),
     optional=(*TEXT, "参与费用"),
-    laws=LAWS,
+    laws=(*LAWS, "条例第二十一条", "条例第三十七条"),
     explanation=(
         "以志愿服务名义组织旅游、参观、会议、研学、夏令营等，向参加者收费，不能记为志愿服务。"
         "“参与费用”一栏大于0、活动属于通知列举的旅游、参观、会议、研学、夏令营，且文字没有相反说法的，报“违规”；"
         "只在文字里写了收费（“每人收费300元”“营费2680元/人”）、活动只是相近的类别（游学、冬令营、论坛、徒步……）"
         "或类别不明、或“免费”与收费自相矛盾的，列为“存疑”。志愿者自己承担路费饭费（“交通自理”“费用自理”）"
-        "不是组织者收费；别人的比赛、景区、论坛向选手、游客、参会企业收费而志愿者免费服务的，不在此列。"
+        "不是组织者收费；别人的比赛、景区、论坛向选手、游客、参会企业收费而志愿者免费服务的，不在此列；费用可能属于志愿者服务的别人的活动（博览会、赛事）、"
+        "或是志愿者自己买的保险的，最多“存疑”。"
         "词表见 params/lexicons/paid.yaml。"
     ),
     compliant="大学生志愿者为留守儿童开展免费科普研学，负责看护和讲解；志愿者交通自理到敬老院演出。",
     noncompliant="“参与费用”一栏 1980 元的“志愿者海南旅游行”（违规）；“红色研学之旅”，服务内容写“每人收费380元”（存疑）。",
-    not_modelled="不区分收费是否覆盖成本；向服务对象（而不是参加者）收费的活动请看 ACT005。",
+    not_modelled="不区分收费是否覆盖成本。向服务对象（而不是参加者）收费是另一项义务（条例第二十一条，罚则第三十七条）：本规则只列为“存疑”并说明，不算作向参加者收费。",
     severity_reason=(
         "通知二（二）把“以志愿服务名义组织的收费旅游、参观、会议、研学、夏令营等活动”列为不得认定的活动，"
         "办法第十九条不许为其记录；“参与费用”一栏大于0而活动属于通知列举的类别，是数据本身显示的，为违规；"
@@ -721,19 +796,29 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     listed, similar = text.at(f["listed"], pos), text.at(f["similar"], pos)
     fee_text, free = text.at(f["fee_text"], pos), text.at(f["free"], pos)
     col, fee_col = f["col"].iloc[pos], pd.Series(f["fee_col"][pos], index=idx)
+    others, insured, served = (text.at(f[k], pos) for k in ("others_event", "own_insurance", "served"))
     kind = listed.fillna(similar)
     conflict = free.notna()
-    clear = fee_col & listed.notna() & ~conflict
+    whose = others.notna() | insured.notna()
+    served_only = served.notna()
+    clear = fee_col & listed.notna() & ~conflict & ~whose & ~served_only
     reason = joined([
-        (kind.isna() & ~conflict, "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
-        (listed.isna() & similar.notna() & ~conflict, "活动与通知列举的类别相近"),
-        (~fee_col & listed.notna() & ~conflict, "收费只见于文字"),
+        (kind.isna() & ~conflict & ~whose, "向参加者收费，但活动类型不在旅游、参观、会议、研学、夏令营之列"),
+        (listed.isna() & similar.notna() & ~conflict & ~whose, "活动与通知列举的类别相近"),
+        (~fee_col & listed.notna() & ~conflict & ~whose, "收费只见于文字"),
         (conflict, "写着“" + free.fillna("") + "”却又有收费"),
+        (others.notna(), "费用可能属于志愿者服务的别人的活动（" + others.fillna("") + "），不是组织者向参加者收费"),
+        (insured.notna(), "保险是志愿者自己购买的（" + insured.fillna("") + "），不是组织者向参加者收费"),
     ], idx)
+    to_served = ("向服务对象收费（" + served.fillna("") + "）：这不是向参加者收费，而是条例第二十一条的义务——"
+                 "“" + _law_text("条例第二十一条") + "”（罚则见条例第三十七条），请核实")
     message = (activity_name(sub) + clear.map({True: "是以志愿服务名义组织的收费活动，不能记为志愿服务",
                                                False: "可能是以志愿服务名义组织的收费活动"}).astype("string")
                + reason.where(reason.eq(""), "（" + reason + "，请核实）"))
+    message = message.where(~whose | conflict, activity_name(sub) + "记有费用，但" + reason + "，请核实")
+    message = message.where(~served_only, activity_name(sub) + to_served)
     evidence = joined([
+        (served_only, labelled("向服务对象收费", served)),
         (kind.notna(), labelled("活动类型", kind)),
         (fee_col, "参与费用：" + fmt_num(col) + "元"),
         (fee_text.notna(), labelled("收费文字", fee_text)),

@@ -67,29 +67,43 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
                            words(ctx, df))
     paid_text = paid_text.where(find(text.u, lex["negations"]).isna())
     allowed = find(typ, lex["allowed"])
+    # awards, 慰问 and keepsakes (条例第三十二条, 办法第九条) are not proven pay; pay by the hour is
+    gift_type = find(typ, lex["gifts"])
+    gift_text = find(text.u, f"{alternation(lex['paid_verbs'])}{alternation(lex['gifts'])}")  # given to volunteers
+    hourly = find(typ, lex["hourly"]).where(allowed.isna())
+    hourly_text = find(text.u, lex["hourly"]).where(find(text.u, lex["negations"]).isna())
     no_type = typ.eq("") | find(typ, lex["none_words"]).notna()
     # flags per row from the distinct types and texts, the amount per row
     has_money = amt.gt(0).fillna(False).to_numpy(dtype=bool)
     no_amount = amt.isna().to_numpy()
-    typed = types.rows(paid_type.notna())
-    clear = typed & has_money  # the columns themselves show remuneration paid
-    remun = typed | text.rows(paid_text.notna())
+    gift = types.rows(gift_type.notna()) | (types.rows(no_type | paid_type.notna()) & text.rows(gift_text.notna()))
+    by_hour = types.rows(hourly.notna()) | (text.rows(hourly_text.notna()) & ~types.rows(allowed.notna()))
+    typed = types.rows(paid_type.notna()) & ~gift
+    clear = (typed & has_money) | (by_hour & ~no_amount)  # the data itself shows pay: by kind, or by the hour
+    remun = typed | (text.rows(paid_text.notna()) & ~gift) | by_hour
+    gift &= ~by_hour & (has_money | types.rows(gift_type.notna()))
     over_cap = ~remun & types.rows(allowed.notna()) & amt.gt(cap).fillna(False).to_numpy(dtype=bool)
-    unknown = ~remun & ~types.rows(no_type | allowed.notna() | neg_type) & (has_money | no_amount)
-    untyped = ~remun & types.rows(no_type) & has_money
+    unknown = ~remun & ~gift & ~types.rows(no_type | allowed.notna() | neg_type) & (has_money | no_amount)
+    untyped = ~remun & ~gift & types.rows(no_type) & has_money
     remun &= ~(typed & ~has_money & ~no_amount)  # 劳务费 0 元: nothing was paid
-    pos = np.flatnonzero(remun | over_cap | unknown | untyped)
+    pos = np.flatnonzero(remun | over_cap | unknown | untyped | gift)
     if not len(pos):
         return hits(df.index[:0], [], [])
     idx = df.index[pos]
-    clear, remun, over_cap, unknown, untyped = (
-        pd.Series(x[pos], index=idx) for x in (clear, remun, over_cap, unknown, untyped))
+    clear, remun, over_cap, unknown, untyped, gift, by_hour = (
+        pd.Series(x[pos], index=idx) for x in (clear, remun, over_cap, unknown, untyped, gift, by_hour))
+    hour_s = types.at(hourly, pos).fillna(text.at(hourly_text, pos)).fillna("")
+    gift_s = types.at(gift_type, pos).fillna(text.at(gift_text, pos)).fillna("")
     typ, amt, paid_text = types.at(typ, pos).fillna(""), amt.iloc[pos], text.at(paid_text, pos)
     what = types.at(paid_type, pos).fillna(paid_text).fillna("")
     cap_s = fmt_num(pd.Series(cap, index=idx))
+    what = what.where(~by_hour, hour_s)
     message = joined([
-        (clear, "向志愿者发放了必要补贴以外的报酬（" + what + "）"),
+        (clear & by_hour, "按服务时间向志愿者计发钱款（" + hour_s + "），是必要补贴以外的报酬"),
+        (clear & ~by_hour, "向志愿者发放了必要补贴以外的报酬（" + what + "）"),
         (remun & ~clear, "可能向志愿者发放了必要补贴以外的报酬（" + what + "），请核实"),
+        (gift, "“" + gift_s + "”是表彰奖励或慰问、纪念品（条例第三十二条、办法第九条），不是按服务付的报酬；"
+         "请核实是否实为报酬，并按办法第九条记录表彰奖励情况"),
         (over_cap, "必要补贴 " + fmt_num(amt) + " 元超过上限 " + cap_s + " 元，请核实是否属于必要补贴"),
         (unknown, "补贴类型“" + typ + "”不在交通、误餐、保险等必要补贴之列，请核实"),
         (untyped, "发放了 " + fmt_num(amt) + " 元却未写补贴类型，请核实"),
@@ -98,6 +112,8 @@ def rec005(df: pd.DataFrame, ctx) -> pd.DataFrame:
         (typ.ne(""), labelled("补贴类型", typ)),
         (amt.notna(), "补贴金额：" + fmt_num(amt) + "元"),
         (paid_text.notna(), labelled("文字", paid_text)),
+        (by_hour, labelled("按时计发", hour_s)),
+        (gift, labelled("表彰奖励或慰问", gift_s)),
         (over_cap, "上限：" + cap_s + "元"),
     ], idx)
     return hits(idx, message, evidence, clear.map({True: "违规", False: "存疑"}))
