@@ -215,3 +215,18 @@ def test_template_id_columns_stay_text_when_opened_by_libreoffice(tmp_path):
         assert lists[name] == choices(specs[name]) and lists[name]
     assert "湖南志愿服务网" in lists["记录平台"] and "纸质" in lists["记录方式"]
     assert "填写说明" in wb.sheetnames and ws.max_row == 1
+
+
+def test_check_reads_the_file_from_standard_input_with_a_dash(samples):
+    """`zyfw check -` reads the bytes from standard input: the same findings as the file itself."""
+    import json
+
+    data = (samples / "problems_gbk.csv").read_bytes()
+    piped = subprocess.run([*ZYFW, "check", "-", "--format", "json"], input=data, capture_output=True)
+    direct = subprocess.run([*ZYFW, "check", str(samples / "problems_gbk.csv"), "--format", "json"], capture_output=True)
+    assert piped.returncode == direct.returncode == 1, piped.stderr.decode()
+    a, b = json.loads(piped.stdout), json.loads(direct.stdout)
+    assert a["summary"]["source"] == "标准输入"
+    strip = [{k: v for k, v in f.items() if k != "file"} for f in a["findings"]]
+    assert strip == [{k: v for k, v in f.items() if k != "file"} for f in b["findings"]]
+    assert a["summary"]["findings"] > 0 and {f["file"] for f in a["findings"]} == {"标准输入"}

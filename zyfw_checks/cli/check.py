@@ -23,23 +23,28 @@ def cmd_check(args) -> int:
     from zyfw_checks.load import load_table
     from zyfw_checks.report import writer
 
-    src = Path(args.file)
-    if src.is_dir():  # a folder of exports or a Parquet dataset: out of core (cli/batch.py)
+    stdin = args.file == "-"  # `zyfw check -`: the file's bytes on standard input (the loader reads bytes)
+    src = Path("标准输入" if stdin else args.file)
+    if not stdin and src.is_dir():  # a folder of exports or a Parquet dataset: out of core (cli/batch.py)
         from zyfw_checks.cli.batch import cmd_check_dir
 
         return cmd_check_dir(args)
     if getattr(args, "engine", "duckdb") != "duckdb" or getattr(args, "scheduler", None):
         _err("--engine 和 --scheduler 只用于检查文件夹；单个文件在本机检查。")
-    if src.exists() and src.stat().st_size > 5_000_000:
-        _err(f"正在读取 {src.name}（{src.stat().st_size / 1e6:.0f} MB）……")
-    table = load_table(src, sheet=args.sheet)
+    if stdin:
+        table = load_table(sys.stdin.buffer.read(), sheet=args.sheet, name="标准输入")
+    else:
+        if src.exists() and src.stat().st_size > 5_000_000:
+            _err(f"正在读取 {src.name}（{src.stat().st_size / 1e6:.0f} MB）……")
+        table = load_table(src, sheet=args.sheet)
+    inputs = [] if stdin else [src]
     result = check_table(table, mask=not args.no_mask, progress=_progress(len(table.df)))
     fmt = args.format
     out = Path(args.output) if args.output else None
     if fmt in FILE_ONLY and out is None:
         out = default_output(src, fmt)
     if fmt in STREAMED and out is not None:
-        check_output(out, [src])
+        check_output(out, inputs)
         n = writer(fmt).write(result, out)
         _err(f"已保存：{out}（{n:,} 个问题）")
         _err(summary_line(result))
@@ -54,7 +59,7 @@ def cmd_check(args) -> int:
         opts = {"limit": None if args.all or out else 200} if fmt == "table" else {}
         if fmt == "xlsx":
             opts["progress"] = len(result.findings) >= BIG
-        write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, [src])
+        write_output(writer(fmt).render(result, mask=not args.no_mask, **opts), out, inputs)
     return EXIT_VIOLATION if result.has_violation else EXIT_OK
 
 
@@ -89,7 +94,7 @@ def cmd_template(args) -> int:
 
 def add_parsers(sub) -> None:
     c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.ods/.csv/.parquet 文件，或一个放导出文件的文件夹）")
-    c.add_argument("file", metavar="FILE", help="记录文件")
+    c.add_argument("file", metavar="FILE", help="记录文件（写 - 则从标准输入读取文件内容）")
     c.add_argument("--sheet", help="只检查这张工作表（默认：自动识别，多张表按编号合并）")
     c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table；大文件请用 jsonl 或 parquet）")
     c.add_argument("-o", "--output", help="输出到文件（xlsx 默认保存为 <文件名>_自查报告.xlsx）")
