@@ -96,7 +96,7 @@ def add_parsers(sub) -> None:
     c = sub.add_parser("check", help="检查志愿服务记录（.xlsx/.xls/.ods/.csv/.parquet 文件，或一个放导出文件的文件夹）")
     c.add_argument("file", metavar="FILE", help="记录文件（写 - 则从标准输入读取文件内容）")
     c.add_argument("--sheet", help="只检查这张工作表（默认：自动识别，多张表按编号合并）")
-    c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table；大文件请用 jsonl 或 parquet）")
+    c.add_argument("--format", choices=list(FORMATS), default="table", help="输出格式（默认 table；大文件请用 jsonl、parquet 或 json，边算边写）")
     c.add_argument("-o", "--output", help="输出到文件（xlsx 默认保存为 <文件名>_自查报告.xlsx）")
     c.add_argument("--no-mask", action="store_true", help="不对证件号码、联系电话打码（默认打码）")
     c.add_argument("--all", action="store_true", help="在屏幕上列出全部问题（默认最多 200 条）")
