@@ -570,3 +570,10 @@ def test_stated_hours_beyond_the_records_own_span_are_not_time_given():
     [(s, m, e)] = one("ACT003", **over, **at("2024-03-09", "09:00", "09:30"))
     assert s == "存疑" and "超过记录的起止时间" in m and "起止时间：0.5小时" in e
     assert sev("ACT003", **over, **at("2024-03-09", "09:00", "12:00")) is None
+
+
+def test_a_social_workers_casework_in_working_time_is_kind_one_whatever_the_job():
+    case = dict(参与者身份="黄兴镇社工站社工", 活动名称="困境儿童关爱", 服务内容="为困境儿童开展个案辅导、家庭探访", 服务地点="黄兴镇")
+    assert sev("ACT001", **case, **at("2024-03-05", "10:00", "12:00")) == "存疑"
+    assert sev("ACT001", **case, **SATURDAY) is None
+    assert sev("ACT001", **dict(case, 参与者身份="社工专业学生"), **at("2024-03-05", "10:00", "12:00")) is None
