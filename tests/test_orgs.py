@@ -335,3 +335,18 @@ def test_a_late_announcement_date_is_read_beside_the_years_column(announced, lat
     assert (len(f) == 1) == late, f["message"].tolist()
     if late:
         assert f["severity"].iloc[0] == "违规" and "2024-07-05" in f["message"].iloc[0]
+
+
+@pytest.mark.parametrize(("name", "direct"), [("长沙市天心区义工联合会", True), ("岳阳市仗义工友互助服务中心", False)])
+def test_a_name_word_counts_as_a_word_not_as_characters_across_two_words(name, direct):
+    """“义工”字样 in 义工联合会 is the word; in 仗义工友 its characters straddle 仗义|工友: a person decides (存疑)."""
+    row = org(名称=name, 是否已标识="否", 标识日期=None, 公告日期=None, 是否主动申请标识="否")
+    d = ident.decide(table(row).df).iloc[0]
+    assert bool(d["名称含字样"]) == direct
+    assert bool(d["字样待核实"]) == (not direct)
+    f = findings(row, rule="ORG004")
+    assert len(f) == 1, f
+    if direct:
+        assert "名称含“义工”" in f["message"].iloc[0]
+    else:
+        assert f["severity"].iloc[0] == "存疑" and "只是跨两个词出现" in f["message"].iloc[0], f["message"].iloc[0]

@@ -54,6 +54,30 @@ def contains_any(s: pd.Series, words) -> pd.Series:
     return s.astype("string").str.contains(pattern, regex=True).fillna(False).astype(bool)
 
 
+def whole_and_straddled(s: pd.Series, words) -> tuple[pd.Series, pd.Series]:
+    """The listed words found in each name as words, and those whose characters only straddle two words
+    (“仗义工友”的“义工”): jieba word boundaries (zyfw_checks.wordsplit), once per distinct name."""
+    from zyfw_checks.wordsplit import Words
+
+    found = matched_words(s, words)
+    whole = found.copy()
+    straddled = pd.Series("", index=s.index, dtype="string")
+    hit = found.str.len().gt(0).fillna(False).to_numpy(dtype=bool)
+    if not hit.any():
+        return whole, straddled
+    w = Words(compounds=load_params("lexicons/words")["compounds"])
+    codes, names = pd.factorize(s[hit].astype("string"))
+    keep, cross = [], []
+    for name, listed in zip(names, found[hit].groupby(codes).first(), strict=True):  # distinct names only
+        parts = str(listed).split("、")
+        ok = [x for x in parts if w.whole(str(name), str(name), x)]
+        keep.append("、".join(ok))
+        cross.append("、".join(x for x in parts if x not in ok))
+    whole[hit] = np.asarray(keep, dtype=object)[codes]
+    straddled[hit] = np.asarray(cross, dtype=object)[codes]
+    return whole, straddled
+
+
 def matched_words(s: pd.Series, words) -> pd.Series:
     """The listed words found in each cell, joined by '、' ('' when none)."""
     out = pd.Series("", index=s.index, dtype="string")
@@ -221,9 +245,12 @@ def decide(df: pd.DataFrame) -> pd.DataFrame:
     """One decision per organisation with its reason and clause id; indexed like ``df``."""
     cfg = load_params("orgs")
     name = _col(df, "名称").astype("string")
-    name_found = matched_words(name, cfg["name_words"]["words"])
+    name_found, straddled = whole_and_straddled(name, cfg["name_words"]["words"])
     name_has = name_found.str.len() > 0
     similar = matched_words(name, cfg["name_words"].get("similar", []))
+    # a listed word whose characters only straddle two words of the name is not plainly the 字样: a person decides
+    cross = straddled.str.len().gt(0).fillna(False) & ~name_has
+    similar = similar.mask(cross, straddled + "（只是跨两个词出现）")
     name_like = ~name_has & (similar.str.len() > 0)  # e.g. 青年志愿协会: is it one of the "等字样"? a person decides
     vol, basis, keywords_only = charter_is_volunteer(df)
     vol_true = vol.fillna(False).astype(bool)
