@@ -495,3 +495,15 @@ def test_page_offers_the_blank_record_template():
 
     frame = pd.read_excel(io.BytesIO(_link_bytes(SelfCheckApp().intro.value, "xlsx")), engine="calamine")
     assert list(frame.columns) == list(field_specs("records"))
+
+
+def test_the_upload_limit_is_judged_on_the_bytes_received_not_the_size_the_browser_claims(monkeypatch):
+    """A client that says ``size: 1`` for a file over the limit is still refused (issue 22 §5)."""
+    from zyfw_checks.app import self_check
+
+    monkeypatch.setattr(self_check, "max_upload_bytes", lambda: 1000)
+    app = SelfCheckApp()
+    data = b"x" * 2000
+    app.upload.value = ({"name": "big.csv", "type": "", "size": 1, "content": memoryview(data),
+                         "last_modified": dt.datetime(2024, 1, 1)},)
+    assert app._data is None and "上传上限" in app.status.value

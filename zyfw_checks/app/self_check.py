@@ -665,8 +665,8 @@ class SelfCheckApp:
         item = files[0]
         name = str(item.get("name") or "上传的文件")
         content = item.get("content")
-        size = int(item.get("size") or (len(content) if content is not None else 0))
         data = bytes(content) if content is not None else b""
+        size = len(data)  # the bytes received, not the browser's claim (item["size"]), decide the limit
         # the widget's copy of the bytes is dropped at once; ours lives only in this session's memory
         self.upload.value = ()
         self.load_bytes(data, name, size=size)
@@ -679,7 +679,7 @@ class SelfCheckApp:
         self._data, self._name, self.table, self.overrides, self.units = None, "", None, {}, {}
         self.run_button.disabled = True
         self.mapping_section.layout.display = "none"
-        problem = check_upload(name, len(data) if size is None else size)
+        problem = check_upload(name, max(len(data), size or 0))
         if problem:
             self._error(problem)
             return False
