@@ -24,7 +24,7 @@ def folder(tmp_path_factory):
     df = make_records(30_000, 7, volunteers=900)
     csv = df.iloc[:12_000].copy()
     csv["服务时长(小时)"] = csv["服务时长(小时)"].astype(object)
-    csv.iloc[5, csv.columns.get_loc("服务时长(小时)")] = "两小时"  # DAT003 and its bad-cell mask
+    csv.iloc[5, csv.columns.get_loc("服务时长(小时)")] = "两个多小时"  # DAT003 and its bad-cell mask
     csv.to_csv(d / "a.csv", index=False)
     df.iloc[12_000:].to_parquet(d / "b.parquet", index=False)
     return d

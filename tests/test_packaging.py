@@ -51,7 +51,7 @@ def test_wheel_carries_the_app_the_licence_and_the_version(wheel):
     assert "zyfw_checks/app/jupyter/voila/templates/zyfw/conf.json" in names
     assert "zyfw_checks/app/config/voila.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    assert "zyfw = zyfw_checks.cli:main" in entry
+    assert "zyfw = zyfw_checks.cli:entry" in entry
     meta = _metadata(wheel)
     assert meta["Version"] == __version__ and wheel.name.startswith(f"zyfw_checks-{__version__}-")
     assert meta["License-Expression"] == "MIT"

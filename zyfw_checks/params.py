@@ -61,6 +61,13 @@ class ParamError(KeyError):
     """A parameter has no value in force on the date asked for."""
 
 
+def shipped_params(name: str) -> Any:
+    """``params/<name>.yaml`` as shipped with the kit, never a user's override: for checks of the kit's own
+    metadata (the rule registry), which must not fail on import because of a typo in someone's override."""
+    path = PARAMS_DIR / f"{name}.yaml"
+    return _load(str(path), path.stat().st_mtime)
+
+
 def _as_date(d) -> dt.date:
     if d is None:
         return dt.date.today()

@@ -381,8 +381,9 @@ class SecurityHeaders(tornado.web.OutputTransform):
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         headers.pop("Server", None)
         ws = f"ws://{self.host} wss://{self.host}"
+        # blob: scripts: the download widget (anywidget) loads its module from a blob the page itself made
         headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; style-src 'self' 'unsafe-inline'; "
             f"font-src 'self' data:; img-src 'self' data: blob:; connect-src 'self' {ws}; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
