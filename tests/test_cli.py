@@ -230,3 +230,25 @@ def test_check_reads_the_file_from_standard_input_with_a_dash(samples):
     strip = [{k: v for k, v in f.items() if k != "file"} for f in a["findings"]]
     assert strip == [{k: v for k, v in f.items() if k != "file"} for f in b["findings"]]
     assert a["summary"]["findings"] > 0 and {f["file"] for f in a["findings"]} == {"标准输入"}
+
+
+def test_a_plain_value_error_is_the_kits_wherever_it_is_raised():
+    """Only the kit's own error types are exit 2: a ValueError is a bug even when raised from code under
+    cli/ or staff/ (the commands' checks raise UsageError/KitError instead)."""
+    from pathlib import Path
+
+    import zyfw_checks
+    from zyfw_checks.cli import _is_user_error
+    from zyfw_checks.errors import KitError, UsageError
+    from zyfw_checks.params import ParamError
+    from zyfw_checks.staff.batch import BatchError
+
+    pkg = Path(zyfw_checks.__file__).parent
+    for where in (pkg / "staff" / "batch.py", pkg / "cli" / "staff.py"):
+        try:
+            exec(compile("raise ValueError('日期看不懂')", str(where), "exec"))
+        except ValueError as exc:
+            assert exc.__traceback__ is not None and not _is_user_error(exc)
+    for kind in (KitError, UsageError, ParamError, BatchError):
+        assert issubclass(kind, KitError) and _is_user_error(kind("说明"))
+    assert not issubclass(BatchError, ValueError) and issubclass(ParamError, KeyError)

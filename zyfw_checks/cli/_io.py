@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from zyfw_checks.errors import KitError
+from zyfw_checks.errors import UsageError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 BIG = 50_000  # records from which a progress bar is shown
-
-
-class UsageError(KitError):
-    """Wrong use of a command (an output that would overwrite the input, a bad option value)."""
 
 
 def _err(msg: str) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, default_output, workbook, write_output
+from zyfw_checks.errors import UsageError
 
 FORMATS = ("table", "json", "xlsx")
 
@@ -87,7 +88,7 @@ def parse_day(text: str | None):
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
-        raise ValueError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
+        raise UsageError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
 
 
 def read_county_populations(path: Path) -> dict:
@@ -95,7 +96,7 @@ def read_county_populations(path: Path) -> dict:
     from zyfw_checks.staff import identification as ident
 
     if not path.exists():
-        raise ValueError(f"找不到县市区人口表“{path}”。")
+        raise UsageError(f"找不到县市区人口表“{path}”。")
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
         frame = pd.read_excel(path, dtype=str, engine="calamine")
     else:
@@ -246,7 +247,7 @@ def cmd_plan(args) -> int:
     src = Path(args.file)
     seed = args.seed if args.seed is not None else secrets.randbelow(10**8)
     if not 2023 <= args.year <= 2100:
-        raise ValueError(f"年份 {args.year} 不对：通知自2023年9月7日起执行，请给出2023年以后的年份。")
+        raise UsageError(f"年份 {args.year} 不对：通知自2023年9月7日起执行，请给出2023年以后的年份。")
     table = load_table(src, kind="orgs", sheet=args.sheet)
     staff_src = Path(args.staff) if args.staff else None
     staff = load_table(staff_src, kind="staff") if staff_src else None
@@ -291,7 +292,7 @@ def cmd_form(args) -> int:
     values = forms.row_values(table, args.row, mask=not args.no_mask)
     out = Path(args.output) if args.output else Path.cwd() / f"{src.stem}_第{args.row}行_信息采集表.docx"
     if out.suffix.lower() != ".docx":
-        raise ValueError(f"输出文件“{out}”应以 .docx 结尾。")
+        raise UsageError(f"输出文件“{out}”应以 .docx 结尾。")
     write_output(forms.build_form(values), out, [src])
     blank = [k for k, v in values.items() if not v]
     if blank:
