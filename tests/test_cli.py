@@ -252,3 +252,27 @@ def test_a_plain_value_error_is_the_kits_wherever_it_is_raised():
     for kind in (KitError, UsageError, ParamError, BatchError):
         assert issubclass(kind, KitError) and _is_user_error(kind("说明"))
     assert not issubclass(BatchError, ValueError) and issubclass(ParamError, KeyError)
+
+
+_HEAVY_PROBE = """
+import sys
+import zyfw_checks.cli as c
+c.build_parser()
+for argv in sys.argv[1:]:
+    try:
+        c.main(argv.split())
+    except SystemExit:
+        pass
+print(sorted(m for m in ("pandas", "numpy", "pyarrow") if m in sys.modules))
+"""
+
+
+def test_help_and_version_do_not_import_pandas():
+    """Building the parser, ``zyfw --help``, ``zyfw --version`` and a command's --help stay light: pandas,
+    numpy and pyarrow are imported only by the commands that use them."""
+    r = subprocess.run([sys.executable, "-c", _HEAVY_PROBE, "--help", "--version", "check --help", "orgs --help",
+                        "report --help"], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+    r = subprocess.run([sys.executable, "-c", _HEAVY_PROBE, "rules"], capture_output=True, text=True, cwd=REPO)
+    assert r.stdout.strip().splitlines()[-1] != "[]"  # the probe sees an import when there is one

@@ -6,10 +6,12 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from zyfw_checks.errors import UsageError
+
+if TYPE_CHECKING:  # not imported at run time: `zyfw --help` and `zyfw --version` do not load pandas
+    import pandas as pd
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 BIG = 50_000  # records from which a progress bar is shown

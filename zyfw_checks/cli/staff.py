@@ -11,11 +11,13 @@ import secrets
 import sys
 import textwrap
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, default_output, workbook, write_output
 from zyfw_checks.errors import UsageError
+
+if TYPE_CHECKING:  # pandas is imported by the commands that need it: `zyfw --help` stays light
+    import pandas as pd
 
 FORMATS = ("table", "json", "xlsx")
 
@@ -37,6 +39,8 @@ def result_dict(result) -> dict:
 
 
 def result_sheets(result) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
     from zyfw_checks import penalties
 
     f = result.findings
@@ -93,6 +97,8 @@ def parse_day(text: str | None):
 
 def read_county_populations(path: Path) -> dict:
     """--county-populations: a .csv/.xlsx of 区划代码, 常住人口 → the populations used for the density table."""
+    import pandas as pd
+
     from zyfw_checks.staff import identification as ident
 
     if not path.exists():
@@ -113,6 +119,8 @@ def read_county_populations(path: Path) -> dict:
 
 def org_outputs(table, mask: bool = True, as_of=None, pops: dict | None = None):
     """(CheckResult, organisations frame, density frame) for a loaded orgs table, judged on ``as_of``."""
+    import pandas as pd
+
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
     from zyfw_checks.staff import identification as ident
@@ -149,6 +157,8 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def density_lines(dens: pd.DataFrame) -> list[str]:
     """The 每百万人口标识数 summary (ORG003), one line per 市州 / 县市区 / 全省."""
+    import pandas as pd
+
     from zyfw_checks.params import threshold
 
     target = threshold("density_per_million", name="orgs")
