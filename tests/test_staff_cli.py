@@ -202,3 +202,7 @@ def test_usage_errors_of_the_staff_commands_are_kit_errors_exit_2(samples, tmp_p
     assert code == 2 and "年份" in err and "程序内部错误" not in err
     code, _, err = run(capsys, "orgs", samples / "orgs.xlsx", "--county-populations", tmp_path / "nope.csv")
     assert code == 2 and "县市区人口表" in err and "程序内部错误" not in err
+    other = tmp_path / "x.json"
+    other.write_text('{"findings": []}', encoding="utf-8")
+    code, _, err = run(capsys, "plan", samples / "orgs.xlsx", "--year", "2025", "--risk", other, "-o", tmp_path / "p.xlsx")
+    assert code == 2 and "组织风险排序" in err and "程序内部错误" not in err
