@@ -577,3 +577,19 @@ def test_a_social_workers_casework_in_working_time_is_kind_one_whatever_the_job(
     assert sev("ACT001", **case, **at("2024-03-05", "10:00", "12:00")) == "存疑"
     assert sev("ACT001", **case, **SATURDAY) is None
     assert sev("ACT001", **dict(case, 参与者身份="社工专业学生"), **at("2024-03-05", "10:00", "12:00")) is None
+
+
+def test_gap_classes_stop_at_the_ascii_forms_the_loader_turns_full_width_marks_into():
+    """The loader's NFKC turns “，” into “,” and “；” into “;”: a lexicon gap such as ``[^，。；]`` (within one
+    clause) must stop there too (issue 19 §4), and at a “.” ending a sentence, but not inside 2.5小时."""
+    from zyfw_checks.params import load_params
+
+    entry = "打卡[^，。；]{0,12}(时长|小时)"
+    assert entry in load_params("lexicons/time_rules")["award"]  # a real entry of the word lists
+    loaded = load_frame(records({"服务内容": "完成打卡，获得时长"})).df["服务内容"].iloc[0]
+    assert loaded == "完成打卡,获得时长"  # the premise: the comma arrives in its ASCII form
+    text = pd.Series([loaded, "打卡；记时长", "打卡完成.记时长", "打卡21天获得志愿时长", "打卡2.5小时", "打卡，记时长"])
+    got = activities.find(text, [entry]).tolist()
+    assert [g if isinstance(g, str) else None for g in got] == [None, None, None, "打卡21天获得志愿时长", "打卡2.5小时", None]
+    assert activities.gaps(activities.gaps(entry)) == activities.gaps(entry)
+    assert activities.gaps("[^次天日]") == "[^次天日]"  # classes without punctuation are left alone

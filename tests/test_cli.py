@@ -230,3 +230,49 @@ def test_check_reads_the_file_from_standard_input_with_a_dash(samples):
     strip = [{k: v for k, v in f.items() if k != "file"} for f in a["findings"]]
     assert strip == [{k: v for k, v in f.items() if k != "file"} for f in b["findings"]]
     assert a["summary"]["findings"] > 0 and {f["file"] for f in a["findings"]} == {"标准输入"}
+
+
+def test_a_plain_value_error_is_the_kits_wherever_it_is_raised():
+    """Only the kit's own error types are exit 2: a ValueError is a bug even when raised from code under
+    cli/ or staff/ (the commands' checks raise UsageError/KitError instead)."""
+    from pathlib import Path
+
+    import zyfw_checks
+    from zyfw_checks.cli import _is_user_error
+    from zyfw_checks.errors import KitError, UsageError
+    from zyfw_checks.params import ParamError
+    from zyfw_checks.staff.batch import BatchError
+
+    pkg = Path(zyfw_checks.__file__).parent
+    for where in (pkg / "staff" / "batch.py", pkg / "cli" / "staff.py"):
+        try:
+            exec(compile("raise ValueError('日期看不懂')", str(where), "exec"))
+        except ValueError as exc:
+            assert exc.__traceback__ is not None and not _is_user_error(exc)
+    for kind in (KitError, UsageError, ParamError, BatchError):
+        assert issubclass(kind, KitError) and _is_user_error(kind("说明"))
+    assert not issubclass(BatchError, ValueError) and issubclass(ParamError, KeyError)
+
+
+_HEAVY_PROBE = """
+import sys
+import zyfw_checks.cli as c
+c.build_parser()
+for argv in sys.argv[1:]:
+    try:
+        c.main(argv.split())
+    except SystemExit:
+        pass
+print(sorted(m for m in ("pandas", "numpy", "pyarrow") if m in sys.modules))
+"""
+
+
+def test_help_and_version_do_not_import_pandas():
+    """Building the parser, ``zyfw --help``, ``zyfw --version`` and a command's --help stay light: pandas,
+    numpy and pyarrow are imported only by the commands that use them."""
+    r = subprocess.run([sys.executable, "-c", _HEAVY_PROBE, "--help", "--version", "check --help", "orgs --help",
+                        "report --help"], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+    r = subprocess.run([sys.executable, "-c", _HEAVY_PROBE, "rules"], capture_output=True, text=True, cwd=REPO)
+    assert r.stdout.strip().splitlines()[-1] != "[]"  # the probe sees an import when there is one

@@ -162,5 +162,7 @@ def test_unmarked_organisations_say_where_they_stand():
 def test_read_risk_refuses_other_files(tmp_path):
     other = tmp_path / "x.json"
     other.write_text('{"findings": []}', encoding="utf-8")
-    with pytest.raises(ValueError, match="组织风险排序"):
+    from zyfw_checks.errors import KitError
+
+    with pytest.raises(KitError, match="组织风险排序"):  # the user's input: exit 2, not a bug of the kit
         risk.read_risk(other)

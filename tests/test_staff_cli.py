@@ -162,3 +162,47 @@ def test_plan_takes_the_risk_table_of_a_folder_check(capsys, samples, tmp_path):
                          "-o", str(tmp_path / "plan.xlsx"))
     assert code == 0
     assert "f_组织风险排序.json" in out + err  # the plan says which figures it used
+
+
+def _rule_bug(table, ctx=None, *args, **kwargs):
+    raise ValueError("operands could not be broadcast together")  # a plain ValueError, as numpy raises it
+
+
+def test_a_value_error_inside_a_rule_is_exit_3_also_on_the_staff_folder_path(samples, tmp_path, monkeypatch,
+                                                                             capsys):
+    """Exit 2 is only for the kit's own error types: a ValueError from a rule is a bug of the kit, also when
+    the records are checked through the staff tools (zyfw check on a folder runs staff/batch.py)."""
+    import dataclasses
+
+    pytest.importorskip("duckdb")
+    from zyfw_checks.registry import REGISTRY
+
+    folder = tmp_path / "records"
+    folder.mkdir()
+    shutil.copy(samples / "problems.xlsx", folder / "a.xlsx")
+    shutil.copy(samples / "clean.xlsx", folder / "b.xlsx")
+    monkeypatch.setenv("ZYFW_CRASH_DIR", str(tmp_path / "crash"))
+    monkeypatch.delenv("ZYFW_DEBUG", raising=False)
+    monkeypatch.setitem(REGISTRY, "REC001", dataclasses.replace(REGISTRY["REC001"], fn=_rule_bug))
+    for target in (folder, folder / "a.xlsx"):
+        code, _, err = run(capsys, "check", target, "--format", "jsonl", "-o", tmp_path / f"{target.name}.jsonl")
+        assert code == 3, (target, err)
+        assert "程序内部错误，您的文件没有问题" in err and "无法检查" not in err and "Traceback" not in err
+
+
+def test_usage_errors_of_the_staff_commands_are_kit_errors_exit_2(samples, tmp_path, capsys):
+    from zyfw_checks.cli import staff
+    from zyfw_checks.errors import KitError, UsageError
+
+    with pytest.raises(UsageError):
+        staff.parse_day("2026-13-40")
+    with pytest.raises(KitError):
+        staff.read_county_populations(tmp_path / "nope.csv")
+    code, _, err = run(capsys, "plan", samples / "orgs.xlsx", "--year", "2019", "-o", tmp_path / "p.xlsx")
+    assert code == 2 and "年份" in err and "程序内部错误" not in err
+    code, _, err = run(capsys, "orgs", samples / "orgs.xlsx", "--county-populations", tmp_path / "nope.csv")
+    assert code == 2 and "县市区人口表" in err and "程序内部错误" not in err
+    other = tmp_path / "x.json"
+    other.write_text('{"findings": []}', encoding="utf-8")
+    code, _, err = run(capsys, "plan", samples / "orgs.xlsx", "--year", "2025", "--risk", other, "-o", tmp_path / "p.xlsx")
+    assert code == 2 and "组织风险排序" in err and "程序内部错误" not in err

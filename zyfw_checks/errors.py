@@ -18,6 +18,11 @@ class KitError(Exception):
     """A problem with the user's file, usage or parameters: the message is Chinese and says what to do."""
 
 
+class UsageError(KitError):
+    """Wrong use of a command or a bad input given to it (an option value, an output that would overwrite
+    something, a side table the command needs)."""
+
+
 INTERNAL_MESSAGE = (
     "程序内部错误，您的文件没有问题，是本工具出了差错。详细信息已写入 {path}，"
     "请把这个文件发给维护人员（其中不含您文件里的数据）。"

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from zyfw_checks.errors import KitError
+
 PARAMS_DIR = Path(__file__).parent / "params"
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -57,8 +59,9 @@ def load_params(name: str) -> Any:
                           shipped.stat().st_mtime if shipped.exists() else 0.0)
 
 
-class ParamError(KeyError):
-    """A parameter has no value in force on the date asked for."""
+class ParamError(KitError, KeyError):
+    """A parameter has no value in force on the date asked for (a ``KitError``: exit 2; still a ``KeyError``
+    for the callers that look a key up and fall back)."""
 
 
 def shipped_params(name: str) -> Any:

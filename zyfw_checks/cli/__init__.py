@@ -29,26 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-# The commands' own checks of their arguments and inputs that still raise ValueError (cli/, staff/) are
-# usage errors, like KitError; a ValueError raised anywhere else (numpy, pandas, a rule) is a bug of the kit.
-_USAGE_RAISERS = (os.path.join("zyfw_checks", "cli", ""), os.path.join("zyfw_checks", "staff", ""))
-
-
 def _is_user_error(exc: BaseException) -> bool:
-    """True for the user's file, usage or parameters (exit 2); False for a bug of the kit (exit 3)."""
-    from zyfw_checks.params import ParamError
-    from zyfw_checks.staff.batch import BatchError
+    """True for the user's file, usage or parameters (exit 2); False for a bug of the kit (exit 3).
 
-    if isinstance(exc, (KitError, ParamError, BatchError)):
+    The kit's own errors (``KitError`` and its subclasses) and an ``OSError`` on a path the user gave are the
+    user's; any other exception — a ``ValueError`` from numpy, pandas or a rule included — is the kit's."""
+    if isinstance(exc, KitError):
         return True
-    if isinstance(exc, OSError) and exc.filename:  # a path the user gave: missing, not allowed, disk full
-        return True
-    if type(exc) is ValueError and exc.__traceback__ is not None:
-        tb = exc.__traceback__
-        while tb.tb_next is not None:
-            tb = tb.tb_next
-        return any(part in tb.tb_frame.f_code.co_filename for part in _USAGE_RAISERS)
-    return False
+    return isinstance(exc, OSError) and bool(exc.filename)  # a path the user gave: missing, not allowed, disk full
 
 
 def _user_message(exc: BaseException) -> str:

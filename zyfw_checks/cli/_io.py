@@ -6,17 +6,15 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from zyfw_checks.errors import UsageError
 
-from zyfw_checks.errors import KitError
+if TYPE_CHECKING:  # not imported at run time: `zyfw --help` and `zyfw --version` do not load pandas
+    import pandas as pd
 
 EXIT_OK, EXIT_VIOLATION, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 BIG = 50_000  # records from which a progress bar is shown
-
-
-class UsageError(KitError):
-    """Wrong use of a command (an output that would overwrite the input, a bad option value)."""
 
 
 def _err(msg: str) -> None:

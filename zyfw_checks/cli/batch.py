@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, check_output
+from zyfw_checks.errors import UsageError
 
 FOLDER_FORMATS = ("parquet", "jsonl")
 
@@ -107,12 +108,12 @@ def cmd_report(args) -> int:
     inputs = [Path(p) for p in args.records or []]
     onsite = Path(args.onsite) if args.onsite else None
     if not inputs and onsite is None:
-        raise ValueError("请给出被抽查组织的服务记录文件（或文件夹），或用 --onsite 给出现场抽查结果登记表；"
+        raise UsageError("请给出被抽查组织的服务记录文件（或文件夹），或用 --onsite 给出现场抽查结果登记表；"
                          "用 --template 可生成登记表模板。")
     rep = pr.build(inputs, onsite=onsite, city=args.city, year=args.year, mask=not args.no_mask)
     base = Path(args.output) if args.output else Path.cwd() / f"{args.city}{args.year}年志愿服务记录与证明抽查工作情况.xlsx"
     if base.suffix.lower() != ".xlsx":
-        raise ValueError(f"输出文件“{base}”应以 .xlsx 结尾（同名 .docx 一并生成）。")
+        raise UsageError(f"输出文件“{base}”应以 .xlsx 结尾（同名 .docx 一并生成）。")
     all_inputs = inputs + ([onsite] if onsite else [])
     check_output(base, all_inputs)
     docx = base.with_suffix(".docx")

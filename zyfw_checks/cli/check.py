@@ -15,6 +15,7 @@ from zyfw_checks.cli._io import (
     default_output,
     write_output,
 )
+from zyfw_checks.errors import UsageError
 from zyfw_checks.report import FILE_ONLY, FORMATS, STREAMED
 
 
@@ -85,7 +86,7 @@ def cmd_template(args) -> int:
 
     out = Path(args.output or f"{KIND_NAMES[args.table]}模板.xlsx")
     if out.exists() and not args.force:
-        raise ValueError(f"“{out}”已存在；为免覆盖，请用 -o 换一个文件名，或加 --force。")
+        raise UsageError(f"“{out}”已存在；为免覆盖，请用 -o 换一个文件名，或加 --force。")
     check_output(out, [])
     out.write_bytes(blank_template(args.table))
     _err(f"已保存：{out}（“模板”工作表第1行是表头，从第2行起填写记录；每列怎么填见“填写说明”工作表）")

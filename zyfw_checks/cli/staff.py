@@ -11,10 +11,13 @@ import secrets
 import sys
 import textwrap
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from zyfw_checks.cli._io import EXIT_OK, EXIT_VIOLATION, _err, default_output, workbook, write_output
+from zyfw_checks.errors import UsageError
+
+if TYPE_CHECKING:  # pandas is imported by the commands that need it: `zyfw --help` stays light
+    import pandas as pd
 
 FORMATS = ("table", "json", "xlsx")
 
@@ -36,6 +39,8 @@ def result_dict(result) -> dict:
 
 
 def result_sheets(result) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
     from zyfw_checks import penalties
 
     f = result.findings
@@ -87,15 +92,17 @@ def parse_day(text: str | None):
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
-        raise ValueError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
+        raise UsageError(f"日期“{text}”看不懂：请写成 2026-07-01 这样的格式。") from None
 
 
 def read_county_populations(path: Path) -> dict:
     """--county-populations: a .csv/.xlsx of 区划代码, 常住人口 → the populations used for the density table."""
+    import pandas as pd
+
     from zyfw_checks.staff import identification as ident
 
     if not path.exists():
-        raise ValueError(f"找不到县市区人口表“{path}”。")
+        raise UsageError(f"找不到县市区人口表“{path}”。")
     if path.suffix.lower() in (".xlsx", ".xls", ".ods"):
         frame = pd.read_excel(path, dtype=str, engine="calamine")
     else:
@@ -112,6 +119,8 @@ def read_county_populations(path: Path) -> dict:
 
 def org_outputs(table, mask: bool = True, as_of=None, pops: dict | None = None):
     """(CheckResult, organisations frame, density frame) for a loaded orgs table, judged on ``as_of``."""
+    import pandas as pd
+
     from zyfw_checks.engine import check_table
     from zyfw_checks.load import ROW
     from zyfw_checks.staff import identification as ident
@@ -148,6 +157,8 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def density_lines(dens: pd.DataFrame) -> list[str]:
     """The 每百万人口标识数 summary (ORG003), one line per 市州 / 县市区 / 全省."""
+    import pandas as pd
+
     from zyfw_checks.params import threshold
 
     target = threshold("density_per_million", name="orgs")
@@ -246,7 +257,7 @@ def cmd_plan(args) -> int:
     src = Path(args.file)
     seed = args.seed if args.seed is not None else secrets.randbelow(10**8)
     if not 2023 <= args.year <= 2100:
-        raise ValueError(f"年份 {args.year} 不对：通知自2023年9月7日起执行，请给出2023年以后的年份。")
+        raise UsageError(f"年份 {args.year} 不对：通知自2023年9月7日起执行，请给出2023年以后的年份。")
     table = load_table(src, kind="orgs", sheet=args.sheet)
     staff_src = Path(args.staff) if args.staff else None
     staff = load_table(staff_src, kind="staff") if staff_src else None
@@ -291,7 +302,7 @@ def cmd_form(args) -> int:
     values = forms.row_values(table, args.row, mask=not args.no_mask)
     out = Path(args.output) if args.output else Path.cwd() / f"{src.stem}_第{args.row}行_信息采集表.docx"
     if out.suffix.lower() != ".docx":
-        raise ValueError(f"输出文件“{out}”应以 .docx 结尾。")
+        raise UsageError(f"输出文件“{out}”应以 .docx 结尾。")
     write_output(forms.build_form(values), out, [src])
     blank = [k for k, v in values.items() if not v]
     if blank:

@@ -13,6 +13,7 @@ read from words, so a word match is 存疑; 违规 only where the data itself sh
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -35,13 +36,38 @@ DUTY, ON_DUTY, RELATED = 3, 2, 1
 _GROUP = re.compile(r"(?<!\\)\((?!\?)")
 
 
+# The loader normalises text to NFKC, so a full-width mark typed in a cell arrives in its ASCII form (“，” as
+# “,”, “；” as “;”); a gap class of the lexicons such as ``[^，。；]`` (“within one clause”) must stop at both
+# forms. “。” is not changed by NFKC, but a sentence typed on an English keyboard ends with “.”: the gap stops
+# there too, except inside a decimal number (2.5小时), which stays one part of the clause.
+_TWINS = {"，": ",", "。": ".", "；": ";", "：": ":", "！": "!", "？": "?"}
+_NEGATED = re.compile(r"\[\^((?:\\.|[^\]\\])*)\]")
+
+
+def _both_forms(m: re.Match) -> str:
+    body = m.group(1)
+    add = "".join(ascii_ for full, ascii_ in _TWINS.items() if full in body and ascii_ not in body)
+    if not add:
+        return m.group(0)
+    cls = f"[^{body}{add}]"
+    return f"(?:{cls}|\\d\\.\\d)" if "." in add and "\\d" not in body else cls
+
+
+@functools.lru_cache(maxsize=4096)
+def gaps(pattern: str) -> str:
+    """``pattern`` with every negated class that stops at full-width punctuation also stopping at the ASCII
+    forms the loader's NFKC turns them into (idempotent: a class that has them is left alone)."""
+    return _NEGATED.sub(_both_forms, pattern)
+
+
 def alternation(entries) -> str:
     """One alternation from lexicon entries (longest first, so the longest phrase is reported).
 
-    Groups inside entries become non-capturing, so ``find`` has exactly one group to extract.
+    Groups inside entries become non-capturing, so ``find`` has exactly one group to extract; gap classes
+    stop at the ASCII forms of their punctuation too (:func:`gaps`).
     """
     words = sorted(entries, key=len, reverse=True)
-    return _GROUP.sub("(?:", "(?:" + "|".join(words) + ")") if words else "(?!)"
+    return gaps(_GROUP.sub("(?:", "(?:" + "|".join(words) + ")")) if words else "(?!)"
 
 
 def find(text: pd.Series, entries) -> pd.Series:
@@ -49,7 +75,7 @@ def find(text: pd.Series, entries) -> pd.Series:
     if not len(text):
         return pd.Series(pd.NA, index=text.index, dtype="string[pyarrow]")
     pat = entries if isinstance(entries, str) else alternation(entries)
-    return regex_extract(text, _GROUP.sub("(?:", pat))
+    return regex_extract(text, gaps(_GROUP.sub("(?:", pat)))
 
 
 def lexicon(ctx, name: str):
@@ -421,7 +447,7 @@ def _read_fees(df: pd.DataFrame, ctx) -> dict:
     others = find(u, lex["others_pay"]).notna()  # someone else's fee: 选手、游客、参展商……
     named = fee_text.notna() & others
     if named.any():  # the fee phrases left once the clauses about others' fees are taken out
-        clause = "[^，。；]*" + alternation(lex["others_pay"]) + "[^，。；]*"
+        clause = gaps("[^，。；]*" + alternation(lex["others_pay"]) + "[^，。；]*")
         stripped = u[named].str.replace(clause, "", regex=True)
         fee_text[named] = find(stripped, lex["fees"]).to_numpy()
     free = find(u, lex["free"])

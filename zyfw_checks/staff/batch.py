@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from zyfw_checks.engine import FINDING_COLUMNS, CheckResult, check_table
+from zyfw_checks.errors import KitError
 from zyfw_checks.load import CSV_EXT, EXCEL_EXT, PARQUET_EXT, ROW, LoadError, Table, load_table
 from zyfw_checks.registry import PartialSkip
 from zyfw_checks.rules import rules_for
@@ -72,7 +73,7 @@ DEFAULT_MEMORY_MB = 1024  # DuckDB's memory_limit during the repartition and the
 _CROSS_REF = r"第(\d+)行"
 
 
-class BatchError(ValueError):
+class BatchError(KitError):
     """A folder that cannot be checked (the message says why, in Chinese)."""
 
 

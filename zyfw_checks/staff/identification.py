@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from zyfw_checks.clauses import get_clause
+from zyfw_checks.errors import UsageError
 from zyfw_checks.params import ParamError, load_params, param_series, threshold, value_on
 
 # ---------------------------------------------------------------- small parsers
@@ -149,7 +150,7 @@ def with_county_populations(frame: pd.DataFrame, source: str) -> dict:
     code_col = next((cols[c] for c in ("区划代码", "行政区划代码", "代码") if c in cols), None)
     pop_col = next((cols[c] for c in ("常住人口", "人口", "人口数") if c in cols), None)
     if code_col is None or pop_col is None:
-        raise ValueError(f"县市区人口表“{source}”需要“区划代码”和“常住人口”两列，实际列为：{'、'.join(map(str, frame.columns))}。")
+        raise UsageError(f"县市区人口表“{source}”需要“区划代码”和“常住人口”两列，实际列为：{'、'.join(map(str, frame.columns))}。")
     code = frame[code_col].astype("string").str.normalize("NFKC").str.strip().str.replace(r"\.0$", "", regex=True)
     num = pd.to_numeric(frame[pop_col].astype("string").str.replace(r"[,，\s]", "", regex=True), errors="coerce")
     ok_code = code.str.fullmatch(str(p["province"]["code"]) + r"\d{4}").fillna(False) & ~code.str.endswith("00").fillna(True)
@@ -157,7 +158,7 @@ def with_county_populations(frame: pd.DataFrame, source: str) -> dict:
     bad = ~(ok_code & ok_pop)
     if bad.any():
         rows = ", ".join(str(i + 2) for i in frame.index[bad][:10])
-        raise ValueError(f"县市区人口表“{source}”第 {rows} 行不对：区划代码应为本省6位县级代码，常住人口应为正整数。")
+        raise UsageError(f"县市区人口表“{source}”第 {rows} 行不对：区划代码应为本省6位县级代码，常住人口应为正整数。")
     return {**p, "county_populations": dict(zip(code.tolist(), num.astype("int64").tolist(), strict=True)),
             "county_populations_source": f"用户提供：{source}"}
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zyfw_checks.errors import UsageError
 from zyfw_checks.load import ROW
 from zyfw_checks.params import load_params
 from zyfw_checks.rules.common import activity_key, volunteer_key
@@ -247,7 +248,7 @@ def from_result(result, file_label=None) -> pd.DataFrame:
 def read_risk(path) -> pd.DataFrame:
     """A risk table saved by ``zyfw check FOLDER/`` (.json or .xlsx)."""
     path = Path(path)
-    wrong = ValueError(f"“{path.name}”不是 zyfw check 文件夹/ 生成的组织风险排序（…_组织风险排序.json 或 .xlsx）。")
+    wrong = UsageError(f"“{path.name}”不是 zyfw check 文件夹/ 生成的组织风险排序（…_组织风险排序.json 或 .xlsx）。")
     try:
         if path.suffix.lower() == ".json":
             out = pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["organisations"])
