@@ -418,7 +418,8 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     tail = tail.where(~(loose.loc[i] & ~other_org.loc[i]),
                       "（跨多天的记录时长少于起止跨度，可能是分班，间隙里可以有别的服务，请核实）")
     tail = tail.where(~other_org.loc[i], "（涉及另一组织单位的记录，看不出是哪一方记错，请核实）")
-    evidence = concat("开始 ", fmt_dt(start[i]), "；结束 ", fmt_dt(end[i]), "；跨度 ", fmt_num(span[i]), " 小时",
+    span_text = (fmt_num(span[i]) + " 小时").where(span[i].notna().to_numpy(), "无（结束早于开始或没有时刻）")
+    evidence = concat("开始 ", fmt_dt(start[i]), "；结束 ", fmt_dt(end[i]), "；跨度 ", span_text,
                       *(("；记录时长 ", fmt_num(hours[i]), " 小时") if has_hours else ()),
                       "；组织单位 ", org[i].fillna("（空）"))
     severity = pd.Series("违规", index=i).where(hard, "存疑")
