@@ -92,3 +92,15 @@ def test_an_unrecognised_header_makes_the_rule_unassessed_with_the_header_named(
     table.unrecognised = {"服务时长(小时)": "服务总时数合计"}
     st = check_table(table, select=["REC004"]).rule_status().set_index("code").loc["REC004"]
     assert st["status"] == "部分未评估" and "服务总时数合计" in st["reason"], st.to_dict()
+
+
+def test_no_view_calls_a_partly_assessed_rule_passed():
+    """The words every view uses for a rule's outcome (report.facts.status_text) never say 通过 for 部分未评估."""
+    from zyfw_checks.report.facts import status_text
+
+    base = load_fixture("REC001")["base"]
+    frame = pd.DataFrame([{k: v for k, v in base.items() if k != "服务地点"}], dtype=object)
+    st = check_table(load_frame(frame, kind="records", name="t"), select=["REC001"]).rule_status()
+    row = next(st.itertuples())
+    assert row.status == "部分未评估", row
+    assert not status_text(row).startswith("通过") and "部分未评估" in status_text(row)

@@ -40,6 +40,8 @@ def status_text(row) -> str:
     """A rule's outcome in words, from one row of ``CheckResult.rule_status()``."""
     if row.status == "未评估":
         return f"未评估：{row.reason}"
+    if row.status == "部分未评估":  # never “通过”: some rows, or part of the check, were not looked at
+        return f"部分未评估：{row.reason}"
     head = "通过" if row.count == 0 else f"{row.count} 处"
     if row.reason:
         return f"{head}（部分未评估：{row.reason}）"
