@@ -729,3 +729,19 @@ def test_ragged_csv_rows_keep_their_row_numbers(tmp_path):
     t = load_table(path)
     assert t.df["_row"].tolist() == [2, 3, 4, 5]
     assert t.df.loc[t.df["姓名"] == "赵六", "_row"].tolist() == [5]
+
+
+def test_a_two_row_header_in_a_csv_with_a_repeated_12_hour_session(tmp_path):
+    """CSV has no merged cells: the blank cells of the top row belong to the group on their left, and the
+    blank cells themselves are blanks, not a header called “<NA>”; 下午2:30-4:30 is 14:30–16:30 on every row."""
+    from zyfw_checks.load import load_table
+
+    rows = ["学校志愿服务台账,,,,", "姓名,服务时间,,服务时长,记录日期", ",日期,起止时间,,",
+            "张三,2025年9月20日,下午2:30-4:30,2,2025-09-22", "李四,2025年9月20日,下午2:30-4:30,2,2025-09-22"]
+    path = tmp_path / "台账.csv"
+    path.write_bytes("\r\n".join(rows).encode("gbk"))
+    t = load_table(path)
+    assert t.header_rows == 2
+    assert "<NA>" not in " ".join(map(str, t.columns["header"].tolist()))
+    assert t.df["开始时间"].tolist() == [pd.Timestamp("2025-09-20 14:30")] * 2
+    assert t.df["结束时间"].tolist() == [pd.Timestamp("2025-09-20 16:30")] * 2

@@ -17,10 +17,10 @@ from zyfw_checks.params import threshold
 
 
 def _text(v) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return ""
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return ""  # pd.NA: a blank cell of a CSV read by pyarrow (str() would make it the header "<NA>")
     t = str(v)
-    return "" if t.strip() in ("", "nan", "None", "NaT") else t  # kept as written (spaces and all)
+    return "" if t.strip() in ("", "nan", "None", "NaT", "<NA>") else t  # kept as written (spaces and all)
 
 
 @dataclass
