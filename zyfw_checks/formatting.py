@@ -51,3 +51,13 @@ def concat(*parts, index=None) -> pd.Series:
 def fmt_pct(x: float) -> str:
     """0.5 → '50%'."""
     return f"{x * 100:g}%"
+
+
+def column_letter(c: int) -> str:
+    """Excel's letters for the 0-based column ``c``: 0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    c += 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        out = chr(65 + r) + out
+    return out

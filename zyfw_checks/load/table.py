@@ -9,6 +9,7 @@ import pandas as pd
 
 from zyfw_checks import parsing
 from zyfw_checks.errors import KitError
+from zyfw_checks.formatting import column_letter
 from zyfw_checks.params import load_params, threshold
 from zyfw_checks.reasons import Reason
 
@@ -140,10 +141,4 @@ def match_header(cell: object, index: dict[str, str]) -> str | None:
     return index.get(norm) or index.get(parsing.strip_units(norm))
 
 
-def _col_letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
+_col_letter = column_letter  # the loader's name for it

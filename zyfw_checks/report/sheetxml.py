@@ -24,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zyfw_checks.formatting import column_letter  # noqa: F401  (excel.py reads it here)
+
 MAX_CHARS = 32_767  # characters an Excel cell can hold
 _XML_SPECIAL = r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]"
 _CONTROL = [c for c in range(0x20) if chr(c) not in "\n\r\t"]
@@ -31,13 +33,6 @@ _EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
 _DAY_NS = 86_400 * 10**9
 
 
-def column_letter(c: int) -> str:
-    out = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def style_attr(fmt) -> str:
