@@ -507,3 +507,26 @@ def test_the_upload_limit_is_judged_on_the_bytes_received_not_the_size_the_brows
     app.upload.value = ({"name": "big.csv", "type": "", "size": 1, "content": memoryview(data),
                          "last_modified": dt.datetime(2024, 1, 1)},)
     assert app._data is None and "上传上限" in app.status.value
+
+
+def test_the_kernel_keeps_no_raw_cells_and_the_app_equals_the_command_line(ran):
+    """The read worker sends the table back without the loader's copy of the raw cells (only its headers); the
+    findings shown and the reports (whose worker reads the raw cells again) equal check_file's on the same bytes."""
+    from zyfw_checks.engine import check_file
+    from zyfw_checks.report import writer
+
+    assert ran.table.original is not None and len(ran.table.original) == 0
+    assert list(ran.table.original.columns) == list(load_table(PROBLEMS).original.columns)
+    expected = check_file(PROBLEMS, mask=True)
+    pd.testing.assert_frame_equal(ran.result.findings.reset_index(drop=True),
+                                  expected.findings.reset_index(drop=True))
+
+    def cells(data: bytes) -> dict:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return {s: [[c.value for c in row] for row in book[s].iter_rows()] for s in book.sheetnames}
+
+    got, want = cells(_delivered(ran, "xlsx")), cells(writer("xlsx").render(expected, mask=True))
+    assert len(got["原始记录"]) > 1 and got == want
+    html = writer("html").render(expected, mask=True)
+    assert _delivered(ran, "html").decode("utf-8") == (html if isinstance(html, str) else html.decode("utf-8"))
+    assert len(ran.table.original) == 0  # the raw cells came back in the report's worker, not in the kernel

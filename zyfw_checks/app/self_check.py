@@ -408,15 +408,43 @@ REPORTS = {  # format → (button label, file suffix, MIME type)
 }
 
 
-def _report_job(result: CheckResult, mask: bool, fmt: str) -> bytes:
+def _without_original(table: Table) -> Table:
+    """The table as the page's kernel keeps it: the loader's copy of the raw cells (``Table.original``,
+    half of what the worker would send back, and the slowest half to pickle) is cut to its headers.
+    Only the reports use the raw cells; the report's worker reads them again from the same bytes
+    (:func:`_with_original`)."""
+    if table.original is not None and len(table.original):
+        table.original = table.original.iloc[:0]
+    return table
+
+
+def _with_original(result: CheckResult, source: tuple | None) -> CheckResult:
+    """In the report's worker: the raw cells back on the table, read again from the uploaded bytes with the
+    same column choices (the loader gives the same table for the same bytes and choices)."""
+    t = result.table
+    if source is None or t is None or t.original is None or len(t.original) == len(t.df):
+        return result
+    data, name, overrides, units = source
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = load_with_mapping(data, name, overrides, units)
+    if again.original is None or len(again.original) != len(t.df) or list(again.original.columns) != list(
+            t.original.columns):
+        raise RuntimeError("the file read again for the report does not match the checked table")
+    t.original = again.original
+    return result
+
+
+def _report_job(result: CheckResult, mask: bool, fmt: str, source: tuple | None = None) -> bytes:
     from zyfw_checks.report import writer
 
+    result = _with_original(result, source)
     content = writer(fmt).render(result, mask=mask)
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _reports_job(result: CheckResult, mask: bool) -> dict[str, bytes]:
-    return {fmt: _report_job(result, mask, fmt) for fmt in REPORTS}
+def _reports_job(result: CheckResult, mask: bool, source: tuple | None = None) -> dict[str, bytes]:
+    return {fmt: _report_job(result, mask, fmt, source) for fmt in REPORTS}
 
 
 def file_headers(data: bytes, name: str, exc: Exception | None = None) -> list[str]:
@@ -446,7 +474,7 @@ def _read_job(data: bytes, name: str, overrides: dict[str, str], units: dict[str
     """In the worker: read the file; when the loader refuses it, the file's own headers (so the page can
     offer the column mapping instead of a dead end) with the loader's message."""
     try:
-        return load_with_mapping(data, name, overrides, units)
+        return _without_original(load_with_mapping(data, name, overrides, units))
     except loader.LoadError as exc:
         headers = file_headers(data, name, exc)
         if len(headers) < 2:
@@ -482,6 +510,7 @@ class SelfCheckApp:
         self._dropdowns: dict[str, w.Dropdown] = {}
         self._unit_dropdowns: dict[str, w.Dropdown] = {}
         self._refused_headers: list[str] = []
+        self._source: tuple | None = None  # (bytes, name, column choices, units) the table was read from
         self._report_cache: dict[str, bytes] = {}
         self.ended = False
 
@@ -677,6 +706,7 @@ class SelfCheckApp:
             return False
         self._reset_results()
         self._data, self._name, self.table, self.overrides, self.units = None, "", None, {}, {}
+        self._source = None
         self.run_button.disabled = True
         self.mapping_section.layout.display = "none"
         problem = check_upload(name, max(len(data), size or 0))
@@ -709,6 +739,7 @@ class SelfCheckApp:
         """Drop the file and the results at once and end this session's kernel (the server does it)."""
         self._cancel.set()
         self._data, self._name, self.table, self.result, self.overrides, self.units = None, "", None, None, {}, {}
+        self._source = None
         self._report_cache = {}
         self._reset_results()
         self.mapping_section.layout.display = "none"
@@ -734,6 +765,7 @@ class SelfCheckApp:
                     "再点“按上面的对应关系重新读取”。")
                 return False
             self.table = table = value
+            self._source = (data, name, overrides, units)  # what the table was read from (the reports read it again)
             self._refused_headers = []
             where = (f"工作表“{table.sheet}”，" if table.sheet else "") + (
                 f"表头在第 {table.header_row} 行，" if table.header_row else "")
@@ -1010,7 +1042,7 @@ class SelfCheckApp:
     def report_bytes(self, fmt: str) -> bytes:
         """One report (built in this process when the page has not asked for it yet)."""
         if fmt not in self._report_cache:
-            self._report_cache[fmt] = _report_job(self.result, self.mask.value, fmt)
+            self._report_cache[fmt] = _report_job(self.result, self.mask.value, fmt, self._source)
         return self._report_cache[fmt]
 
     def report_filename(self, fmt: str) -> str:
@@ -1021,7 +1053,7 @@ class SelfCheckApp:
         if self.result is None:
             self._error("请先完成检查。")
             return False
-        result, mask, rw = self.result, self.mask.value, self.report_widget
+        result, mask, rw, source = self.result, self.mask.value, self.report_widget, self._source
         label = "Excel 报告" if fmt == "xlsx" else "可打印的自查报告"
         name, mime = self.report_filename(fmt), REPORTS[fmt][2]
 
@@ -1043,7 +1075,7 @@ class SelfCheckApp:
         if fmt in self._report_cache:
             done(self._report_cache[fmt])
             return True
-        ok = self._job(f"正在生成{label}……", lambda: _report_job(result, mask, fmt), done, tick=tick)
+        ok = self._job(f"正在生成{label}……", lambda: _report_job(result, mask, fmt, source), done, tick=tick)
         if not ok and not self.background and rw is not None:
             rw.busy, rw.status = "", "报告没有生成，原因见页面上方的提示。"
         return ok
@@ -1053,7 +1085,7 @@ class SelfCheckApp:
         if self.result is None:
             self._error("请先完成检查。")
             return False
-        result, mask = self.result, self.mask.value
+        result, mask, source = self.result, self.mask.value, self._source
 
         def done(reports: dict[str, bytes]) -> None:
             self._report_cache = reports
@@ -1061,7 +1093,7 @@ class SelfCheckApp:
                 data_link(reports[k], self.report_filename(k), v[2], v[0]) for k, v in REPORTS.items()) + "</div>"
             self.status.value = _msg("ok", "报告已生成，请点击下方链接下载。")
 
-        return self._job("正在生成报告……", lambda: _reports_job(result, mask), done)
+        return self._job("正在生成报告……", lambda: _reports_job(result, mask, source), done)
 
     # ------------------------------------------------------------ messages
 
