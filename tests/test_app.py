@@ -530,3 +530,56 @@ def test_the_kernel_keeps_no_raw_cells_and_the_app_equals_the_command_line(ran):
     html = writer("html").render(expected, mask=True)
     assert _delivered(ran, "html").decode("utf-8") == (html if isinstance(html, str) else html.decode("utf-8"))
     assert len(ran.table.original) == 0  # the raw cells came back in the report's worker, not in the kernel
+
+
+def test_a_sessions_next_step_keeps_its_place_in_line(tmp_path):
+    """One slot, busy: a job that keeps an earlier place (a check right after its reading) runs before a job
+    that asked earlier but came later (another person's reading); without the earlier place it would wait."""
+    import threading
+    import time
+
+    from zyfw_checks.app.service import Limits, run_job
+
+    limits = Limits(run_dir=tmp_path / "run", max_running=1)
+    go = tmp_path / "go"
+    came = time.time_ns()  # when the first person's session began
+
+    def first() -> str:
+        while not go.exists():
+            time.sleep(0.02)
+        return "first"
+
+    order: list[str] = []
+    jobs = [threading.Thread(target=lambda: order.append(run_job(first, limits)))]
+    jobs[0].start()
+    while not list((tmp_path / "run" / "running").glob("*")):
+        time.sleep(0.02)
+    jobs.append(threading.Thread(target=lambda: order.append(run_job(lambda: "later reading", limits))))
+    jobs[1].start()
+    while not list((tmp_path / "run" / "queue").glob("*")):
+        time.sleep(0.02)
+    jobs.append(threading.Thread(target=lambda: order.append(run_job(lambda: "earlier check", limits,
+                                                                     since_ns=came))))
+    jobs[2].start()
+    while len(list((tmp_path / "run" / "queue").glob("*"))) < 2:
+        time.sleep(0.02)
+    go.touch()
+    for t in jobs:
+        t.join(60)
+    assert order == ["first", "earlier check", "later reading"]
+
+
+def test_the_check_keeps_the_readings_place_in_line(ran, monkeypatch):
+    """The app asks for the check with the place its reading had (within service.KEEP_PLACE_S)."""
+    from zyfw_checks.app import service
+
+    asked = []
+    real = service.run_job
+    monkeypatch.setattr(service, "run_job", lambda fn, limits, **kw: asked.append(kw["since_ns"]) or real(
+        fn, limits, **kw))
+    read_place = ran._since
+    ran.run()
+    assert asked == [read_place] and read_place > 0
+    ran._since -= int(service.KEEP_PLACE_S * 1e9) + 1  # a check asked for long after the reading: a new place
+    ran.run()
+    assert asked[1] > read_place

@@ -511,6 +511,7 @@ class SelfCheckApp:
         self._unit_dropdowns: dict[str, w.Dropdown] = {}
         self._refused_headers: list[str] = []
         self._source: tuple | None = None  # (bytes, name, column choices, units) the table was read from
+        self._since = 0  # time.time_ns() when this session's last job asked for its place in line
         self._report_cache: dict[str, bytes] = {}
         self.ended = False
 
@@ -631,12 +632,19 @@ class SelfCheckApp:
         self.run_button.disabled = working or self.table is None
 
     def _job(self, doing: str, fn: Callable[[], Any], done: Callable[[Any], bool | None],
-             tick: Callable[[str], None] | None = None) -> bool:
+             tick: Callable[[str], None] | None = None, keep_place: bool = False) -> bool:
         """Run ``fn`` in a worker (waiting in line if needed); ``done(value)`` shows its result.
 
-        Returns whether it finished well (background mode: whether it was started)."""
+        ``keep_place``: the job keeps the place in line of this session's last job (when that began less than
+        ``service.KEEP_PLACE_S`` seconds ago), so a check asked for right after the reading is not put
+        behind the readings of everyone who came later. Returns whether it finished well (background mode:
+        whether it was started)."""
         if self._busy or self.ended:
             return False
+        now = time.time_ns()
+        since = self._since if keep_place and self._since and now - self._since < service.KEEP_PLACE_S * 1e9 \
+            else now
+        self._since = since
         self._set_working(True)
         cancel = self._cancel = threading.Event()
         self.status.value = _msg("info", doing)
@@ -654,7 +662,8 @@ class SelfCheckApp:
 
         def work() -> bool:
             try:
-                value = service.run_job(fn, self.limits, on_wait=waiting, cancel=cancel, on_tick=ticking)
+                value = service.run_job(fn, self.limits, on_wait=waiting, cancel=cancel, on_tick=ticking,
+                                        since_ns=since)
                 if cancel.is_set():
                     return False
                 self.timings["job"] = time.monotonic() - t0
@@ -924,7 +933,8 @@ class SelfCheckApp:
             self._show_results()
             self.timings["show"] = time.monotonic() - t0
 
-        return self._job(f"正在检查“{self._name}”（{len(table.df)} 条记录）……", lambda: _check_job(table, mask), done)
+        return self._job(f"正在检查“{self._name}”（{len(table.df)} 条记录）……", lambda: _check_job(table, mask), done,
+                         keep_place=True)
 
     def _on_mask(self, _change) -> None:
         if self.result is not None and self.table is not None:
