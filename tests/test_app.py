@@ -583,3 +583,21 @@ def test_the_check_keeps_the_readings_place_in_line(ran, monkeypatch):
     ran._since -= int(service.KEEP_PLACE_S * 1e9) + 1  # a check asked for long after the reading: a new place
     ran.run()
     assert asked[1] > read_place
+
+
+def test_the_served_page_warms_its_kernel_and_the_results_stay_the_same(monkeypatch):
+    """The warm-up fills the kernel's caches (the word segmenter every check's worker would build again) before
+    anyone waits; it leaves no data on the page, and the check that follows equals check_file's."""
+    from zyfw_checks import wordsplit
+    from zyfw_checks.engine import check_file
+
+    monkeypatch.setattr(wordsplit, "_TOKENIZER", None)
+    app = SelfCheckApp(warm=True)
+    app._warm.join(300)
+    assert not app._warm.is_alive() and wordsplit._TOKENIZER is not None
+    assert app.table is None and app.result is None and app._data is None
+    assert SelfCheckApp()._warm is None  # tests and scripts: no warm-up unless asked
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    app.run()
+    pd.testing.assert_frame_equal(app.result.findings.reset_index(drop=True),
+                                  check_file(PROBLEMS, mask=True).findings.reset_index(drop=True))
