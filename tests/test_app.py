@@ -585,9 +585,9 @@ def test_the_check_keeps_the_readings_place_in_line(ran, monkeypatch):
     assert asked[1] > read_place
 
 
-def test_the_served_page_warms_its_kernel_and_the_results_stay_the_same(monkeypatch):
-    """The warm-up fills the kernel's caches (the word segmenter every check's worker would build again) before
-    anyone waits; it leaves no data on the page, and the check that follows equals check_file's."""
+def test_a_warmed_kernel_keeps_the_results_the_same(monkeypatch):
+    """The warm-up (opt-in) fills the kernel's caches (the word segmenter every check's worker would build
+    again); it leaves no data on the page, and the check that follows equals check_file's."""
     from zyfw_checks import wordsplit
     from zyfw_checks.engine import check_file
 
@@ -596,7 +596,7 @@ def test_the_served_page_warms_its_kernel_and_the_results_stay_the_same(monkeypa
     app._warm.join(300)
     assert not app._warm.is_alive() and wordsplit._TOKENIZER is not None
     assert app.table is None and app.result is None and app._data is None
-    assert SelfCheckApp()._warm is None  # tests and scripts: no warm-up unless asked
+    assert SelfCheckApp(background=True)._warm is None  # no warm-up unless asked
     _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
     app.run()
     pd.testing.assert_frame_equal(app.result.findings.reset_index(drop=True),
