@@ -586,18 +586,19 @@ def test_the_check_keeps_the_readings_place_in_line(ran, monkeypatch):
 
 
 def test_a_warmed_kernel_keeps_the_results_the_same(monkeypatch):
-    """The warm-up (opt-in) fills the kernel's caches (the word segmenter every check's worker would build
-    again); it leaves no data on the page, and the check that follows equals check_file's."""
+    """The warm-up fills the kernel's caches (the word segmenter every check's worker would build
+    again) after the first worker was forked; the check that follows equals check_file's."""
     from zyfw_checks import wordsplit
     from zyfw_checks.engine import check_file
 
     monkeypatch.setattr(wordsplit, "_TOKENIZER", None)
     app = SelfCheckApp(warm=True)
+    assert app._warm is None  # not at page open, but once its first worker has been forked
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert app._warm is not None
     app._warm.join(300)
     assert not app._warm.is_alive() and wordsplit._TOKENIZER is not None
-    assert app.table is None and app.result is None and app._data is None
-    assert SelfCheckApp(background=True)._warm is None  # no warm-up unless asked
-    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert SelfCheckApp(background=True)._warms is False  # off unless asked
     app.run()
     pd.testing.assert_frame_equal(app.result.findings.reset_index(drop=True),
                                   check_file(PROBLEMS, mask=True).findings.reset_index(drop=True))

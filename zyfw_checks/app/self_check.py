@@ -517,16 +517,15 @@ class SelfCheckApp:
     """
 
     def __init__(self, background: bool = False, limits: service.Limits | None = None,
-                 warm: bool = False) -> None:
+                 warm: bool | None = None) -> None:
         self.background = background
         self.limits = limits or service.Limits.from_env()
-        # warm=True: fill this kernel's caches at once (see warm_up). Off by default: measured with ten users
-        # whose kernels start on demand, the warm-up's CPU at page open cost more than it saved (pages took
-        # 31 s instead of 21 s to open); it pays off only in kernels started ahead of their users.
+        # warm=True: the kernel's caches are filled (see warm_up) while the first file is read in its worker, on
+        # the other core, so the check's worker inherits them (one user: about 1 s less per check). Off by
+        # default: in two of two load tests with ten users at once it went with one upload that never reached
+        # its kernel (none without it), and at page open it slowed ten pages from 21 s to 31 s.
         self._warm: threading.Thread | None = None
-        if warm:
-            self._warm = threading.Thread(target=warm_up, name="zyfw-warm", daemon=True)
-            self._warm.start()
+        self._warms = bool(warm)
         self._data: bytes | None = None
         self._name: str = ""
         self.table: Table | None = None
@@ -653,6 +652,12 @@ class SelfCheckApp:
 
     # ------------------------------------------------------------ jobs
 
+    def _start_warm(self) -> None:
+        """With warm=True: start the warm-up once, right after a worker was forked (never before a fork)."""
+        if self._warms and self._warm is None:
+            self._warm = threading.Thread(target=warm_up, name="zyfw-warm", daemon=True)
+            self._warm.start()
+
     def _set_working(self, working: bool) -> None:
         self._busy = working
         for b in (self.upload, self.sample_button, self.mapping_apply, self.make_reports_button, self.mask):
@@ -696,7 +701,7 @@ class SelfCheckApp:
                 if self._warm is not None:  # never fork while the warm-up holds a lock; the worker inherits it
                     self._warm.join()
                 value = service.run_job(fn, self.limits, on_wait=waiting, cancel=cancel, on_tick=ticking,
-                                        since_ns=since)
+                                        since_ns=since, on_start=self._start_warm)
                 if cancel.is_set():
                     return False
                 self.timings["job"] = time.monotonic() - t0

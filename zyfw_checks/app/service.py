@@ -306,14 +306,15 @@ def _child(fn: Callable[[], Any], write_fd: int, nice: int, parent: int) -> None
 
 
 def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event | None = None,
-                  on_tick: Callable[[float], None] | None = None) -> Any:
+                  on_tick: Callable[[float], None] | None = None, on_start: Callable[[], None] | None = None) -> Any:
     """Run ``fn`` in a forked worker; its return value comes back pickled.
 
     Raises :class:`JobError` (memory or time limit, the worker died, ``fn`` raised the loader's
     ``LoadError`` or a ``KitError``, whose Chinese message it carries, or any other exception, for which
     it carries ``errors.internal_error_message``: the traceback is in a file the worker wrote), or
     :class:`JobCancelled`.
-    ``on_tick(seconds)`` is called about once a second while the worker runs.
+    ``on_tick(seconds)`` is called about once a second while the worker runs; ``on_start()`` once, in this
+    process, right after the fork (what this process starts then is not in the worker).
     """
     cancel = cancel or threading.Event()
     read_fd, write_fd = os.pipe()
@@ -323,6 +324,8 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
         os.close(read_fd)
         _child(fn, write_fd, limits.nice, parent)
     os.close(write_fd)
+    if on_start is not None:
+        on_start()
     chunks: list[bytes] = []
 
     def drain() -> None:
@@ -383,7 +386,7 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
 
 def run_job(fn: Callable[[], Any], limits: Limits, on_wait: Callable[[int, int, float], None] | None = None,
             cancel: threading.Event | None = None, on_tick: Callable[[float], None] | None = None,
-            since_ns: int | None = None) -> Any:
+            since_ns: int | None = None, on_start: Callable[[], None] | None = None) -> Any:
     """Wait for a slot (when the server runs a line), then run ``fn`` in a worker process.
 
     ``since_ns`` (``time.time_ns()`` of the session's first step) is the job's place in line (see
@@ -392,9 +395,9 @@ def run_job(fn: Callable[[], Any], limits: Limits, on_wait: Callable[[int, int, 
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: in this process, without limits
         return fn()
     if limits.run_dir is None:
-        return run_in_worker(fn, limits, cancel, on_tick)
+        return run_in_worker(fn, limits, cancel, on_tick, on_start)
     with Line(limits).place(on_wait, cancel, since_ns):
-        return run_in_worker(fn, limits, cancel, on_tick)
+        return run_in_worker(fn, limits, cancel, on_tick, on_start)
 
 
 # ---------------------------------------------------------------- ending a session
