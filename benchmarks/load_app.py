@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/load_app.py 1 5 10            # one run per N, each on a fresh server
     .venv/bin/python benchmarks/load_app.py 10 --rows 50000 -- --ZyfwService.max_sessions=8
 
-Starts ``scripts/run_app.sh`` on a free port (extra arguments after ``--`` go to the server), opens one
-browser context per user in Debian's Chromium (``/usr/bin/chromium``; never downloads a browser), and
-for each user: opens the page, uploads the file, waits until it is read, clicks 开始检查 and waits for
-the results. With ``--bomb`` one more user uploads a small .xlsx that inflates to about 400 MB at the
+First times the command line on the same file (a fresh ``zyfw check FILE -q`` process, median of three)
+for the ratio. Then starts ``scripts/run_app.sh`` on a free port (extra arguments after ``--`` go to the
+server), opens one browser context per user in Debian's Chromium (``/usr/bin/chromium``; never downloads
+a browser), and for each user: opens the page, uploads the file, waits until it is read, clicks 开始检查,
+waits for the results, then clicks each report's button and waits until the browser has saved it. With ``--bomb`` one more user uploads a small .xlsx that inflates to about 400 MB at the
 same moment, and the time until the page refuses it is printed. While they run it opens one more page and times how long it takes to show the app (or
 the busy page). Prints per user the times, and in all: latency min/median/max, failures, the longest
 wait for the first word after a click (queue place or progress), the peak memory of all kernels and
@@ -114,6 +115,18 @@ async def bomb_user(browser, url: str, file: Path, start: asyncio.Event, arrived
     finally:
         await ctx.close()
     return out
+
+
+def cli_seconds(file: Path, runs: int = 3) -> float:
+    """The command line on the same file, as a user runs it from the shell (a fresh process each time,
+    imports included): the median of ``runs`` runs."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "zyfw_checks.cli", "check", str(file), "-q"], cwd=REPO, check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def free_port() -> int:
@@ -225,13 +238,17 @@ async def one_user(browser, url: str, file: Path, i: int, start: asyncio.Event, 
         out["total_s"] = time.perf_counter() - t_up
         out["findings"] = (await page.inner_text("#zy-findings")).strip()
         # one report per click, sent as binary: from the click until the browser has saved the file
-        for fmt, label in (("xlsx", "下载 Excel 报告（.xlsx）"), ("html", "下载可打印的自查报告（.html）")):
-            t_dl = time.perf_counter()
-            async with page.expect_download(timeout=timeout_s * 1000) as dl:
-                await page.get_by_role("button", name=label).click()
-            saved = await (await dl.value).path()
-            out[f"{fmt}_s"] = time.perf_counter() - t_dl
-            out[f"{fmt}_mb"] = Path(saved).stat().st_size / 1e6
+        # (a failed download is reported on its own: the times to results above still count)
+        try:
+            for fmt, label in (("xlsx", "下载 Excel 报告（.xlsx）"), ("html", "下载可打印的自查报告（.html）")):
+                t_dl = time.perf_counter()
+                async with page.expect_download(timeout=timeout_s * 1000) as dl:
+                    await page.get_by_role("button", name=label).click(timeout=30_000)
+                saved = await (await dl.value).path()
+                out[f"{fmt}_s"] = time.perf_counter() - t_dl
+                out[f"{fmt}_mb"] = Path(saved).stat().st_size / 1e6
+        except Exception as exc:  # noqa: BLE001
+            out["download_error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
     except Exception as exc:  # noqa: BLE001 - a failure is a result of the load test
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
         try:
@@ -288,14 +305,18 @@ def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
     ok = [r for r in results if "error" not in r]
     print(f"\n=== {n} 位用户同时上传 {ROWS} 行的文件 ===")
     cols = ["user", "open_s", "read_s", "feedback_s", "queued", "check_s", "total_s", "findings", "xlsx_s", "xlsx_mb",
-            "html_s", "html_mb", "error", "status"]
+            "html_s", "html_mb", "download_error", "error", "status"]
     table = pd.DataFrame(results).reindex(columns=cols).dropna(axis=1, how="all")
     print(table.round(1).to_string(index=False))
     if ok:
         tot = [r["total_s"] for r in ok]
-        print(f"上传到结果（秒）：最短 {min(tot):.1f}，中位 {statistics.median(tot):.1f}，最长 {max(tot):.1f}")
+        print(f"上传到结果（秒）：最短 {min(tot):.1f}，中位 {statistics.median(tot):.1f}，最长 {max(tot):.1f}"
+              + (f"；命令行 {CLI_S:.1f} 秒，中位为其 {statistics.median(tot) / CLI_S:.1f} 倍" if CLI_S else ""))
         print(f"点击“开始检查”到第一句反馈（秒）：最长 {max(r['feedback_s'] for r in ok):.1f}；"
               f"排队的人数 {sum(bool(r['queued']) for r in ok)}")
+        dl_failed = [r for r in ok if "download_error" in r]
+        if dl_failed:
+            print(f"下载失败：{len(dl_failed)} / {len(ok)}（{dl_failed[0]['download_error']}）")
         if all("xlsx_s" in r for r in ok):
             print("点击下载到浏览器存好文件（秒）：Excel 最长 "
                   f"{max(r['xlsx_s'] for r in ok):.1f}，可打印报告最长 {max(r['html_s'] for r in ok):.1f}")
@@ -313,10 +334,11 @@ def report(n: int, results: list[dict], fresh: dict, server: Server) -> None:
 
 
 ROWS = 50_000
+CLI_S = 0.0  # the command line's time on the same file (median of three), measured in the same run
 
 
 def main(argv: list[str]) -> None:
-    global ROWS
+    global ROWS, CLI_S
     extra: list[str] = []
     if "--" in argv:
         k = argv.index("--")
@@ -328,6 +350,7 @@ def main(argv: list[str]) -> None:
     ap.add_argument("--bomb", action="store_true",
                     help="each run also has one user uploading a decompression bomb (.xlsx) at the same moment")
     ap.add_argument("--fresh-after", type=float, default=5.0, help="seconds after the uploads to open a fresh page")
+    ap.add_argument("--no-cli", action="store_true", help="do not time the command line on the same file")
     args = ap.parse_args(argv)
     ROWS = args.rows
     if not Path(CHROMIUM).exists():
@@ -335,6 +358,9 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         file = xlsx_file(args.rows, Path(tmp))
         print(f"测试文件：{args.rows} 行，{file.stat().st_size / 1e6:.1f} MB")
+        if not args.no_cli:
+            CLI_S = cli_seconds(file)
+            print(f"命令行（zyfw check 文件 -q，新进程，三次的中位）：{CLI_S:.1f} 秒")
         bomb = bomb_file(Path(tmp)) if args.bomb else None
         if bomb is not None:
             print(f"解压炸弹：{bomb.stat().st_size / 1e6:.1f} MB")

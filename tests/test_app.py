@@ -507,3 +507,98 @@ def test_the_upload_limit_is_judged_on_the_bytes_received_not_the_size_the_brows
     app.upload.value = ({"name": "big.csv", "type": "", "size": 1, "content": memoryview(data),
                          "last_modified": dt.datetime(2024, 1, 1)},)
     assert app._data is None and "上传上限" in app.status.value
+
+
+def test_the_kernel_keeps_no_raw_cells_and_the_app_equals_the_command_line(ran):
+    """The read worker sends the table back without the loader's copy of the raw cells (only its headers); the
+    findings shown and the reports (whose worker reads the raw cells again) equal check_file's on the same bytes."""
+    from zyfw_checks.engine import check_file
+    from zyfw_checks.report import writer
+
+    assert ran.table.original is not None and len(ran.table.original) == 0
+    assert list(ran.table.original.columns) == list(load_table(PROBLEMS).original.columns)
+    expected = check_file(PROBLEMS, mask=True)
+    pd.testing.assert_frame_equal(ran.result.findings.reset_index(drop=True),
+                                  expected.findings.reset_index(drop=True))
+
+    def cells(data: bytes) -> dict:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return {s: [[c.value for c in row] for row in book[s].iter_rows()] for s in book.sheetnames}
+
+    got, want = cells(_delivered(ran, "xlsx")), cells(writer("xlsx").render(expected, mask=True))
+    assert len(got["原始记录"]) > 1 and got == want
+    html = writer("html").render(expected, mask=True)
+    assert _delivered(ran, "html").decode("utf-8") == (html if isinstance(html, str) else html.decode("utf-8"))
+    assert len(ran.table.original) == 0  # the raw cells came back in the report's worker, not in the kernel
+
+
+def test_a_sessions_next_step_keeps_its_place_in_line(tmp_path):
+    """One slot, busy: a job that keeps an earlier place (a check right after its reading) runs before a job
+    that asked earlier but came later (another person's reading); without the earlier place it would wait."""
+    import threading
+    import time
+
+    from zyfw_checks.app.service import Limits, run_job
+
+    limits = Limits(run_dir=tmp_path / "run", max_running=1)
+    go = tmp_path / "go"
+    came = time.time_ns()  # when the first person's session began
+
+    def first() -> str:
+        while not go.exists():
+            time.sleep(0.02)
+        return "first"
+
+    order: list[str] = []
+    jobs = [threading.Thread(target=lambda: order.append(run_job(first, limits)))]
+    jobs[0].start()
+    while not list((tmp_path / "run" / "running").glob("*")):
+        time.sleep(0.02)
+    jobs.append(threading.Thread(target=lambda: order.append(run_job(lambda: "later reading", limits))))
+    jobs[1].start()
+    while not list((tmp_path / "run" / "queue").glob("*")):
+        time.sleep(0.02)
+    jobs.append(threading.Thread(target=lambda: order.append(run_job(lambda: "earlier check", limits,
+                                                                     since_ns=came))))
+    jobs[2].start()
+    while len(list((tmp_path / "run" / "queue").glob("*"))) < 2:
+        time.sleep(0.02)
+    go.touch()
+    for t in jobs:
+        t.join(60)
+    assert order == ["first", "earlier check", "later reading"]
+
+
+def test_the_check_keeps_the_readings_place_in_line(ran, monkeypatch):
+    """The app asks for the check with the place its reading had (within service.KEEP_PLACE_S)."""
+    from zyfw_checks.app import service
+
+    asked = []
+    real = service.run_job
+    monkeypatch.setattr(service, "run_job", lambda fn, limits, **kw: asked.append(kw["since_ns"]) or real(
+        fn, limits, **kw))
+    read_place = ran._since
+    ran.run()
+    assert asked == [read_place] and read_place > 0
+    ran._since -= int(service.KEEP_PLACE_S * 1e9) + 1  # a check asked for long after the reading: a new place
+    ran.run()
+    assert asked[1] > read_place
+
+
+def test_a_warmed_kernel_keeps_the_results_the_same(monkeypatch):
+    """The warm-up fills the kernel's caches (the word segmenter every check's worker would build
+    again) after the first worker was forked; the check that follows equals check_file's."""
+    from zyfw_checks import wordsplit
+    from zyfw_checks.engine import check_file
+
+    monkeypatch.setattr(wordsplit, "_TOKENIZER", None)
+    app = SelfCheckApp(warm=True)
+    assert app._warm is None  # not at page open, but once its first worker has been forked
+    _upload(app, PROBLEMS.read_bytes(), "problems.xlsx")
+    assert app._warm is not None
+    app._warm.join(300)
+    assert not app._warm.is_alive() and wordsplit._TOKENIZER is not None
+    assert SelfCheckApp(background=True)._warms is False  # off unless asked
+    app.run()
+    pd.testing.assert_frame_equal(app.result.findings.reset_index(drop=True),
+                                  check_file(PROBLEMS, mask=True).findings.reset_index(drop=True))

@@ -16,6 +16,7 @@ import base64
 import inspect
 import io
 import logging
+import os
 import re
 import threading
 import time
@@ -408,15 +409,43 @@ REPORTS = {  # format → (button label, file suffix, MIME type)
 }
 
 
-def _report_job(result: CheckResult, mask: bool, fmt: str) -> bytes:
+def _without_original(table: Table) -> Table:
+    """The table as the page's kernel keeps it: the loader's copy of the raw cells (``Table.original``,
+    half of what the worker would send back, and the slowest half to pickle) is cut to its headers.
+    Only the reports use the raw cells; the report's worker reads them again from the same bytes
+    (:func:`_with_original`)."""
+    if table.original is not None and len(table.original):
+        table.original = table.original.iloc[:0]
+    return table
+
+
+def _with_original(result: CheckResult, source: tuple | None) -> CheckResult:
+    """In the report's worker: the raw cells back on the table, read again from the uploaded bytes with the
+    same column choices (the loader gives the same table for the same bytes and choices)."""
+    t = result.table
+    if source is None or t is None or t.original is None or len(t.original) == len(t.df):
+        return result
+    data, name, overrides, units = source
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = load_with_mapping(data, name, overrides, units)
+    if again.original is None or len(again.original) != len(t.df) or list(again.original.columns) != list(
+            t.original.columns):
+        raise RuntimeError("the file read again for the report does not match the checked table")
+    t.original = again.original
+    return result
+
+
+def _report_job(result: CheckResult, mask: bool, fmt: str, source: tuple | None = None) -> bytes:
     from zyfw_checks.report import writer
 
+    result = _with_original(result, source)
     content = writer(fmt).render(result, mask=mask)
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _reports_job(result: CheckResult, mask: bool) -> dict[str, bytes]:
-    return {fmt: _report_job(result, mask, fmt) for fmt in REPORTS}
+def _reports_job(result: CheckResult, mask: bool, source: tuple | None = None) -> dict[str, bytes]:
+    return {fmt: _report_job(result, mask, fmt, source) for fmt in REPORTS}
 
 
 def file_headers(data: bytes, name: str, exc: Exception | None = None) -> list[str]:
@@ -446,12 +475,34 @@ def _read_job(data: bytes, name: str, overrides: dict[str, str], units: dict[str
     """In the worker: read the file; when the loader refuses it, the file's own headers (so the page can
     offer the column mapping instead of a dead end) with the loader's message."""
     try:
-        return load_with_mapping(data, name, overrides, units)
+        return _without_original(load_with_mapping(data, name, overrides, units))
     except loader.LoadError as exc:
         headers = file_headers(data, name, exc)
         if len(headers) < 2:
             raise
         return {"refused": str(exc), "code": getattr(exc, "code", None), "headers": headers}
+
+
+def warm_up() -> None:
+    """In a page's kernel (``SelfCheckApp(warm=True)``): read and check the bundled sample once, at low priority.
+
+    Every job runs in a worker forked from this kernel, and a fork inherits what the kernel has set up
+    but loses what the worker sets up itself. Without this, each check's worker built the word
+    segmenter's dictionary (jieba) and imported the rules again, about a second of every check (2 cores
+    shared by all users). The sample's result is thrown away; only caches are filled (no user data)."""
+    import contextlib
+
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # Linux: this thread only
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            check_table(load_table(sample_path()))
+        from zyfw_checks import wordsplit
+
+        wordsplit.tokenizer()  # built by the check already when the sample has listed words; else here
+    except Exception as exc:  # noqa: BLE001 - a warm-up that fails only means the first check is slower
+        log.warning("warm-up failed: %r", exc)
 
 
 # ---------------------------------------------------------------- the app
@@ -465,9 +516,16 @@ class SelfCheckApp:
     for the current job.
     """
 
-    def __init__(self, background: bool = False, limits: service.Limits | None = None) -> None:
+    def __init__(self, background: bool = False, limits: service.Limits | None = None,
+                 warm: bool | None = None) -> None:
         self.background = background
         self.limits = limits or service.Limits.from_env()
+        # warm=True: the kernel's caches are filled (see warm_up) while the first file is read in its worker, on
+        # the other core, so the check's worker inherits them (one user: about 1 s less per check). Off by
+        # default: in two of two load tests with ten users at once it went with one upload that never reached
+        # its kernel (none without it), and at page open it slowed ten pages from 21 s to 31 s.
+        self._warm: threading.Thread | None = None
+        self._warms = bool(warm)
         self._data: bytes | None = None
         self._name: str = ""
         self.table: Table | None = None
@@ -482,6 +540,8 @@ class SelfCheckApp:
         self._dropdowns: dict[str, w.Dropdown] = {}
         self._unit_dropdowns: dict[str, w.Dropdown] = {}
         self._refused_headers: list[str] = []
+        self._source: tuple | None = None  # (bytes, name, column choices, units) the table was read from
+        self._since = 0  # time.time_ns() when this session's last job asked for its place in line
         self._report_cache: dict[str, bytes] = {}
         self.ended = False
 
@@ -592,6 +652,12 @@ class SelfCheckApp:
 
     # ------------------------------------------------------------ jobs
 
+    def _start_warm(self) -> None:
+        """With warm=True: start the warm-up once, right after a worker was forked (never before a fork)."""
+        if self._warms and self._warm is None:
+            self._warm = threading.Thread(target=warm_up, name="zyfw-warm", daemon=True)
+            self._warm.start()
+
     def _set_working(self, working: bool) -> None:
         self._busy = working
         for b in (self.upload, self.sample_button, self.mapping_apply, self.make_reports_button, self.mask):
@@ -602,12 +668,19 @@ class SelfCheckApp:
         self.run_button.disabled = working or self.table is None
 
     def _job(self, doing: str, fn: Callable[[], Any], done: Callable[[Any], bool | None],
-             tick: Callable[[str], None] | None = None) -> bool:
+             tick: Callable[[str], None] | None = None, keep_place: bool = False) -> bool:
         """Run ``fn`` in a worker (waiting in line if needed); ``done(value)`` shows its result.
 
-        Returns whether it finished well (background mode: whether it was started)."""
+        ``keep_place``: the job keeps the place in line of this session's last job (when that began less than
+        ``service.KEEP_PLACE_S`` seconds ago), so a check asked for right after the reading is not put
+        behind the readings of everyone who came later. Returns whether it finished well (background mode:
+        whether it was started)."""
         if self._busy or self.ended:
             return False
+        now = time.time_ns()
+        since = self._since if keep_place and self._since and now - self._since < service.KEEP_PLACE_S * 1e9 \
+            else now
+        self._since = since
         self._set_working(True)
         cancel = self._cancel = threading.Event()
         self.status.value = _msg("info", doing)
@@ -625,7 +698,10 @@ class SelfCheckApp:
 
         def work() -> bool:
             try:
-                value = service.run_job(fn, self.limits, on_wait=waiting, cancel=cancel, on_tick=ticking)
+                if self._warm is not None:  # never fork while the warm-up holds a lock; the worker inherits it
+                    self._warm.join()
+                value = service.run_job(fn, self.limits, on_wait=waiting, cancel=cancel, on_tick=ticking,
+                                        since_ns=since, on_start=self._start_warm)
                 if cancel.is_set():
                     return False
                 self.timings["job"] = time.monotonic() - t0
@@ -677,6 +753,7 @@ class SelfCheckApp:
             return False
         self._reset_results()
         self._data, self._name, self.table, self.overrides, self.units = None, "", None, {}, {}
+        self._source = None
         self.run_button.disabled = True
         self.mapping_section.layout.display = "none"
         problem = check_upload(name, max(len(data), size or 0))
@@ -709,6 +786,7 @@ class SelfCheckApp:
         """Drop the file and the results at once and end this session's kernel (the server does it)."""
         self._cancel.set()
         self._data, self._name, self.table, self.result, self.overrides, self.units = None, "", None, None, {}, {}
+        self._source = None
         self._report_cache = {}
         self._reset_results()
         self.mapping_section.layout.display = "none"
@@ -734,6 +812,7 @@ class SelfCheckApp:
                     "再点“按上面的对应关系重新读取”。")
                 return False
             self.table = table = value
+            self._source = (data, name, overrides, units)  # what the table was read from (the reports read it again)
             self._refused_headers = []
             where = (f"工作表“{table.sheet}”，" if table.sheet else "") + (
                 f"表头在第 {table.header_row} 行，" if table.header_row else "")
@@ -892,7 +971,8 @@ class SelfCheckApp:
             self._show_results()
             self.timings["show"] = time.monotonic() - t0
 
-        return self._job(f"正在检查“{self._name}”（{len(table.df)} 条记录）……", lambda: _check_job(table, mask), done)
+        return self._job(f"正在检查“{self._name}”（{len(table.df)} 条记录）……", lambda: _check_job(table, mask), done,
+                         keep_place=True)
 
     def _on_mask(self, _change) -> None:
         if self.result is not None and self.table is not None:
@@ -1010,7 +1090,7 @@ class SelfCheckApp:
     def report_bytes(self, fmt: str) -> bytes:
         """One report (built in this process when the page has not asked for it yet)."""
         if fmt not in self._report_cache:
-            self._report_cache[fmt] = _report_job(self.result, self.mask.value, fmt)
+            self._report_cache[fmt] = _report_job(self.result, self.mask.value, fmt, self._source)
         return self._report_cache[fmt]
 
     def report_filename(self, fmt: str) -> str:
@@ -1021,7 +1101,7 @@ class SelfCheckApp:
         if self.result is None:
             self._error("请先完成检查。")
             return False
-        result, mask, rw = self.result, self.mask.value, self.report_widget
+        result, mask, rw, source = self.result, self.mask.value, self.report_widget, self._source
         label = "Excel 报告" if fmt == "xlsx" else "可打印的自查报告"
         name, mime = self.report_filename(fmt), REPORTS[fmt][2]
 
@@ -1043,7 +1123,7 @@ class SelfCheckApp:
         if fmt in self._report_cache:
             done(self._report_cache[fmt])
             return True
-        ok = self._job(f"正在生成{label}……", lambda: _report_job(result, mask, fmt), done, tick=tick)
+        ok = self._job(f"正在生成{label}……", lambda: _report_job(result, mask, fmt, source), done, tick=tick)
         if not ok and not self.background and rw is not None:
             rw.busy, rw.status = "", "报告没有生成，原因见页面上方的提示。"
         return ok
@@ -1053,7 +1133,7 @@ class SelfCheckApp:
         if self.result is None:
             self._error("请先完成检查。")
             return False
-        result, mask = self.result, self.mask.value
+        result, mask, source = self.result, self.mask.value, self._source
 
         def done(reports: dict[str, bytes]) -> None:
             self._report_cache = reports
@@ -1061,7 +1141,7 @@ class SelfCheckApp:
                 data_link(reports[k], self.report_filename(k), v[2], v[0]) for k, v in REPORTS.items()) + "</div>"
             self.status.value = _msg("ok", "报告已生成，请点击下方链接下载。")
 
-        return self._job("正在生成报告……", lambda: _reports_job(result, mask), done)
+        return self._job("正在生成报告……", lambda: _reports_job(result, mask, source), done)
 
     # ------------------------------------------------------------ messages
 

@@ -40,6 +40,10 @@ ENV_JOB_TIMEOUT_S = "ZYFW_APP_JOB_TIMEOUT_S"
 ENV_TYPICAL_JOB_S = "ZYFW_APP_TYPICAL_JOB_S"
 
 POLL_S = 0.25
+KEEP_PLACE_S = 30  # a session's next step keeps its first step's place in line for at most this long
+# where the last job's seconds went, in this process (for the benchmarks): the whole job in the worker
+# (fork to the last byte received), the work itself, the size of the answer sent back, and unpickling it
+LAST: dict[str, float] = {}
 RECENT_DURATIONS = 20
 
 
@@ -195,9 +199,15 @@ class Line:
         return ahead, len(running), expected_wait(running, ahead, self.limits.max_running, typical)
 
     @contextlib.contextmanager
-    def place(self, on_wait: Callable[[int, int, float], None] | None, cancel: threading.Event):
-        """Wait in line for a slot; inside the block this process holds it."""
-        ticket = self.queue / f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}"
+    def place(self, on_wait: Callable[[int, int, float], None] | None, cancel: threading.Event,
+              since_ns: int | None = None):
+        """Wait in line for a slot; inside the block this process holds it.
+
+        The line is kept in the order of ``since_ns`` (default: now): a session's next step (the check after
+        its reading) can keep the place its first step had, so people get their results in the order they
+        came instead of everyone's results arriving together after everyone's reading."""
+        stamp = time.time_ns() if since_ns is None else min(int(since_ns), time.time_ns())
+        ticket = self.queue / f"{stamp:020d}-{os.getpid()}-{threading.get_ident()}"
         ticket.touch(mode=0o600)
         fd = None
         try:
@@ -270,7 +280,9 @@ def _child(fn: Callable[[], Any], write_fd: int, nice: int, parent: int) -> None
         with contextlib.suppress(OSError):
             os.nice(nice)
         try:
-            out: tuple = ("ok", fn())
+            t0 = time.perf_counter()
+            value = fn()
+            out: tuple = ("ok", value, time.perf_counter() - t0)
         except MemoryError:
             out = ("error", "memory", "")
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the kernel as data
@@ -294,14 +306,15 @@ def _child(fn: Callable[[], Any], write_fd: int, nice: int, parent: int) -> None
 
 
 def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event | None = None,
-                  on_tick: Callable[[float], None] | None = None) -> Any:
+                  on_tick: Callable[[float], None] | None = None, on_start: Callable[[], None] | None = None) -> Any:
     """Run ``fn`` in a forked worker; its return value comes back pickled.
 
     Raises :class:`JobError` (memory or time limit, the worker died, ``fn`` raised the loader's
     ``LoadError`` or a ``KitError``, whose Chinese message it carries, or any other exception, for which
     it carries ``errors.internal_error_message``: the traceback is in a file the worker wrote), or
     :class:`JobCancelled`.
-    ``on_tick(seconds)`` is called about once a second while the worker runs.
+    ``on_tick(seconds)`` is called about once a second while the worker runs; ``on_start()`` once, in this
+    process, right after the fork (what this process starts then is not in the worker).
     """
     cancel = cancel or threading.Event()
     read_fd, write_fd = os.pipe()
@@ -311,6 +324,8 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
         os.close(read_fd)
         _child(fn, write_fd, limits.nice, parent)
     os.close(write_fd)
+    if on_start is not None:
+        on_start()
     chunks: list[bytes] = []
 
     def drain() -> None:
@@ -352,8 +367,13 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
             raise JobError(memory_message(limits.job_memory_mb))  # the system's out-of-memory killer
         raise JobError("处理文件的进程意外退出，未能完成。请稍后重试；如果反复出现，请把情况反馈给维护者。")
-    out = pickle.loads(b"".join(chunks))  # noqa: S301 - bytes from our own forked child
+    t_unpickle = time.perf_counter()
+    data = b"".join(chunks)
+    out = pickle.loads(data)  # noqa: S301 - bytes from our own forked child
     if out[0] == "ok":
+        LAST.clear()
+        LAST.update(total_s=time.monotonic() - t0, work_s=out[2], mb=len(data) / 1e6,
+                    unpickle_s=time.perf_counter() - t_unpickle)
         return out[1]
     if out[1] == "memory":
         raise JobError(memory_message(limits.job_memory_mb))
@@ -365,15 +385,19 @@ def run_in_worker(fn: Callable[[], Any], limits: Limits, cancel: threading.Event
 
 
 def run_job(fn: Callable[[], Any], limits: Limits, on_wait: Callable[[int, int, float], None] | None = None,
-            cancel: threading.Event | None = None, on_tick: Callable[[float], None] | None = None) -> Any:
-    """Wait for a slot (when the server runs a line), then run ``fn`` in a worker process."""
+            cancel: threading.Event | None = None, on_tick: Callable[[float], None] | None = None,
+            since_ns: int | None = None, on_start: Callable[[], None] | None = None) -> Any:
+    """Wait for a slot (when the server runs a line), then run ``fn`` in a worker process.
+
+    ``since_ns`` (``time.time_ns()`` of the session's first step) is the job's place in line (see
+    :meth:`Line.place`); by default the moment it asks."""
     cancel = cancel or threading.Event()
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: in this process, without limits
         return fn()
     if limits.run_dir is None:
-        return run_in_worker(fn, limits, cancel, on_tick)
-    with Line(limits).place(on_wait, cancel):
-        return run_in_worker(fn, limits, cancel, on_tick)
+        return run_in_worker(fn, limits, cancel, on_tick, on_start)
+    with Line(limits).place(on_wait, cancel, since_ns):
+        return run_in_worker(fn, limits, cancel, on_tick, on_start)
 
 
 # ---------------------------------------------------------------- ending a session
