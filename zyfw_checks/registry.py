@@ -9,6 +9,7 @@ Which modules hold rules is said once, in :mod:`zyfw_checks.rules` (``all_rules`
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -180,6 +181,15 @@ class Context:
     skips: list[PartialSkip] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
     current_rule: str = ""
+    # one lock per ``once`` key, shared by every view of the run: rules may run in threads (engine.py)
+    locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
+    guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def for_rule(self, code: str) -> Context:
+        """A view for one rule: the run's table, settings and cache, its own notes and skips (merged by the
+        engine in rule order, so a threaded run says the same things in the same order as a plain one)."""
+        return Context(table=self.table, mask=self.mask, related=self.related, options=self.options,
+                       cache=self.cache, current_rule=code, locks=self.locks, guard=self.guard)
 
     @property
     def workdays(self) -> WorkdayCalendar:
@@ -193,9 +203,17 @@ class Context:
             self.notes.append(text)
 
     def once(self, key: str, make: Callable[[], Any]) -> Any:
-        """A value computed once per run and shared by rules (e.g. the joined activity text)."""
-        if key not in self.cache:
-            self.cache[key] = make()
+        """A value computed once per run and shared by rules (e.g. the joined activity text).
+
+        Thread-safe: a rule that asks for a value another thread is making waits for it instead of making it
+        again (a lock per key, so making one value never blocks another)."""
+        if key in self.cache:
+            return self.cache[key]
+        with self.guard:
+            lock = self.locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self.cache:
+                self.cache[key] = make()
         return self.cache[key]
 
     def partly_unassessed(self, reason: Reason, text: str, rows: int | None = None, rule: str = "",
