@@ -17,7 +17,7 @@ PKG = REPO / "zyfw_checks"
 
 # Lower number = lower in the stack. A module may import its own layer or lower ones, never higher.
 LAYERS = {
-    "zyfw_checks": 0, "arrow_pool": 0, "params": 0, "clauses": 0, "reasons": 0, "style": 0, "formatting": 0, "masking": 0,
+    "zyfw_checks": 0, "arrow_pool": 0, "threads": 0, "params": 0, "clauses": 0, "reasons": 0, "style": 0, "formatting": 0, "masking": 0,
     "workdays": 0, "parsing": 0, "errors": 0, "wordsplit": 0, "params_schema": 0,
     "load": 1,
     "registry": 2, "service_time": 2, "staff.identification": 2,
