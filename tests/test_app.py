@@ -602,3 +602,23 @@ def test_a_warmed_kernel_keeps_the_results_the_same(monkeypatch):
     app.run()
     pd.testing.assert_frame_equal(app.result.findings.reset_index(drop=True),
                                   check_file(PROBLEMS, mask=True).findings.reset_index(drop=True))
+
+
+def test_the_warm_up_runs_at_the_kernels_own_priority(monkeypatch):
+    """A niced warm-up thread holding the GIL stalls the thread that answers the page on a busy machine."""
+    import os
+    import threading
+
+    from zyfw_checks.app import self_check
+
+    seen = []
+
+    def record(table):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    monkeypatch.setattr(self_check, "check_table", record)
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    t = threading.Thread(target=self_check.warm_up)
+    t.start()
+    t.join(120)
+    assert seen == [before]

@@ -509,4 +509,6 @@ def test_a_page_that_stops_reading_is_disconnected(server, pages):
     finally:
         sock.close()
     assert "Page does not read" in server.log()
-    assert server.responsive(10)
+    # Answered in 0.1 s here, idle and with both cores busy; one CI run once took over 10 s (not reproduced,
+    # the pool refilling its one kernel meanwhile). A server stuck on the slow page still fails at 30 s.
+    assert server.responsive(30)

@@ -489,11 +489,10 @@ def warm_up() -> None:
     Every job runs in a worker forked from this kernel, and a fork inherits what the kernel has set up
     but loses what the worker sets up itself. Without this, each check's worker built the word
     segmenter's dictionary (jieba) and imported the rules again, about a second of every check (2 cores
-    shared by all users). The sample's result is thrown away; only caches are filled (no user data)."""
-    import contextlib
+    shared by all users). The sample's result is thrown away; only caches are filled (no user data).
 
-    with contextlib.suppress(OSError, AttributeError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # Linux: this thread only
+    Not at a lower OS priority: a niced thread that holds the GIL while the scheduler passes it over stalls
+    the kernel's main thread, which answers the page (on a busy machine a page went unanswered for 90 s)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -1180,8 +1179,6 @@ PRELOAD_ENV = "ZYFW_APP_SAMPLE"  # set by scripts/start.sh: open with the bundle
 
 def display_app() -> SelfCheckApp:
     """What the notebook calls: build the app (jobs in the background) and display it."""
-    import os
-
     from IPython.display import display
 
     app = build_app(background=True)
