@@ -166,3 +166,63 @@ def test_true_and_1_are_not_one_value(fn):
     """pd.factorize takes True == 1: a column mixing Excel TRUE cells and numbers must not share their results."""
     for values in ([True, 1, 1, 1, "2"] * 3, [1, True, "x", "x"] * 3, [False, 0, 0.0, "0"] * 3):
         assert_same(*both_paths(fn, pd.Series(values, dtype=object)))
+
+
+# the patterns the loader and the rules give regex_contains / regex_replace, and some RE2 reads otherwise
+PATTERNS = [r"\d\s*[:：时点]", r"\d\s*(?:至|到|~|～|—|–|－|-\s*\d{4})", r"\s", r"\s+", r"\w+小时", r"(?<!\d)1\d",
+            r"^\s*$", r"\.", "未录入|无"]
+SPACES = ["", " ", "\x0b", "\u3000", "\u00a0", "\n", "a\x0bb", "下 午 2 : 30", "１２：３０", "8：30", "1.0", "未录入系统"]
+
+
+@SETTINGS
+@given(columns(), st.sampled_from(PATTERNS))
+def test_regex_contains_once_per_value_is_the_per_row_result(raw, pattern):
+    fast, plain = both_paths(parsing.regex_contains, raw, pattern)
+    assert_same(fast, plain)
+    assert fast.dtype == bool and fast.index.equals(raw.index)
+
+
+@SETTINGS
+@given(columns(), st.sampled_from(PATTERNS), st.sampled_from(["", "_"]))
+def test_regex_replace_once_per_value_is_the_per_row_result(raw, pattern, repl):
+    fast, plain = both_paths(parsing.regex_replace, raw, pattern, repl)
+    assert_same(fast, plain)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_regex_helpers_read_unicode_spaces_digits_and_numbers_as_python_does(pattern):
+    """Checked against Python's re itself, cell by cell: \\s takes \\x0b and U+3000, \\d full-width digits,
+    and 1 and 1.0 (one value to pd.factorize) keep their own text."""
+    values = (SPACES + [1, 1.0, None, pd.NA]) * 300
+    raw = pd.Series(values, dtype=object)
+    rx = re.compile(pattern)
+    text = [None if v is None or v is pd.NA else str(v) for v in values]
+    assert parsing.regex_contains(raw, pattern).tolist() == [t is not None and rx.search(t) is not None for t in text]
+    got = parsing.regex_replace(raw, pattern, "_").astype(object).where(lambda x: x.notna(), None).tolist()
+    assert got == [None if t is None else rx.sub("_", t) for t in text]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TEXT_CELLS + SPACES + [None]), min_size=1, max_size=8), st.integers(0, 2**32 - 1),
+       st.booleans())
+def test_normalize_text_on_a_long_repeating_column_is_the_per_row_result(pool, seed, distinct_head):
+    """Past 20,000 cells normalize_text asks which cells need work once per distinct text; a column whose
+    first cells are all distinct (record numbers) goes the per-cell way. Both give the per-row result."""
+    n = 25_000
+    values = [pool[i] for i in np.random.default_rng(seed).integers(0, len(pool), n)]
+    if distinct_head:
+        values[:10_000] = [f"R{i:06d}" for i in range(10_000)]
+    assert_same(*both_paths(parsing.normalize_text, pd.Series(values, dtype=object)))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["", "证件号码430102199001011234，电话13807310001", "13807310001/13807310002",
+                                 "430102199001011234", "a13807310001", "tel:138073100012", None, "无号码",
+                                 "1380731000113807310002", "第 5 行：张三 2024-03-09"]), min_size=1, max_size=8),
+       st.integers(0, 2**32 - 1))
+def test_masking_a_long_repeating_column_once_per_text_is_the_per_row_result(pool, seed):
+    """Findings repeat their messages: past 20,000 cells each distinct text is masked once, then spread."""
+    values = [pool[i] for i in np.random.default_rng(seed).integers(0, len(pool), 25_000)]
+    s = pd.Series(values, dtype="string[pyarrow]")
+    got = masking.mask_text(s).astype(object).where(lambda x: x.notna(), None).tolist()
+    assert got == [_mask_one(None if v is pd.NA else v) for v in s.astype(object)]

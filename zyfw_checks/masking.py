@@ -53,14 +53,22 @@ def mask_arrow(arr):
     only over the values that hold 11 digits in a row; the rest is not copied."""
     import pyarrow.compute as pc
 
-    has = pc.fill_null(pc.match_substring_regex(arr, _LONG_DIGITS), False)
+    from zyfw_checks.parsing import arrow_distinct
+
+    coded = arrow_distinct(arr)  # findings repeat their messages: each distinct text is masked once
+    texts = arr if coded is None else coded[0]
+    has = pc.fill_null(pc.match_substring_regex(texts, _LONG_DIGITS), False)
     if not pc.any(has).as_py():
         return arr
-    sub = pc.filter(arr, has)
+    sub = pc.filter(texts, has)
     for _ in range(2):
         sub = pc.replace_substring_regex(sub, _ID_RE2, r"\1\2***********\3\4")
         sub = pc.replace_substring_regex(sub, _PHONE_RE2, r"\1\2****\3\4")
-    return pc.replace_with_mask(arr, has, sub.cast(arr.type))
+    if coded is None:
+        return pc.replace_with_mask(arr, has, sub.cast(arr.type))
+    masked = pc.replace_with_mask(texts, has, sub.cast(texts.type))
+    rows = pc.fill_null(pc.take(has, coded[1]), False)
+    return pc.replace_with_mask(arr, rows, pc.take(masked, pc.filter(coded[1], rows)).cast(arr.type))
 
 
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:

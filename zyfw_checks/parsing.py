@@ -144,6 +144,29 @@ def nfkc(s: pd.Series) -> pd.Series:
         return s.str.normalize("NFKC")
 
 
+def regex_contains(s: pd.Series, pattern: str) -> pd.Series:
+    """Where Python's ``re`` finds ``pattern`` in the cell's text (False for blanks), once per distinct text.
+
+    pandas runs a pattern with ``\\s``, ``\\d``, ``\\w`` or a lookaround on non-ASCII text through ``re`` row
+    by row (RE2 reads those differently); asked once per distinct text, the answer on every row is the same."""
+    return _contains_text(s.astype("string[pyarrow]"), pattern)
+
+
+@on_uniques
+def _contains_text(text: pd.Series, pattern: str) -> pd.Series:
+    return text.astype("string[pyarrow]").str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+
+def regex_replace(s: pd.Series, pattern: str, repl: str) -> pd.Series:
+    """``.str.replace(pattern, repl, regex=True)`` on the cell's text (NA stays NA), once per distinct text."""
+    return _replace_text(s.astype("string[pyarrow]"), pattern, repl)
+
+
+@on_uniques
+def _replace_text(text: pd.Series, pattern: str, repl: str) -> pd.Series:
+    return text.astype("string[pyarrow]").str.replace(pattern, repl, regex=True)
+
+
 def normalize_text(s: pd.Series) -> pd.Series:
     """NFKC (full-width digits, brackets and spaces to half-width) and strip; blanks → NA.
 
@@ -152,12 +175,35 @@ def normalize_text(s: pd.Series) -> pd.Series:
 
     s = s.astype("string[pyarrow]")
     arr = s.array._pa_array.combine_chunks()
-    need = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_WORK), False)
+    need = pc.fill_null(_needs_work(arr), False)
     if not pc.any(need).as_py():
         return s
     fixed = _normalize_cells(pd.Series(pd.arrays.ArrowStringArray(pc.filter(arr, need))))
     out = pc.replace_with_mask(arr, need, fixed.array._pa_array.combine_chunks().cast(arr.type))
     return pd.Series(pd.arrays.ArrowStringArray(out), index=s.index)
+
+
+def arrow_distinct(arr):
+    """An Arrow string array as (distinct texts, each cell's index into them), for a question asked once per
+    distinct text and spread back with ``take``; ``None`` when that would cost more than it saves: a short
+    array, or one whose first 10,000 cells are mostly distinct (record numbers). Off on the plain path."""
+    import pyarrow.compute as pc
+
+    head = arr.slice(0, 10_000)
+    if not ONCE_PER_VALUE or len(arr) < 20_000 or len(pc.unique(head)) > 0.5 * len(head):
+        return None
+    coded = pc.dictionary_encode(arr)
+    return coded.dictionary, coded.indices
+
+
+def _needs_work(arr):
+    """The _NEEDS_WORK match per cell (once per distinct text when the column repeats)."""
+    import pyarrow.compute as pc
+
+    coded = arrow_distinct(arr)
+    if coded is None:
+        return pc.match_substring_regex(arr, _NEEDS_WORK)
+    return pc.take(pc.match_substring_regex(coded[0], _NEEDS_WORK), coded[1])
 
 
 @on_uniques

@@ -194,7 +194,7 @@ def _set_aside(t: Table) -> None:
     if footer.any():
         t.notes.append(f"第 {_row_list(df.loc[footer, ROW])} 行是表尾的签字、制表人等内容，未作为记录检查。")
     if "审核状态" in df.columns:
-        st = df["审核状态"].astype("string[pyarrow]").str.replace(r"\s+", "", regex=True)
+        st = parsing.regex_replace(df["审核状态"], r"\s+", "")
         ap = lay["approval"]
 
         def has(words):
@@ -284,8 +284,7 @@ def _has_clock(raw: pd.Series, val: pd.Series) -> pd.Series:
         return got.astype(bool)
     clock = val != val.dt.normalize()
     if parsing._kind(raw) in ("string", "mixed", "empty"):
-        text = raw.astype("string[pyarrow]")
-        clock = clock | text.str.contains(_CLOCK_IN_TEXT, regex=True).fillna(False).astype(bool)
+        clock = clock | parsing.regex_contains(raw, _CLOCK_IN_TEXT)
     return (got & clock).astype(bool)
 
 
@@ -484,8 +483,7 @@ def _dates_written_as_ranges(t: Table, specs: dict) -> None:
     _, bad = parsing.parse_datetime(raw)
     if not bad.any():
         return
-    text = raw.astype("string[pyarrow]")
-    ranged = text.str.contains(r"\d\s*(?:至|到|~|～|—|–|－|-\s*\d{4})", regex=True).fillna(False).astype(bool)
+    ranged = parsing.regex_contains(raw, r"\d\s*(?:至|到|~|～|—|–|－|-\s*\d{4})")
     _, _, _, span_bad = parsing.parse_span(raw.where(bad & ranged))
     move = bad & ranged & ~span_bad
     if not move.any():

@@ -9,6 +9,7 @@ import pandas as pd
 
 from zyfw_checks.load import ROW
 from zyfw_checks.params import load_params, threshold
+from zyfw_checks.parsing import regex_replace
 from zyfw_checks.reasons import Reason
 from zyfw_checks.registry import hits, rule
 from zyfw_checks.rules.common import (
@@ -260,7 +261,7 @@ def _says_not_entered(df: pd.DataFrame, table=None) -> tuple[pd.Series, pd.Serie
             said |= df[col].astype("string[pyarrow]").str.contains(pattern, regex=True).fillna(False).astype(bool)
     no_platform = pd.Series(False, index=df.index)
     if "记录平台" in df.columns:
-        p = df["记录平台"].astype("string[pyarrow]").str.replace(r"\s", "", regex=True)
+        p = regex_replace(df["记录平台"], r"\s", "")
         no_platform = p.isna() | p.isin([str(w) for w in spec["none_platform"]]).fillna(False).astype(bool)
     return said, no_platform
 
