@@ -214,17 +214,20 @@ def _styles(w: _Writer, base=None) -> sx.Styles:
 
 
 def _chunks(n: int, build, step: int | None = None):
-    """``build(start, stop)`` for consecutive slices of ``n`` rows, two built ahead on threads
-    (Arrow's kernels let go of the GIL), yielded in order."""
+    """``build(start, stop)`` for consecutive slices of ``n`` rows, built ahead on threads (Arrow's kernels
+    let go of the GIL), yielded in order."""
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
+    from zyfw_checks.threads import workers
+
     step = step or CHUNK
     ahead: deque = deque()
-    with ThreadPoolExecutor(2) as pool:
+    threads = workers()
+    with ThreadPoolExecutor(threads) as pool:
         for start in range(0, n, step):
             ahead.append(pool.submit(build, start, min(n, start + step)))
-            if len(ahead) > 2:
+            if len(ahead) > threads:
                 yield ahead.popleft().result()
         while ahead:
             yield ahead.popleft().result()

@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zyfw_checks.report import schema
+from zyfw_checks.threads import workers
 
 CHUNK = 25_000  # pieces of ~12 MB: building lines costs the same, and two threads hold fewer of them
-THREADS = 2  # the machines this is measured on have two cores; more only holds more chunks in memory
 _CONTROL = [c for c in range(0x20) if chr(c) not in "\n\r\t"]
 
 
@@ -128,7 +128,7 @@ def stream(pieces: Iterable, fh, consts: dict, sep: str = "\n") -> int:
     """Write the findings of ``pieces`` (frames or Arrow tables, in order) as JSON objects, each
     followed by ``sep`` — a newline for JSON Lines, ``",\\n"`` between the elements of a JSON array
     (the last element then ends in a newline only). Arrow's kernels let go of the GIL, so two
-    threads build the next chunks while this one writes, in order; at most THREADS + 1 chunks are
+    threads build the next chunks while this one writes, in order; at most workers() + 1 chunks are
     in flight, so memory stays bounded. Returns the number of findings written."""
     end = "}" + sep
     ahead: deque = deque()
@@ -142,11 +142,12 @@ def stream(pieces: Iterable, fh, consts: dict, sep: str = "\n") -> int:
             fh.write(pending[0])
         pending[0] = text
 
-    with ThreadPoolExecutor(THREADS) as pool:
+    threads = workers()
+    with ThreadPoolExecutor(threads) as pool:
         for piece in pieces:
             count += len(piece) if not isinstance(piece, pa.RecordBatch) else piece.num_rows
             ahead.append(pool.submit(_text, piece, consts, end))
-            if len(ahead) > THREADS:
+            if len(ahead) > threads:
                 put(ahead.popleft().result())
         while ahead:
             put(ahead.popleft().result())
