@@ -484,7 +484,7 @@ def _read_job(data: bytes, name: str, overrides: dict[str, str], units: dict[str
 
 
 def warm_up() -> None:
-    """In a page's kernel (``SelfCheckApp(warm=True)``): read and check the bundled sample once, at low priority.
+    """In a page's kernel (``SelfCheckApp(warm=True)``): read and check the bundled sample once.
 
     Every job runs in a worker forked from this kernel, and a fork inherits what the kernel has set up
     but loses what the worker sets up itself. Without this, each check's worker built the word
