@@ -622,3 +622,16 @@ def test_the_warm_up_runs_at_the_kernels_own_priority(monkeypatch):
     t.start()
     t.join(120)
     assert seen == [before]
+
+
+def test_the_server_setting_turns_the_warm_up_on(monkeypatch):
+    """``--ZyfwService.warm_kernels=True`` reaches the page's kernel as ZYFW_APP_WARM=1."""
+    from zyfw_checks.app.self_check import build_app
+    from zyfw_checks.app.service import ENV_WARM
+
+    monkeypatch.setenv(ENV_WARM, "1")
+    assert build_app(background=True)._warms is True
+    monkeypatch.setenv(ENV_WARM, "0")
+    assert build_app(background=True)._warms is False
+    monkeypatch.delenv(ENV_WARM)
+    assert build_app(background=True)._warms is False

@@ -1171,7 +1171,9 @@ def needs_mapping(table: Table) -> list[str]:
 
 
 def build_app(background: bool = False) -> SelfCheckApp:
-    return SelfCheckApp(background=background)
+    from zyfw_checks.app.service import ENV_WARM
+
+    return SelfCheckApp(background=background, warm=background and os.environ.get(ENV_WARM) == "1")
 
 
 PRELOAD_ENV = "ZYFW_APP_SAMPLE"  # set by scripts/start.sh: open with the bundled sample already checked

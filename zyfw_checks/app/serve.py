@@ -52,7 +52,7 @@ import tornado.web
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.websocket import WebSocketClosedError
-from traitlets import Int, List, Unicode
+from traitlets import Bool, Int, List, Unicode
 from traitlets.config import Configurable
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -85,6 +85,8 @@ class ZyfwService(Configurable):
     allowed_hosts = List(Unicode(), ["127.0.0.1", "localhost", "::1"], config=True,
                          help="Host names (Host header, without port) the server answers; others get 400.")
     log_line_chars = Int(500, config=True, help="Longest log line; longer ones are cut.")
+    warm_kernels = Bool(False, config=True, help="Each page's kernel checks the bundled sample once, after its first "
+                        "worker started, so later workers inherit the word segmenter and the rules (about 1 s each).")
 
 
 def busy_page(retry_s: int) -> str:
@@ -524,6 +526,7 @@ class ZyfwVoila(Voila):
             service.ENV_JOB_MEMORY_MB: str(self.service.job_memory_mb),
             service.ENV_JOB_TIMEOUT_S: str(self.service.job_timeout_s),
             service.ENV_TYPICAL_JOB_S: str(self.service.typical_job_s),
+            service.ENV_WARM: "1" if self.service.warm_kernels else "0",
         })
         self._zero_since: dict[str, float] = {}
         self._first_seen: dict[str, float] = {}

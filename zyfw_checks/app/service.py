@@ -38,6 +38,7 @@ ENV_MAX_RUNNING = "ZYFW_APP_MAX_RUNNING"
 ENV_JOB_MEMORY_MB = "ZYFW_APP_JOB_MEMORY_MB"
 ENV_JOB_TIMEOUT_S = "ZYFW_APP_JOB_TIMEOUT_S"
 ENV_TYPICAL_JOB_S = "ZYFW_APP_TYPICAL_JOB_S"
+ENV_WARM = "ZYFW_APP_WARM"  # "1": each page's kernel checks the sample once so its workers inherit the caches
 
 POLL_S = 0.25
 KEEP_PLACE_S = 30  # a session's next step keeps its first step's place in line for at most this long
