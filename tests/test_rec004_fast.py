@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from zyfw_checks.load import load_frame
 from zyfw_checks.registry import Context
 from zyfw_checks.rules import records
-from zyfw_checks.rules.common import volunteer_key
+from zyfw_checks.rules.common import activity_key, volunteer_key
 
 IDS = ["ZY001", "ZY002", "ＺＹ００１", "", " ", None, np.nan, 7, "ZY003"]
 NAMES = ["张三", "李四", "", None, "王五"]
@@ -52,6 +52,33 @@ def _daily_totals_plain(iv: pd.DataFrame, key: pd.Series):
     orgs = np.zeros(n, dtype="int64")
     orgs[top["pos"].to_numpy()] = top["orgs"].to_numpy()
     return pd.Series(total, index=iv.index), pd.Series(day, index=iv.index), pd.Series(orgs, index=iv.index)
+
+
+def _overlaps_plain(df, iv):
+    key = pd.factorize(volunteer_key(df))[0]
+    act = pd.factorize(activity_key(df))[0]
+    n = len(df)
+    frame = pd.DataFrame({"k": key, "a": act, "s": iv["start"].to_numpy(), "e": iv["end"].to_numpy(),
+                          "pos": np.arange(n)})
+    ok = (frame["k"] >= 0) & iv["clock"].to_numpy() & ~iv["reversed"].to_numpy() & (frame["e"] > frame["s"])
+    ok &= ~frame.duplicated(["k", "a", "s", "e"], keep="first")
+    f = frame[ok].sort_values(["k", "s", "e"], kind="stable")
+    g = f.groupby("k", sort=False)
+    run_end = g["e"].cummax()
+    setter = f["pos"].where(f["e"] == run_end)
+    setter = setter.groupby(f["k"]).ffill()
+    prev_end = run_end.groupby(f["k"]).shift(1)
+    prev_pos = setter.groupby(f["k"]).shift(1)
+    hit = (f["s"] < prev_end).to_numpy()
+    partner = np.full(n, -1, dtype="int64")
+    later = f["pos"].to_numpy()[hit]
+    earlier = prev_pos.to_numpy()[hit].astype("int64")
+    partner[later] = earlier
+    first_later = pd.Series(later).groupby(earlier).first()
+    fresh = partner[first_later.index.to_numpy()] < 0
+    partner[first_later.index.to_numpy()[fresh]] = first_later.to_numpy()[fresh]
+    part = pd.Series(partner, index=df.index)
+    return part >= 0, part
 
 
 def _partner_plain(df, iv, overlap, partner):
@@ -100,7 +127,7 @@ def test_daily_totals_on_codes_equal_the_texts_path(rows, data):
 def test_overlap_partner_on_codes_equal_the_texts_path(rows):
     t = _table(rows)
     df, iv = t.df, Context(table=t).intervals
-    overlap, partner = records._overlaps(df, iv)
+    overlap, partner = _overlaps_plain(df, iv)
     got_o, got_p = records._overlaps(df, iv, pd.factorize(volunteer_key(df))[0])
     pd.testing.assert_series_equal(overlap, got_o)
     pd.testing.assert_series_equal(partner, got_p)
@@ -148,3 +175,20 @@ def test_daily_totals_ties_pick_the_first_day_and_blank_orgs_are_one():
         for w, g in zip(want, got, strict=True):
             pd.testing.assert_series_equal(w, g)
         assert want[2].tolist() == [1, 1]  # one organisation: blank and empty
+
+
+one_person = st.lists(st.fixed_dictionaries({
+    "志愿者编号": st.sampled_from(["ZY001", "ZY002"]), "组织单位": st.sampled_from(ORGS),
+    "活动编号": st.sampled_from(ACTS), "开始时间": st.sampled_from(STARTS), "结束时间": st.sampled_from(ENDS),
+    "服务时长(小时)": st.sampled_from(HOURS)}), min_size=3, max_size=12)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_person)
+def test_overlaps_of_few_volunteers_with_many_records_equal_the_plain_sort(rows):
+    t = _table(rows)
+    df, iv = t.df, Context(table=t).intervals
+    want = _overlaps_plain(df, iv)
+    got = records._overlaps(df, iv, pd.factorize(volunteer_key(df))[0])
+    for w, g in zip(want, got, strict=True):
+        pd.testing.assert_series_equal(w, g)

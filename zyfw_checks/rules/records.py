@@ -463,9 +463,13 @@ def _daily_totals(iv: pd.DataFrame, key: np.ndarray) -> tuple[pd.Series, pd.Seri
         oc = np.where(oc < 0, blank[0], oc)
     frame = pd.DataFrame({"k": k, "day": spread["day"].to_numpy(), "hours": spread["hours"].to_numpy(),
                           "o": oc[pos]})
-    g = frame.groupby(["k", "day"], sort=False)
-    total = g["hours"].transform("sum").to_numpy()
-    orgs = g["o"].transform("nunique").to_numpy()
+    # one integer per (volunteer, day); pandas' own sum per group (the same additions in the same order)
+    d = pd.factorize(frame["day"].to_numpy())[0] + 1  # the day as a code (per_day leaves no NaT)
+    gid = pd.factorize(k * (int(d.max()) + 1) + d)[0]
+    total = pd.Series(frame["hours"].to_numpy()).groupby(gid, sort=False).transform("sum").to_numpy()
+    # organisations per (volunteer, day): the distinct (group, organisation) pairs, counted per group
+    pairs = pd.unique(gid * (int(oc.max()) + 2) + (frame["o"].to_numpy() + 1))
+    orgs = np.bincount(pairs // (int(oc.max()) + 2), minlength=int(gid.max()) + 1)[gid]
     # the top day of each record: its rows are consecutive (pos ascending, days in order); the first row with
     # the record's highest total (a NaN total only when all are NaN: then the first row), as a stable sort
     # by (pos, total descending) followed by drop_duplicates("pos") picks it
@@ -500,7 +504,9 @@ def _overlaps(df: pd.DataFrame, iv: pd.DataFrame, key: np.ndarray | None = None)
     ok = (frame["k"] >= 0) & iv["clock"].to_numpy() & ~iv["reversed"].to_numpy() & (frame["e"] > frame["s"])
     # exact duplicates are DAT002's finding, not an overlap
     ok &= ~frame.duplicated(["k", "a", "s", "e"], keep="first")
-    f = frame[ok].sort_values(["k", "s", "e"], kind="stable")
+    f = frame[ok]
+    # by volunteer, start, end; ties in row order (a stable sort): numpy's lexsort on the integers, no NaT left here
+    f = f.iloc[np.lexsort((f["e"].to_numpy().view("int64"), f["s"].to_numpy().view("int64"), f["k"].to_numpy()))]
     g = f.groupby("k", sort=False)
     run_end = g["e"].cummax()
     setter = f["pos"].where(f["e"] == run_end)
