@@ -5,10 +5,12 @@ with the lexicons' plain words as single tokens; jieba's dictionary ships inside
 from __future__ import annotations
 
 import re
+import threading
 
 _LITERAL = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _TOKENIZER = None
 _BLANK = "\u3000"  # what a rejected match's first character becomes before looking again
+_LOCK = threading.Lock()  # one build, whichever rule thread asks first
 
 
 def tokenizer():
@@ -16,24 +18,30 @@ def tokenizer():
 
     jieba ships its dictionary inside the package (nothing is downloaded); it is built on first use only.
     """
-    global _TOKENIZER
     if _TOKENIZER is None:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        from zyfw_checks.params import load_params
-
-        spec = load_params("lexicons/words")
-        for w in sorted(set(user_words()) | set(spec["user_words"])):
-            tok.add_word(w)
-        for w in spec["compounds"]:
-            tok.add_word(w, freq=10**7)  # a phrase whose listed word only straddles a boundary
-        _TOKENIZER = tok
+        with _LOCK:
+            if _TOKENIZER is None:
+                _build()
     return _TOKENIZER
+
+
+def _build() -> None:
+    global _TOKENIZER
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    from zyfw_checks.params import load_params
+
+    spec = load_params("lexicons/words")
+    for w in sorted(set(user_words()) | set(spec["user_words"])):
+        tok.add_word(w)
+    for w in spec["compounds"]:
+        tok.add_word(w, freq=10**7)  # a phrase whose listed word only straddles a boundary
+    _TOKENIZER = tok
 
 
 def user_words() -> list[str]:

@@ -162,11 +162,11 @@ class Distinct:
         for c in cols:  # one integer per distinct combination, kept small by refactorizing
             codes, uniques = pd.factorize(df[c])
             key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)
-        combo = pd.factorize(key)[0] if len(key) else np.zeros(0, dtype=np.int64)
+        combo = key  # already one code per combination, in order of first appearance (as factorize gives)
         n = int(combo.max()) + 1 if len(combo) else 0
         first = np.full(n, -1, dtype=np.int64)
         first[combo[::-1]] = np.arange(len(combo))[::-1]  # a row that carries each combination
-        rep = df.iloc[first]
+        rep = df[list(dict.fromkeys(cols))].iloc[first]  # only the joined columns (every column costs far more)
         parts = [rep[c].astype("string[pyarrow]").fillna("").reset_index(drop=True) for c in cols]
         joined = parts[0] if parts else pd.Series([""] * n, dtype="string[pyarrow]")
         for p in parts[1:]:
@@ -211,6 +211,12 @@ def intervals(ctx, df: pd.DataFrame) -> pd.DataFrame:
 def quote(s: pd.Series, limit: int = 30) -> pd.Series:
     s = s.astype("string").fillna("")
     return s.str.slice(0, limit) + s.str.len().gt(limit).map({True: "…", False: ""}).astype("string")
+
+
+def rows_of(df: pd.DataFrame, pos: np.ndarray, cols) -> pd.DataFrame:
+    """The rows at ``pos`` of those of ``cols`` the table has: a rule's flagged rows of the columns it words its
+    messages from (taking every column of a big table costs far more than the few a message needs)."""
+    return df[[c for c in dict.fromkeys(cols) if c in df.columns]].iloc[pos]
 
 
 def activity_name(df: pd.DataFrame) -> pd.Series:
@@ -386,7 +392,7 @@ def act001(df: pd.DataFrame, ctx) -> pd.DataFrame:
         return _none(df)
     lex = lexicon(ctx, "roles")
     pos, who, tier, specs, text = found["pos"], found["who"], found["tier"], found["specs"], found["text"]
-    idx, sub = df.index[pos], df.iloc[pos]
+    idx, sub = df.index[pos], rows_of(df, pos, (*TEXT, "参与者身份"))
     start, end = intervals(ctx, df)["start"].iloc[pos], intervals(ctx, df)["end"].iloc[pos]
     covered = ctx.workdays.covered(start)
     if not covered.all():
@@ -551,7 +557,7 @@ def act002(df: pd.DataFrame, ctx) -> pd.DataFrame:
     pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
-    sub = df.iloc[pos]
+    sub = rows_of(df, pos, (*TEXT, "服务地点"))
     idx = sub.index
     word = text.at(strong.fillna(requirement).fillna(named).fillna(generic), pos)
     place, clear, weak = text.at(place, pos), text.at(clear, pos), text.at(weak, pos)
@@ -643,7 +649,7 @@ def act003(df: pd.DataFrame, ctx) -> pd.DataFrame:
     pos = np.flatnonzero(flagged)
     if not len(pos):
         return _none(df)
-    sub = df.iloc[pos]
+    sub = rows_of(df, pos, (*TEXT, "服务时长(小时)"))
     idx = sub.index
     iv = intervals(ctx, df).iloc[pos]
     beyond = pd.Series((iv["hours"] > iv["span_h"] + 0.01).fillna(False).to_numpy(dtype=bool), index=idx)
@@ -729,7 +735,7 @@ def act004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     pos = np.flatnonzero(f["charged"])
     if not len(pos):
         return _none(df)
-    idx, sub = df.index[pos], df.iloc[pos]
+    idx, sub = df.index[pos], rows_of(df, pos, TEXT)
     listed, similar = text.at(f["listed"], pos), text.at(f["similar"], pos)
     fee_text, free = text.at(f["fee_text"], pos), text.at(f["free"], pos)
     col, fee_col = f["col"].iloc[pos], pd.Series(f["fee_col"][pos], index=idx)
@@ -795,6 +801,6 @@ def act005(df: pd.DataFrame, ctx) -> pd.DataFrame:
     sell = find_words(text.u, lex["selling"], words(ctx, df)).where(find(text.u, lex["negations"]).isna())
     pos = np.flatnonzero(text.rows(sell.notna()))
     sell = text.at(sell, pos)
-    message = (activity_name(df.iloc[pos]) + "含有销售、推销或消费的内容（" + sell.fillna("")
+    message = (activity_name(rows_of(df, pos, TEXT)) + "含有销售、推销或消费的内容（" + sell.fillna("")
                + "），可能以志愿服务名义开展营利性活动，请核实")
     return hits(sell.index, message, labelled("命中词", sell))

@@ -384,6 +384,7 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     org = iv["org"]
     parts = [(reversed_, lambda i: "结束时间" + fmt_dt(end[i]) + "早于开始时间" + fmt_dt(start[i]))]
     shared_day = pd.Series(False, index=df.index)  # a day over the cap with another organisation's hours in it
+    vkey = pd.factorize(volunteer_key(df))[0]  # who the volunteer is, as integer codes (-1: unknown), made once
     has_hours = "服务时长(小时)" in df.columns
     if has_hours:
         too_long = iv["clock"] & ~reversed_ & (hours > span + tol)
@@ -393,21 +394,26 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
             ctx.partly_unassessed(
                 Reason.BLANK_FIELD, f"{int(no_clock.sum())} 行只有日期、没有开始或结束时刻，无法核对时长是否超过起止时间（跨多天的仍按天核对每日上限）",
                 mask=no_clock.to_numpy())
-        day_total, day_of, day_orgs = _daily_totals(iv, volunteer_key(df))
+        day_total, day_of, day_orgs = _daily_totals(iv, vkey)
         cap = float(threshold("max_hours_per_day"))
         over = day_total > cap + tol
         shared_day = day_orgs > 1
         parts.append((over, lambda i: "同一志愿者" + fmt_dt(day_of[i], "%Y-%m-%d") + "当天累计记录"
                       + fmt_num(day_total[i]) + f"小时（跨多天的记录按天分摊），超过{cap:g}小时"))
-    overlap, partner = _overlaps(df, iv)
-    other_row = pd.Series(df["_row"].to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index).astype("string[pyarrow]")
-    p_org = pd.Series(org.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index, dtype="string[pyarrow]")
-    cross = overlap & org.notna() & p_org.notna() & (org != p_org).fillna(False)
+    overlap, partner = _overlaps(df, iv, vkey)
+    # the partner's values by position, in numpy (org compared as codes): strings only for the flagged rows
+    at = partner.clip(lower=0).to_numpy()
+    rows = df["_row"].to_numpy()
+    cross = _other_org(org, overlap, at)
     # a several-day record with fewer hours than its span (shifts) may leave gaps the other record fills
     shifts = (iv["days"].astype("float64") > 1) & (hours < span - tol).fillna(False)
-    p_shifts = pd.Series(shifts.to_numpy()[partner.clip(lower=0).to_numpy()], index=df.index) & (partner >= 0)
+    p_shifts = pd.Series(shifts.to_numpy()[at], index=df.index) & (partner >= 0)
     loose = overlap & (shifts | p_shifts)
-    parts.append((overlap, lambda i: "与第" + other_row[i] + "行的活动时间重叠"))
+
+    def other_row(i):
+        return pd.Series(rows[at[df.index.get_indexer(i)]], index=i).astype("string[pyarrow]")
+
+    parts.append((overlap, lambda i: "与第" + other_row(i) + "行的活动时间重叠"))
     text = join_flags(parts)
     i = text.index
     hard = reversed_.loc[i] | (overlap & ~cross & ~loose).loc[i]
@@ -427,38 +433,71 @@ def rec004(df: pd.DataFrame, ctx) -> pd.DataFrame:
     return hits(i, concat(text, tail), evidence, severity)
 
 
-def _daily_totals(iv: pd.DataFrame, key: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _other_org(org: pd.Series, overlap: pd.Series, at: np.ndarray) -> pd.Series:
+    """Overlapping records whose organisation and the partner's (at position ``at``) are both known and differ,
+    compared as factorized codes (NA: -1)."""
+    codes = pd.factorize(org)[0]
+    return pd.Series(overlap.to_numpy(dtype=bool) & (codes >= 0) & (codes[at] >= 0) & (codes != codes[at]),
+                     index=org.index)
+
+
+def _daily_totals(iv: pd.DataFrame, key: np.ndarray) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per record: the highest daily total of its volunteer over the record's days (hours spread over
-    the days a record covers), that day, and how many organisations recorded hours on it."""
+    the days a record covers), that day, and how many organisations recorded hours on it.
+
+    ``key``: the volunteer as integer codes (-1: unknown). Everything is grouped on integers; the sums are
+    pandas' own (the same additions in the same order as on the texts)."""
     from zyfw_checks.service_time import per_day
 
     n = len(iv)
-    spread = per_day(iv, key)
+    # per_day wants a key with blanks: the codes as floats, NaN for unknown (codes are far below 2**53)
+    spread = per_day(iv, pd.Series(np.where(key >= 0, key, np.nan), index=iv.index))
     empty = (pd.Series(np.nan, index=iv.index), pd.Series(pd.NaT, index=iv.index, dtype="datetime64[us]"),
              pd.Series(0, index=iv.index))
     if spread.empty:
         return empty
-    spread["k"] = pd.factorize(spread["key"])[0]
-    spread["o"] = pd.factorize(pd.Series(iv["org"].to_numpy()[spread["pos"].to_numpy()]).fillna(""))[0]
-    g = spread.groupby(["k", "day"], sort=False)
-    spread["total"] = g["hours"].transform("sum")
-    spread["orgs"] = g["o"].transform("nunique")
-    top = spread.sort_values(["pos", "total"], ascending=[True, False], kind="stable").drop_duplicates("pos")
-    total = np.full(n, np.nan)
-    total[top["pos"].to_numpy()] = top["total"].to_numpy()
+    pos = spread["pos"].to_numpy()
+    k = spread["key"].to_numpy().astype("int64")
+    oc, ou = pd.factorize(iv["org"])
+    blank = np.flatnonzero(pd.Series(ou, dtype="object").to_numpy() == "")
+    if len(blank):  # a blank organisation and an empty one are one organisation (as fillna("") made them)
+        oc = np.where(oc < 0, blank[0], oc)
+    frame = pd.DataFrame({"k": k, "day": spread["day"].to_numpy(), "hours": spread["hours"].to_numpy(),
+                          "o": oc[pos]})
+    # one integer per (volunteer, day); pandas' own sum per group (the same additions in the same order)
+    d = pd.factorize(frame["day"].to_numpy())[0] + 1  # the day as a code (per_day leaves no NaT)
+    gid = pd.factorize(k * (int(d.max()) + 1) + d)[0]
+    total = pd.Series(frame["hours"].to_numpy()).groupby(gid, sort=False).transform("sum").to_numpy()
+    # organisations per (volunteer, day): the distinct (group, organisation) pairs, counted per group
+    pairs = pd.unique(gid * (int(oc.max()) + 2) + (frame["o"].to_numpy() + 1))
+    orgs = np.bincount(pairs // (int(oc.max()) + 2), minlength=int(gid.max()) + 1)[gid]
+    # the top day of each record: its rows are consecutive (pos ascending, days in order); the first row with
+    # the record's highest total (a NaN total only when all are NaN: then the first row), as a stable sort
+    # by (pos, total descending) followed by drop_duplicates("pos") picks it
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(pos)]))
+    with np.errstate(invalid="ignore"):
+        best = np.fmax.reduceat(total, starts)[seg]
+    cand = np.flatnonzero((total == best) | np.isnan(best))
+    first = cand[np.r_[True, seg[cand][1:] != seg[cand][:-1]]]
+    top_pos = pos[first]
+    out_total = np.full(n, np.nan)
+    out_total[top_pos] = total[first]
     day = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
-    day[top["pos"].to_numpy()] = top["day"].to_numpy().astype("datetime64[us]")
-    orgs = np.zeros(n, dtype="int64")
-    orgs[top["pos"].to_numpy()] = top["orgs"].to_numpy()
-    return pd.Series(total, index=iv.index), pd.Series(day, index=iv.index), pd.Series(orgs, index=iv.index)
+    day[top_pos] = frame["day"].to_numpy()[first].astype("datetime64[us]")
+    out_orgs = np.zeros(n, dtype="int64")
+    out_orgs[top_pos] = orgs[first]
+    return pd.Series(out_total, index=iv.index), pd.Series(day, index=iv.index), pd.Series(out_orgs, index=iv.index)
 
 
-def _overlaps(df: pd.DataFrame, iv: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _overlaps(df: pd.DataFrame, iv: pd.DataFrame, key: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Records of one volunteer whose [start, end) intervals intersect; touching ends don't count.
 
     Returns (flag, position of the record it overlaps, -1 when none). Only rows with both clock
-    times take part; overnight rows end the next day (the service-time model)."""
-    key = pd.factorize(volunteer_key(df))[0]  # integer codes sort and group far faster than text
+    times take part; overnight rows end the next day (the service-time model). ``key``: the volunteer
+    as integer codes (``pd.factorize(volunteer_key(df))[0]``), made here when not given."""
+    if key is None:
+        key = pd.factorize(volunteer_key(df))[0]  # integer codes sort and group far faster than text
     act = pd.factorize(activity_key(df))[0]
     n = len(df)
     frame = pd.DataFrame({"k": key, "a": act, "s": iv["start"].to_numpy(), "e": iv["end"].to_numpy(),
@@ -466,7 +505,9 @@ def _overlaps(df: pd.DataFrame, iv: pd.DataFrame) -> tuple[pd.Series, pd.Series]
     ok = (frame["k"] >= 0) & iv["clock"].to_numpy() & ~iv["reversed"].to_numpy() & (frame["e"] > frame["s"])
     # exact duplicates are DAT002's finding, not an overlap
     ok &= ~frame.duplicated(["k", "a", "s", "e"], keep="first")
-    f = frame[ok].sort_values(["k", "s", "e"], kind="stable")
+    f = frame[ok]
+    # by volunteer, start, end; ties in row order (a stable sort): numpy's lexsort on the integers, no NaT left here
+    f = f.iloc[np.lexsort((f["e"].to_numpy().view("int64"), f["s"].to_numpy().view("int64"), f["k"].to_numpy()))]
     g = f.groupby("k", sort=False)
     run_end = g["e"].cummax()
     setter = f["pos"].where(f["e"] == run_end)
