@@ -36,13 +36,33 @@ def test_a_file_without_quotes_reads_as_the_careful_reader_reads_it(monkeypatch,
 
 
 def test_a_quoted_line_break_stays_in_its_cell():
-    data = '张三,"上午\n下午",2\n李四,全天,3\n'.encode()
-    assert cells._may_quote_newlines(memoryview(data)[0:])
+    """Past one 8 MB block, a file whose quoted cells hold line breaks is still read whole by the fast reader
+    (split freely at line ends, it would cut those cells: the reader then gives up)."""
+    lines = [f'张{k},"上午\n下午{k}",{k % 5}' for k in range(400_000)]
+    data = ("\n".join(lines) + "\n").encode()
+    assert len(data) > 8 << 20 and cells._may_quote_newlines(memoryview(data)[3:])
     frame = cells._arrow_csv(memoryview(data), ",", 3)
-    assert frame.shape == (2, 3) and frame.iloc[0, 1] == "上午\n下午"
+    assert frame is not None and frame.shape == (400_000, 3) and frame.iloc[123_456, 1] == "上午\n下午123456"
 
 
 def test_gb18030_text_never_holds_a_quote_byte():
     """The premise: in GB18030 (and GBK) no byte of a Chinese character is 0x22."""
     sample = "".join(chr(c) for c in range(0x4E00, 0x9FA6)) + "，。“”（）【】１２３"
     assert b'"' not in sample.encode("gb18030") and b'"' not in sample.encode("utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_file_bigger_than_one_block_reads_as_the_careful_reader_reads_it(monkeypatch, encoding):
+    """Past the reader's 8 MB block the file is split at line ends and read in parallel: rows of varied width
+    and blank lines (kept as rows) land in the same place as when read in one careful pass."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    words = ["张三", "社区环境清扫", "2025年9月20日 下午2:30-4:30", "", "1.5", "志愿者协会", "x" * 40]
+    picks = rng.integers(0, len(words), (400_000, 3))
+    lines = [",".join(words[j] for j in row) if k % 97 else "" for k, row in enumerate(picks)]
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    assert len(data) > 2 * (8 << 20) and not cells._may_quote_newlines(data)
+    fast, careful = _both(monkeypatch, data, 3, encoding)
+    assert fast is not None and len(fast) == len(lines)
+    assert fast.equals(careful)
