@@ -7,7 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.conftest import records
+from tests.conftest import REPO, records
 from zyfw_checks.load import ROW, LoadError, load_table
 
 
@@ -745,3 +745,18 @@ def test_a_two_row_header_in_a_csv_with_a_repeated_12_hour_session(tmp_path):
     assert "<NA>" not in " ".join(map(str, t.columns["header"].tolist()))
     assert t.df["开始时间"].tolist() == [pd.Timestamp("2025-09-20 14:30")] * 2
     assert t.df["结束时间"].tolist() == [pd.Timestamp("2025-09-20 16:30")] * 2
+
+
+@pytest.mark.parametrize("name", ["orgs.xlsx", "orgs_problems.xlsx", "orgs_messy_gbk.csv"])
+def test_an_organisation_list_checked_as_records_is_named_as_one(name):
+    """Not “a per-person hours summary”: the message says what the table is and which check reads it."""
+    with pytest.raises(LoadError) as exc:
+        load_table(REPO / "data" / "samples" / name)
+    assert "社会组织名单" in str(exc.value) and "zyfw orgs" in str(exc.value)
+    assert "汇总" not in str(exc.value)
+
+
+def test_a_volunteer_roster_is_still_named_a_roster():
+    with pytest.raises(LoadError) as exc:
+        load_table(REPO / "data" / "samples" / "exports" / "roster.xlsx")
+    assert "志愿者名单" in str(exc.value) and "社会组织名单" not in str(exc.value)

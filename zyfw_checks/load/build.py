@@ -29,6 +29,7 @@ from zyfw_checks.load.table import (
     Table,
     _col_letter,
     _limit,
+    alias_index,
     all_fields,
     field_specs,
     layout,
@@ -440,6 +441,24 @@ def _wrong_file(t: Table) -> str | None:
     return None
 
 
+# another table of the kit, read as records by mistake: (its own fields that tell it apart, what it is, the command)
+_OTHER_TABLES = {
+    "orgs": ({"统一社会信用代码", "章程宗旨", "组织类型", "登记管理机关", "是否已标识"}, "社会组织名单",
+             "志愿服务组织标识检查（命令 zyfw orgs）"),
+    "stations": ({"站点名称", "依托设施", "场所地址", "服务项目", "管理制度"}, "社区志愿服务站（点）名单",
+                 "社区站点“四有”检查（命令 zyfw stations）"),
+}
+
+
+def _other_table(headers: list[str]) -> str | None:
+    """Which other table of the kit these headers are (at least three of its telling fields), if any."""
+    for kind, (telling, _what, _command) in _OTHER_TABLES.items():
+        index = alias_index(kind)
+        if len({index[h] for h in headers if index.get(h) in telling}) >= 3:
+            return kind
+    return None
+
+
 def _guard_wrong_file(t: Table) -> None:
     """A per-person hours summary or a volunteer roster is not a file of service records: say which
     export to download instead of checking it as if it were one."""
@@ -448,6 +467,12 @@ def _guard_wrong_file(t: Table) -> None:
         return
     shown = [h for h in (t.columns["header"].tolist() if len(t.columns) else t.mapping.values()) if str(h).strip()]
     said = "、".join(f"“{h}”" for h in shown[:6])
+    other = _other_table([parsing.normalize_header(h) for h in shown])
+    if other is not None:
+        _telling, what, command = _OTHER_TABLES[other]
+        raise LoadError(
+            f"“{t.source}”看起来是{what}（有{said}等列），不是志愿服务记录，这里检查的是服务记录。"
+            f"这个表请用{command}；要自查服务记录，请导出逐条的服务记录明细。", code=SUMMARY_FILE)
     fix = (
         "请在平台上导出逐条的服务记录明细（每行是一位志愿者参加一次活动，带服务日期或起止时间、活动或项目名称、"
         "服务时长），而不是按人统计的表；手工台账请每次服务写一行。"
