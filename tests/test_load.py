@@ -760,3 +760,14 @@ def test_a_volunteer_roster_is_still_named_a_roster():
     with pytest.raises(LoadError) as exc:
         load_table(REPO / "data" / "samples" / "exports" / "roster.xlsx")
     assert "志愿者名单" in str(exc.value) and "社会组织名单" not in str(exc.value)
+
+
+def test_a_station_list_checked_as_records_is_named_as_one(tmp_path):
+    path = tmp_path / "站点.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["站点名称", "所属社区", "依托设施", "负责人", "场所地址"])
+    wb.active.append(["望月湖社区志愿服务站", "望月湖社区", "城乡社区服务中心", "张三", "岳麓区望月湖路1号"])
+    wb.save(path)
+    with pytest.raises(LoadError) as exc:
+        load_table(path)
+    assert "社区志愿服务站（点）名单" in str(exc.value) and "zyfw stations" in str(exc.value)

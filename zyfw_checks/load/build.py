@@ -459,6 +459,17 @@ def _other_table(headers: list[str]) -> str | None:
     return None
 
 
+def _refuse_other_table(label: str, headers: list) -> None:
+    """Refuse, naming it, a table of another of the kit's checks given where service records belong."""
+    other = _other_table([parsing.normalize_header(h) for h in headers if str(h).strip()])
+    if other is None:
+        return
+    _telling, what, command = _OTHER_TABLES[other]
+    said = "、".join(f"“{h}”" for h in [h for h in headers if str(h).strip()][:6])
+    raise LoadError(f"“{label}”看起来是{what}（有{said}等列），不是志愿服务记录，这里检查的是服务记录。"
+                    f"这个表请用{command}；要自查服务记录，请导出逐条的服务记录明细。", code=SUMMARY_FILE)
+
+
 def _guard_wrong_file(t: Table) -> None:
     """A per-person hours summary or a volunteer roster is not a file of service records: say which
     export to download instead of checking it as if it were one."""
@@ -467,12 +478,7 @@ def _guard_wrong_file(t: Table) -> None:
         return
     shown = [h for h in (t.columns["header"].tolist() if len(t.columns) else t.mapping.values()) if str(h).strip()]
     said = "、".join(f"“{h}”" for h in shown[:6])
-    other = _other_table([parsing.normalize_header(h) for h in shown])
-    if other is not None:
-        _telling, what, command = _OTHER_TABLES[other]
-        raise LoadError(
-            f"“{t.source}”看起来是{what}（有{said}等列），不是志愿服务记录，这里检查的是服务记录。"
-            f"这个表请用{command}；要自查服务记录，请导出逐条的服务记录明细。", code=SUMMARY_FILE)
+    _refuse_other_table(t.source, shown)
     fix = (
         "请在平台上导出逐条的服务记录明细（每行是一位志愿者参加一次活动，带服务日期或起止时间、活动或项目名称、"
         "服务时长），而不是按人统计的表；手工台账请每次服务写一行。"
@@ -642,6 +648,8 @@ def load_table(
                 "按中文简体编码读出来是乱码、找不到表头。请用 Excel/WPS 打开它（或用记事本“另存为”选择 UTF-8 编码），"
                 "另存为“CSV UTF-8”或 .xlsx 后再试。", code=ENCODING)
         found = _first_nonblank_row(skipped[0][1]) if skipped else []
+        if kind == "records":
+            _refuse_other_table(label, found)
         needed = "、".join(field_specs(kind))
         raise LoadError(
             f"在“{label}”里找不到表头行。"
